@@ -1,0 +1,1 @@
+"""Votes, ballots and the counting of them."""

@@ -1,0 +1,39 @@
+"""Exact numbers written for people and for JSON."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .model import Number
+
+
+def exact(value: Number) -> str:
+    """A number written exactly: '12', '12.34567' when the decimal ends, else '2/3'."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    places = _decimal_places(value.denominator)
+    if places is None:
+        return f"{value.numerator}/{value.denominator}"
+    sign = "-" if value < 0 else ""
+    scaled = abs(value.numerator) * 10**places // value.denominator
+    whole, fraction = divmod(scaled, 10**places)
+    return f"{sign}{whole}.{fraction:0{places}d}"
+
+
+def as_json_number(value: Number) -> int | float:
+    """A number for JSON: an int when whole, else the nearest float (for display only)."""
+    value = Fraction(value)
+    return value.numerator if value.denominator == 1 else float(value)
+
+
+def _decimal_places(denominator: int) -> int | None:
+    """How many decimal places 1/denominator needs, or None when it never ends."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else None

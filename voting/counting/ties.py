@@ -1,0 +1,81 @@
+"""Breaking ties: earlier rounds first, then a repeatable draw or a casting order."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from .model import CountingError, TieKind, TieRule
+
+
+def break_tie(
+    tied: Sequence[str],
+    history: Sequence[Mapping[str, Fraction]],
+    *,
+    lowest: bool,
+    rule: TieRule,
+    round_number: int,
+) -> tuple[str, str]:
+    """Choose one of the tied options (the lowest to exclude, or the highest to prefer) and say how."""
+    group = sorted(tied)
+    for earlier, tallies in enumerate(history, start=1):
+        values = {key: tallies.get(key, Fraction(0)) for key in group}
+        extreme = (min if lowest else max)(values.values())
+        narrowed = [key for key in group if values[key] == extreme]
+        if len(narrowed) < len(group):
+            group = narrowed
+            if len(group) == 1:
+                return group[0], f"tie between {_names(tied)} broken by the tallies of round {earlier}"
+    if rule.kind is TieKind.CASTING:
+        return _by_casting(group, tied, lowest=lowest, order=rule.casting_order)
+    return _by_draw(group, tied, seed=rule.seed, round_number=round_number)
+
+
+def order_with_ties(
+    scores: Mapping[str, Fraction],
+    history: Sequence[Mapping[str, Fraction]],
+    *,
+    rule: TieRule,
+    round_number: int,
+) -> tuple[list[str], list[str]]:
+    """Order options from highest to lowest score, breaking each tie by the rule; return notes too."""
+    remaining = dict(scores)
+    ordered: list[str] = []
+    notes: list[str] = []
+    while remaining:
+        best = max(remaining.values())
+        tied = [key for key, value in remaining.items() if value == best]
+        chosen = tied[0]
+        if len(tied) > 1:
+            chosen, note = break_tie(tied, history, lowest=False, rule=rule, round_number=round_number)
+            notes.append(note)
+        ordered.append(chosen)
+        del remaining[chosen]
+    return ordered, notes
+
+
+def draw_key(seed: str, round_number: int, key: str) -> str:
+    """The SHA-256 a draw compares: anyone can recompute it with the published seed."""
+    return hashlib.sha256(f"{seed}:{round_number}:{key}".encode()).hexdigest()
+
+
+def _by_draw(group: list[str], tied: Sequence[str], *, seed: str, round_number: int) -> tuple[str, str]:
+    """The option whose draw hash is smallest."""
+    chosen = min(group, key=lambda key: draw_key(seed, round_number, key))
+    return chosen, f"tie between {_names(tied)} broken by draw (seed '{seed}', round {round_number}): {chosen}"
+
+
+def _by_casting(group: list[str], tied: Sequence[str], *, lowest: bool, order: Sequence[str]) -> tuple[str, str]:
+    """The casting decision: the least preferred to exclude, the most preferred to elect."""
+    missing = [key for key in group if key not in order]
+    if missing:
+        raise CountingError(f"the casting order does not rank {_names(missing)}")
+    ranked = sorted(group, key=order.index)
+    chosen = ranked[-1] if lowest else ranked[0]
+    return chosen, f"tie between {_names(tied)} broken by the casting decision: {chosen}"
+
+
+def _names(keys: Sequence[str]) -> str:
+    """Keys listed for a note."""
+    return ", ".join(sorted(keys))
