@@ -158,7 +158,7 @@ class _Reader:
         except ValueError:
             raise BLTError(len(self.lines), "the ballots never end: a line holding only 0 is missing") from None
         self.at = end + 1
-        grouped: dict[tuple[int, ...], Fraction] = {}
+        grouped: dict[tuple[int, ...], Number] = {}
         ballots = blank = 0
         for line, copies in Counter(self.lines[start:end]).items():
             if not line:
@@ -167,11 +167,11 @@ class _Reader:
                 weight, ranking = _parse_ballot(line, n, remap)
             except ValueError as error:
                 raise BLTError(self.lines.index(line, start) + 1, str(error)) from None
-            ballots += copies * int(weight) if weight.denominator == 1 else copies
+            ballots += copies * weight if isinstance(weight, int) else copies
             if not ranking:
                 blank += copies
                 continue
-            grouped[ranking] = grouped.get(ranking, Fraction(0)) + weight * copies
+            grouped[ranking] = grouped.get(ranking, 0) + weight * copies
         return RankedProfile.from_groups(list(grouped), list(grouped.values()), standing, ballots, blank)
 
     def _names(self, n: int) -> tuple[tuple[str, ...], str]:
@@ -191,24 +191,36 @@ class _Reader:
         return tuple(strings[:n]), strings[n] if len(strings) > n else ""
 
 
-def _parse_ballot(line: str, n: int, remap: list[int]) -> tuple[Fraction, tuple[int, ...]]:
+def _parse_ballot(line: str, n: int, remap: list[int]) -> tuple[Number, tuple[int, ...]]:
     """One ballot line: `weight c1 c2 ... 0`, as a weight and standing candidates' indices."""
     if "=" in line:
         raise ValueError("equal rankings ('=') are not supported: rank candidates one after another")
     parts = line.split()
     if parts[-1] != "0" or len(parts) < 2:
         raise ValueError(f"a ballot line must end with 0, found {line!r}")
-    if not _DECIMAL.fullmatch(parts[0]) or Fraction(parts[0]) <= 0:
-        raise ValueError(f"the weight must be a positive number, found {parts[0]!r}")
+    weight = _weight(parts[0])
     try:
-        ranked = [int(part) for part in parts[1:-1]]
+        ranked = list(map(int, parts[1:-1]))
     except ValueError:
         raise ValueError(f"candidates must be numbers from 1 to {n}, found {line!r}") from None
-    if any(not 1 <= c <= n for c in ranked):
+    if ranked and (min(ranked) < 1 or max(ranked) > n):
         raise ValueError(f"candidates must be numbers from 1 to {n}, found {line!r}")
     if len(set(ranked)) != len(ranked):
         raise ValueError(f"a ballot ranks the same candidate twice: {line!r}")
-    return Fraction(parts[0]), tuple(remap[c - 1] for c in ranked if remap[c - 1] >= 0)
+    return weight, tuple(c for c in (remap[c - 1] for c in ranked) if c >= 0)
+
+
+def _weight(text: str) -> Number:
+    """A ballot weight: a whole number, or a decimal read exactly."""
+    if text.isdigit():
+        weight: Number = int(text)
+    elif _DECIMAL.fullmatch(text):
+        weight = Fraction(text)
+    else:
+        weight = 0
+    if weight <= 0:
+        raise ValueError(f"the weight must be a positive number, found {text!r}")
+    return weight
 
 
 def _strip_comment(line: str) -> str:

@@ -37,14 +37,15 @@ class RankedProfile:
         cls, rankings: Iterable[tuple[tuple[int, ...], Number]], n_candidates: int
     ) -> RankedProfile:
         """Group (ranking, weight) pairs; rankings are tuples of candidate indices."""
-        grouped: dict[tuple[int, ...], Fraction] = {}
+        grouped: dict[tuple[int, ...], Number] = {}
         ballots = blank = 0
         for ranking, weight in rankings:
             ballots += 1
             if not ranking:
                 blank += 1
                 continue
-            grouped[ranking] = grouped.get(ranking, Fraction(0)) + as_fraction(weight)
+            checked = as_fraction(weight)
+            grouped[ranking] = grouped.get(ranking, 0) + (int(checked) if checked.denominator == 1 else checked)
         return cls.from_groups(list(grouped), list(grouped.values()), n_candidates, ballots, blank)
 
     @classmethod
@@ -57,8 +58,11 @@ class RankedProfile:
         blank: int = 0,
     ) -> RankedProfile:
         """Build the padded arrays from already grouped rankings."""
-        scale = math.lcm(1, *{Fraction(w).denominator for w in weights})
-        scaled = [int(Fraction(w) * scale) for w in weights]
+        if all(type(w) is int for w in weights):
+            scale, scaled = 1, list(weights)
+        else:
+            scale = math.lcm(1, *{Fraction(w).denominator for w in weights})
+            scaled = [int(Fraction(w) * scale) for w in weights]
         if any(w <= 0 for w in scaled):
             raise CountingError("every ballot weight must be positive")
         return cls(
