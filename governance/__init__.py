@@ -1,0 +1,70 @@
+"""Roundtable: networks of co-operatives decide together, pledge, and sign joint agreements."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """The application factory: configuration from the environment, then any overrides (tests)."""
+    from governance import config
+
+    app = Flask(
+        "roundtable",
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config.load(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    from governance import errors, templating
+
+    errors.register(app)
+    templating.register(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("governance").setLevel(logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from governance import auth
+    from governance.database import configure_engines
+    from governance.extensions import api, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    configure_engines(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    auth.init_login(login_manager)
+    api.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from governance.api import register_api
+    from governance.auth.views import bp as auth_bp
+    from governance.views import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    register_api(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from governance.cli import register
+
+    register(app)

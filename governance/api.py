@@ -1,0 +1,208 @@
+"""The JSON API under /api/v1: authentication, the foundation's endpoints, and registering every feature's."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, jsonify, render_template, request
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from governance import service
+from governance.errors import NotFound
+from governance.extensions import api, csrf, db
+from governance.models import Coop, CoopRole, Invitation, Network, person_by_email
+from governance.permissions import Perm, require
+from governance.schemas import (
+    AdmissionInSchema,
+    CoopSchema,
+    InvitationInSchema,
+    InvitationSchema,
+    MemberSchema,
+    MembershipSchema,
+    MeSchema,
+    NetworkRoleInSchema,
+    NetworkRoleSchema,
+    NetworkSchema,
+    RoleChangeSchema,
+)
+
+PUBLIC_PATHS = {"/api/v1/openapi.json", "/api/v1/docs"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+blp = Blueprint("core", __name__, url_prefix="/api/v1", description="Networks, co-ops, people and roles")
+
+
+def authenticate_api() -> None:
+    """Bearer tokens for everything; a browser session only for reading (no CSRF on a JSON API)."""
+    if request.path in PUBLIC_PATHS:
+        return
+    has_bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+    if not current_user.is_authenticated:
+        message = "That token is not valid or was revoked." if has_bearer else "Send 'Authorization: Bearer <token>'."
+        abort(401, description=message)
+    if request.method not in SAFE_METHODS and not has_bearer:
+        abort(401, description="Changes through the API need 'Authorization: Bearer <token>'.")
+
+
+def by_slug(model, slug: str):
+    found = db.session.scalar(select(model).where(model.slug == slug))
+    if found is None:
+        raise NotFound(f"No {model.__tablename__.rstrip('s').replace('coop', 'co-op')} called {slug!r}.")
+    return found
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+def me():
+    """The person the token belongs to, with their co-ops and network roles."""
+    return current_user
+
+
+@blp.route("/networks")
+@blp.response(200, NetworkSchema(many=True))
+def list_networks():
+    """Every network of this instance."""
+    return db.session.scalars(select(Network).order_by(Network.name)).all()
+
+
+@blp.route("/networks", methods=["POST"])
+@blp.arguments(NetworkSchema)
+@blp.response(201, NetworkSchema)
+def create_network(data):
+    """Create a network (instance administrators)."""
+    network = service.create_network(actor=current_user, **data)
+    db.session.commit()
+    return network
+
+
+@blp.route("/networks/<slug>")
+@blp.response(200, NetworkSchema)
+def get_network(slug):
+    return by_slug(Network, slug)
+
+
+@blp.route("/networks/<slug>/coops")
+@blp.response(200, CoopSchema(many=True))
+def network_coops(slug):
+    """The co-ops admitted to a network."""
+    return by_slug(Network, slug).coops
+
+
+@blp.route("/networks/<slug>/coops", methods=["POST"])
+@blp.arguments(CoopSchema)
+@blp.response(201, CoopSchema)
+def create_coop(data, slug):
+    """Create a co-op and admit it to this network (its admins)."""
+    coop = service.create_coop(actor=current_user, network=by_slug(Network, slug), **data)
+    db.session.commit()
+    return coop
+
+
+@blp.route("/networks/<slug>/admissions", methods=["POST"])
+@blp.arguments(AdmissionInSchema)
+@blp.response(201, CoopSchema)
+def admit_coop(data, slug):
+    """Admit an existing co-op to this network (its admins)."""
+    network = by_slug(Network, slug)
+    coop = by_slug(Coop, data["coop"])
+    service.admit_coop(actor=current_user, network=network, coop=coop)
+    db.session.commit()
+    return coop
+
+
+@blp.route("/networks/<slug>/roles")
+@blp.response(200, NetworkRoleSchema(many=True))
+def network_roles(slug):
+    """Stewards and admins of a network."""
+    return by_slug(Network, slug).roles
+
+
+@blp.route("/networks/<slug>/roles", methods=["POST"])
+@blp.arguments(NetworkRoleInSchema)
+@blp.response(201, NetworkRoleSchema)
+def grant_network_role(data, slug):
+    """Name a steward or an admin (the network's admins)."""
+    network = by_slug(Network, slug)
+    require(current_user, Perm.NETWORK_ADMIN, network)
+    person = person_by_email(data["email"])
+    if person is None:
+        raise NotFound(f"Nobody has an account with {data['email']}.")
+    grant = service.grant_network_role(actor=current_user, network=network, person=person, role=data["role"])
+    db.session.commit()
+    return grant
+
+
+@blp.route("/coops")
+@blp.response(200, CoopSchema(many=True))
+def list_coops():
+    return db.session.scalars(select(Coop).order_by(Coop.name)).all()
+
+
+@blp.route("/coops/<slug>")
+@blp.response(200, CoopSchema)
+def get_coop(slug):
+    return by_slug(Coop, slug)
+
+
+@blp.route("/coops/<slug>/members")
+@blp.response(200, MemberSchema(many=True))
+def coop_members(slug):
+    """The people of a co-op and their roles; emails only for those who administer it."""
+    return sorted(by_slug(Coop, slug).people, key=lambda m: m.person.name.casefold())
+
+
+@blp.route("/coops/<slug>/members/<int:person_id>", methods=["PATCH"])
+@blp.arguments(RoleChangeSchema)
+@blp.response(200, MembershipSchema)
+def change_member_role(data, slug, person_id):
+    """Make a person of the co-op its delegate, or a member again (network admins)."""
+    coop = by_slug(Coop, slug)
+    require(current_user, Perm.COOP_ADMIN, coop)
+    membership = next((m for m in coop.people if m.person_id == person_id), None)
+    if membership is None:
+        raise NotFound(f"Person {person_id} is not in {coop.name}.")
+    result = service.set_coop_role(actor=current_user, coop=coop, person=membership.person, role=CoopRole(data["role"]))
+    db.session.commit()
+    return result
+
+
+@blp.route("/coops/<slug>/invitations", methods=["POST"])
+@blp.arguments(InvitationInSchema)
+@blp.response(201, InvitationSchema)
+@blp.alt_response(200, schema=MembershipSchema, description="The person had an account and joined at once.")
+def invite(data, slug):
+    """Invite a person into the co-op by email, with a role (network admins)."""
+    result = service.invite_person(actor=current_user, coop=by_slug(Coop, slug), **data)
+    db.session.commit()
+    if isinstance(result, Invitation):
+        return result
+    return jsonify(MembershipSchema().dump(result)), 200
+
+
+def register_api(app: Flask) -> None:
+    """Register the foundation's endpoints and every feature's, behind one authentication rule."""
+    blueprints = [blp, *_feature_blueprints()]
+    for blueprint in blueprints:
+        blueprint.before_request(authenticate_api)
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+
+    @app.get("/api/v1/docs")
+    def api_docs():
+        return render_template("api_docs.html", spec=api.spec.to_dict())
+
+
+def _feature_blueprints() -> list:
+    """Each feature package's API blueprint, when it has one."""
+    import importlib
+
+    found = []
+    for name in ("proposals.api", "voting.api"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        found.append(module.blp)
+    return found

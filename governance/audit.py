@@ -1,0 +1,164 @@
+"""The append-only audit log: every state change is an event whose hash chains to the one before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, select, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.types import JSON
+
+from governance.extensions import db
+from governance.types import UTCDateTime, utcnow
+
+GENESIS = "0" * 64
+# Any fixed 64-bit number; it names the advisory lock that serialises appends on PostgreSQL.
+_APPEND_LOCK_KEY = 0x526F756E64746162
+
+audit_event_networks = Table(
+    "audit_event_networks",
+    db.metadata,
+    Column("event_id", ForeignKey("audit_events.id", ondelete="RESTRICT"), primary_key=True),
+    Column("network_id", ForeignKey("networks.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str] = mapped_column(String(64))
+    subject_id: Mapped[int | None]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    actor = relationship("Person")
+    networks = relationship("Network", secondary=audit_event_networks, order_by="Network.id")
+
+    @property
+    def network_ids(self) -> list[int]:
+        return sorted(n.id for n in self.networks)
+
+    def canonical(self) -> bytes:
+        """The bytes the hash covers: every field but the hash itself, as sorted, compact JSON."""
+        return canonical_json(
+            {
+                "seq": self.seq,
+                "at": self.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "actor_id": self.actor_id,
+                "actor": self.actor_label,
+                "action": self.action,
+                "subject": [self.subject_type, self.subject_id],
+                "networks": self.network_ids,
+                "data": self.data,
+                "summary": self.summary,
+                "prev": self.prev_hash,
+            }
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent #{self.seq} {self.action}>"
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _lock_head() -> None:
+    """Serialise appends until the transaction ends; SQLite serialises writers itself."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
+
+
+def head() -> AuditEvent | None:
+    return db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+
+
+def record(
+    action: str,
+    *,
+    actor,
+    subject=None,
+    subject_type: str | None = None,
+    data: dict[str, Any] | None = None,
+    networks: Iterable = (),
+    summary: str = "",
+) -> AuditEvent:
+    """Append an event in the current transaction, chained to the head of the log."""
+    db.session.flush()
+    _lock_head()
+    last = head()
+    event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_label=f"{actor.name} <{actor.email}>" if actor is not None else "Roundtable (system)",
+        action=str(action),
+        subject_type=subject_type or (type(subject).__tablename__ if subject is not None else "instance"),
+        subject_id=getattr(subject, "id", None),
+        data=json.loads(canonical_json(data or {})),
+        prev_hash=last.hash if last else GENESIS,
+        summary=summary,
+    )
+    event.networks = sorted({n.id: n for n in networks}.values(), key=lambda n: n.id)
+    event.hash = event.compute_hash()
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    is_intact: bool
+    count: int
+    bad_seq: int | None = None
+    reason: str = ""
+
+    def __str__(self) -> str:
+        if self.is_intact:
+            return f"ok {self.count} events"
+        return f"bad event {self.bad_seq}: {self.reason}"
+
+
+def verify_events(events: Iterable[AuditEvent]) -> Verification:
+    """Walk the chain in sequence order and name the first event that does not hold."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for event in events:
+        if event.seq != expected_seq:
+            missing = "missing or reordered" if event.seq > expected_seq else "repeated or reordered"
+            return Verification(False, count, event.seq, f"expected event {expected_seq} here ({missing})")
+        if event.prev_hash != prev_hash:
+            return Verification(False, count, event.seq, "does not chain to the event before it")
+        if event.compute_hash() != event.hash:
+            return Verification(False, count, event.seq, "its content does not match its hash")
+        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    return Verification(True, count)
+
+
+def iter_events() -> Iterator[AuditEvent]:
+    query = (
+        select(AuditEvent)
+        .options(selectinload(AuditEvent.networks))
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=1000)
+    )
+    yield from db.session.scalars(query)
+
+
+def verify() -> Verification:
+    return verify_events(iter_events())

@@ -1,0 +1,56 @@
+"""Commands: `flask --app wsgi demo | audit verify | tokens create EMAIL | count FILE`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from governance import audit, service
+from governance.extensions import db
+from governance.models import person_by_email
+
+audit_cli = AppGroup("audit", help="The audit log.")
+tokens_cli = AppGroup("tokens", help="Personal access tokens for the API.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; print 'ok N events', or the first bad event and exit 1."""
+    result = audit.verify()
+    click.echo(str(result))
+    sys.exit(0 if result.is_intact else 1)
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def tokens_create(email: str, name: str) -> None:
+    """Create an API token for the person with EMAIL and print it once."""
+    person = person_by_email(email)
+    if person is None:
+        raise click.BadParameter(f"nobody has an account with {email}", param_hint="EMAIL")
+    _, secret = service.create_token(actor=person, name=name)
+    db.session.commit()
+    click.echo(secret)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo world (idempotent) and print how to sign in."""
+    from governance.demo import load_demo
+
+    click.echo(load_demo())
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(demo_command)
+    try:
+        from voting.cli import count_command
+    except ModuleNotFoundError:  # the counting engine lands separately
+        return
+    app.cli.add_command(count_command)

@@ -1,0 +1,98 @@
+"""Forms for the foundation's pages (Flask-WTF: every form carries a CSRF token)."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from governance.models import CoopRole, NetworkRoleKind
+from governance.security import MIN_PASSWORD_LENGTH
+from governance.timezones import is_valid_zone
+
+
+def valid_zone(form, field) -> None:
+    if not is_valid_zone(field.data):
+        raise ValidationError("Unknown time zone: use an IANA name such as Europe/London or America/New_York.")
+
+
+def enum_choices(enum_cls):
+    return [(m.value, m.value.capitalize()) for m in enum_cls]
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email()])
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class PasswordMixin:
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters.")],
+    )
+
+
+class AcceptInvitationForm(PasswordMixin, FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
+    time_zone = StringField("Your time zone", validators=[DataRequired(), valid_zone])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email()])
+
+
+class ResetPasswordForm(PasswordMixin, FlaskForm):
+    pass
+
+
+class NetworkForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+
+
+class CoopForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    country = StringField("Country (ISO code, e.g. GB)", validators=[DataRequired(), Length(min=2, max=2)])
+    city = StringField("City", validators=[Optional(), Length(max=120)])
+    time_zone = StringField("Time zone", validators=[DataRequired(), valid_zone])
+    worker_members = IntegerField("Worker-members", validators=[DataRequired(), NumberRange(min=0, max=1_000_000)])
+    website = URLField("Website", validators=[Optional(), URL(), Length(max=300)])
+
+
+class AdmitForm(FlaskForm):
+    coop = SelectField("Co-op", coerce=int, validators=[DataRequired()])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email()])
+    role = SelectField("Role", choices=enum_choices(CoopRole), default=CoopRole.MEMBER.value)
+
+
+class CoopRoleForm(FlaskForm):
+    role = SelectField("Role", choices=enum_choices(CoopRole))
+
+
+class NetworkRoleForm(FlaskForm):
+    email = EmailField("Person's email", validators=[DataRequired(), Email()])
+    role = SelectField("Role", choices=enum_choices(NetworkRoleKind))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    time_zone = StringField("Time zone", validators=[DataRequired(), valid_zone])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("What is this token for?", validators=[DataRequired(), Length(max=100)])
+
+
+class EmptyForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

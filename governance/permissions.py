@@ -1,0 +1,78 @@
+"""Who may do what: one table of permissions, checked by the services."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from governance.errors import NotAllowed
+from governance.models import Coop, Network, NetworkRoleKind, Person
+
+
+class Perm(StrEnum):
+    NETWORK_CREATE = "network:create"
+    NETWORK_ADMIN = "network:admin"
+    NETWORK_STEWARD = "network:steward"
+    NETWORK_READ_PEOPLE = "network:read-people"
+    COOP_ADMIN = "coop:admin"
+    AUDIT_READ = "audit:read"
+
+
+def is_admin_of(person: Person | None, network: Network) -> bool:
+    if person is None:
+        return False
+    return person.is_superuser or person.has_network_role(network, NetworkRoleKind.ADMIN)
+
+
+def is_steward_of(person: Person | None, network: Network) -> bool:
+    return person is not None and person.has_network_role(network, NetworkRoleKind.STEWARD)
+
+
+def belongs_to(person: Person | None, network: Network) -> bool:
+    """A person of a member co-op, or someone holding a role in the network."""
+    if person is None:
+        return False
+    return is_admin_of(person, network) or any(n.id == network.id for n in person.networks)
+
+
+def administers_coop(person: Person | None, coop: Coop) -> bool:
+    """Admins of any network the co-op is in manage its people."""
+    return person is not None and (person.is_superuser or any(is_admin_of(person, n) for n in coop.networks))
+
+
+def can(person: Person | None, perm: Perm, subject=None) -> bool:
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    match perm:
+        case Perm.NETWORK_CREATE:
+            return person.is_superuser
+        case Perm.NETWORK_ADMIN:
+            return is_admin_of(person, subject)
+        case Perm.NETWORK_STEWARD:
+            return is_steward_of(person, subject)
+        case Perm.NETWORK_READ_PEOPLE:
+            return belongs_to(person, subject)
+        case Perm.COOP_ADMIN:
+            return administers_coop(person, subject)
+        case Perm.AUDIT_READ:
+            if subject is None:
+                return person.is_superuser or any(r.role == NetworkRoleKind.ADMIN for r in person.network_roles)
+            return is_admin_of(person, subject)
+    raise ValueError(f"unknown permission {perm!r}")
+
+
+def require(person: Person | None, perm: Perm, subject=None, message: str | None = None) -> None:
+    if not can(person, perm, subject):
+        raise NotAllowed(message or _default_message(perm, subject))
+
+
+def _default_message(perm: Perm, subject) -> str:
+    name = getattr(subject, "name", None)
+    where = f" of {name}" if name else ""
+    return {
+        Perm.NETWORK_CREATE: "Only an instance administrator can create a network.",
+        Perm.NETWORK_ADMIN: f"Only an admin{where} can do that.",
+        Perm.NETWORK_STEWARD: f"Only a steward{where} can do that.",
+        Perm.NETWORK_READ_PEOPLE: f"Only people{where} can see that.",
+        Perm.COOP_ADMIN: f"Only an admin of a network{where and ' that ' + name + ' is in'} can do that.",
+        Perm.AUDIT_READ: "Only network admins can read the audit log.",
+    }[perm]

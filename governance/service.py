@@ -1,0 +1,406 @@
+"""Use cases of the foundation: networks, co-ops, people, roles, invitations, tokens.
+
+Each takes the actor, authorises, changes state, appends the audit event and flushes;
+the caller (a request or a command) commits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import timedelta
+from enum import StrEnum
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from governance import audit, mail
+from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from governance.extensions import db
+from governance.models import (
+    AccessToken,
+    Coop,
+    CoopMembership,
+    CoopRole,
+    Invitation,
+    Network,
+    NetworkMembership,
+    NetworkRole,
+    NetworkRoleKind,
+    Person,
+    person_by_email,
+)
+from governance.permissions import Perm, require
+from governance.security import (
+    MIN_PASSWORD_LENGTH,
+    check_password,
+    digest,
+    hash_password,
+    make_reset_token,
+    new_api_token,
+    new_secret,
+    read_reset_token,
+    reset_token_matches,
+)
+from governance.timezones import is_valid_zone
+from governance.types import utcnow
+
+
+class Action(StrEnum):
+    NETWORK_CREATED = "network.created"
+    COOP_CREATED = "coop.created"
+    COOP_ADMITTED = "coop.admitted"
+    PERSON_INVITED = "person.invited"
+    INVITATION_ACCEPTED = "invitation.accepted"
+    MEMBER_ADDED = "coop.member_added"
+    COOP_ROLE_CHANGED = "coop.role_changed"
+    NETWORK_ROLE_GRANTED = "network.role_granted"
+    NETWORK_ROLE_REVOKED = "network.role_revoked"
+    PROFILE_UPDATED = "person.profile_updated"
+    PASSWORD_RESET = "person.password_reset"
+    TOKEN_CREATED = "token.created"
+    TOKEN_REVOKED = "token.revoked"
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:64] or "item"
+
+
+def _unique_slug(model, name: str) -> str:
+    base = slugify(name)
+    slug, n = base, 2
+    while db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _require_text(value: str | None, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"{label} is required.", errors={field: [f"{label} is required."]})
+    return value
+
+
+def _require_zone(zone: str | None, field: str = "time_zone") -> str:
+    if not is_valid_zone(zone):
+        raise InvalidInput(
+            f"Unknown time zone {zone!r}: use an IANA name such as Europe/London.",
+            errors={field: ["Unknown time zone."]},
+        )
+    return zone  # type: ignore[return-value]
+
+
+def _require_password(password: str | None) -> str:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        message = f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters."
+        raise InvalidInput(message, errors={"password": [message]})
+    return password
+
+
+# Networks and co-ops
+
+
+def create_network(*, actor: Person, name: str, description: str = "") -> Network:
+    require(actor, Perm.NETWORK_CREATE)
+    name = _require_text(name, "name", "A name")
+    if db.session.scalar(select(Network.id).where(func.lower(Network.name) == name.lower())):
+        raise Conflict(f"A network called {name} exists already.", errors={"name": ["Already taken."]})
+    network = Network(name=name, slug=_unique_slug(Network, name), description=description.strip())
+    db.session.add(network)
+    db.session.flush()
+    audit.record(Action.NETWORK_CREATED, actor=actor, subject=network, networks=[network], data={"name": name})
+    return network
+
+
+def create_coop(
+    *,
+    actor: Person,
+    network: Network,
+    name: str,
+    country: str,
+    time_zone: str,
+    worker_members: int = 0,
+    city: str = "",
+    website: str = "",
+) -> Coop:
+    """Create a co-op and admit it to the network at once."""
+    require(actor, Perm.NETWORK_ADMIN, network)
+    name = _require_text(name, "name", "A name")
+    country = _require_text(country, "country", "A country").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise InvalidInput("Give the country as a two-letter ISO code, such as GB.", errors={"country": ["Two letters."]})
+    if worker_members is None or worker_members < 0:
+        raise InvalidInput("Worker-members cannot be negative.", errors={"worker_members": ["Not negative."]})
+    if db.session.scalar(select(Coop.id).where(func.lower(Coop.name) == name.lower())):
+        raise Conflict(
+            f"A co-op called {name} exists already; admit it instead.", errors={"name": ["Already taken."]}
+        )
+    coop = Coop(
+        name=name,
+        slug=_unique_slug(Coop, name),
+        country=country,
+        city=city.strip(),
+        time_zone=_require_zone(time_zone),
+        worker_members=worker_members,
+        website=website.strip(),
+    )
+    db.session.add(coop)
+    db.session.flush()
+    data = {"name": name, "country": country, "time_zone": time_zone, "worker_members": worker_members}
+    audit.record(Action.COOP_CREATED, actor=actor, subject=coop, networks=[network], data=data)
+    admit_coop(actor=actor, network=network, coop=coop)
+    return coop
+
+
+def admit_coop(*, actor: Person, network: Network, coop: Coop) -> NetworkMembership:
+    require(actor, Perm.NETWORK_ADMIN, network)
+    if any(m.network_id == network.id for m in coop.network_memberships):
+        raise Conflict(f"{coop.name} is already in {network.name}.")
+    membership = NetworkMembership(network=network, coop=coop)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(
+        Action.COOP_ADMITTED, actor=actor, subject=coop, networks=[network], data={"network": network.slug}
+    )
+    return membership
+
+
+# People
+
+
+def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> Invitation | CoopMembership:
+    """Invite someone new by a single-use link; someone with an account joins the co-op at once."""
+    require(actor, Perm.COOP_ADMIN, coop)
+    email = _require_text(email, "email", "An email address").lower()
+    if "@" not in email:
+        raise InvalidInput("That is not an email address.", errors={"email": ["Not an email address."]})
+    role = CoopRole(role)
+    existing = person_by_email(email)
+    if existing is not None:
+        return add_member(actor=actor, coop=coop, person=existing, role=role)
+    secret = new_secret()
+    hours = current_app.config["INVITATION_TTL_HOURS"]
+    invitation = Invitation(
+        token_hash=digest(secret),
+        email=email,
+        coop=coop,
+        role=role,
+        invited_by=actor,
+        expires_at=utcnow() + timedelta(hours=hours),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(
+        Action.PERSON_INVITED,
+        actor=actor,
+        subject=invitation,
+        networks=coop.networks,
+        data={"email": email, "coop": coop.slug, "role": role.value},
+    )
+    link = current_app.config["BASE_URL"] + url_for("auth.accept_invitation", token=secret)
+    mail.send(
+        email,
+        f"You are invited to {coop.name} on Roundtable",
+        f"{actor.name} invited you to join {coop.name} on Roundtable as a {role.value}.\n\n"
+        f"Choose your password and time zone here (the link works once, for {hours} hours):\n{link}\n",
+    )
+    invitation.link = link  # shown once to the admin, who may pass it on by hand
+    return invitation
+
+
+def add_member(*, actor: Person, coop: Coop, person: Person, role: CoopRole) -> CoopMembership:
+    require(actor, Perm.COOP_ADMIN, coop)
+    if person.role_in(coop) is not None:
+        raise Conflict(f"{person.name} is already in {coop.name}.", errors={"email": ["Already in this co-op."]})
+    membership = CoopMembership(person=person, coop=coop, role=CoopRole(role))
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(
+        Action.MEMBER_ADDED,
+        actor=actor,
+        subject=coop,
+        networks=coop.networks,
+        data={"person": person.email, "role": membership.role.value},
+    )
+    return membership
+
+
+def find_invitation(secret: str) -> Invitation:
+    """The pending invitation behind a link, or a clear reason why it cannot be used."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == digest(secret or "")))
+    if invitation is None:
+        raise NotFound("This invitation link is not known. Ask your network admin for a new one.")
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation has been used already. Sign in, or reset your password.")
+    if invitation.expires_at <= utcnow():
+        raise Conflict("This invitation has expired. Ask your network admin for a new one.")
+    return invitation
+
+
+def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) -> Person:
+    invitation = find_invitation(secret)
+    name = _require_text(name, "name", "Your name")
+    password = _require_password(password)
+    time_zone = _require_zone(time_zone)
+    if person_by_email(invitation.email) is not None:
+        raise Conflict("An account with this email exists already. Sign in instead.")
+    person = Person(email=invitation.email, name=name, time_zone=time_zone, password_hash=hash_password(password))
+    db.session.add(person)
+    db.session.add(CoopMembership(person=person, coop=invitation.coop, role=invitation.role))
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    invitation.person_id = person.id
+    audit.record(
+        Action.INVITATION_ACCEPTED,
+        actor=person,
+        subject=invitation,
+        networks=invitation.coop.networks,
+        data={"coop": invitation.coop.slug, "role": invitation.role.value},
+    )
+    return person
+
+
+def set_coop_role(*, actor: Person, coop: Coop, person: Person, role: CoopRole) -> CoopMembership:
+    require(actor, Perm.COOP_ADMIN, coop)
+    membership = next((m for m in coop.people if m.person_id == person.id), None)
+    if membership is None:
+        raise NotFound(f"{person.name} is not in {coop.name}.")
+    role = CoopRole(role)
+    if membership.role == role:
+        raise Conflict(f"{person.name} is already a {role.value} of {coop.name}.")
+    before = membership.role
+    membership.role = role
+    db.session.flush()
+    audit.record(
+        Action.COOP_ROLE_CHANGED,
+        actor=actor,
+        subject=coop,
+        networks=coop.networks,
+        data={"person": person.email, "from": before.value, "to": role.value},
+    )
+    return membership
+
+
+def grant_network_role(*, actor: Person, network: Network, person: Person, role: NetworkRoleKind) -> NetworkRole:
+    require(actor, Perm.NETWORK_ADMIN, network)
+    role = NetworkRoleKind(role)
+    if person.has_network_role(network, role):
+        raise Conflict(f"{person.name} is already a {role.value} of {network.name}.")
+    grant = NetworkRole(network=network, person=person, role=role)
+    db.session.add(grant)
+    db.session.flush()
+    audit.record(
+        Action.NETWORK_ROLE_GRANTED,
+        actor=actor,
+        subject=network,
+        networks=[network],
+        data={"person": person.email, "role": role.value},
+    )
+    return grant
+
+
+def revoke_network_role(*, actor: Person, network: Network, person: Person, role: NetworkRoleKind) -> None:
+    require(actor, Perm.NETWORK_ADMIN, network)
+    role = NetworkRoleKind(role)
+    grant = next((r for r in network.roles if r.person_id == person.id and r.role == role), None)
+    if grant is None:
+        raise NotFound(f"{person.name} is not a {role.value} of {network.name}.")
+    admins = network.people_with(NetworkRoleKind.ADMIN)
+    if role == NetworkRoleKind.ADMIN and admins == [person] and not actor.is_superuser:
+        raise Conflict(f"{network.name} needs at least one admin: name another before stepping down.")
+    network.roles.remove(grant)
+    db.session.flush()
+    audit.record(
+        Action.NETWORK_ROLE_REVOKED,
+        actor=actor,
+        subject=network,
+        networks=[network],
+        data={"person": person.email, "role": role.value},
+    )
+
+
+def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | None = None) -> Person:
+    actor.name = _require_text(name, "name", "Your name")
+    actor.time_zone = _require_zone(time_zone)
+    if locale:
+        actor.locale = locale
+    db.session.flush()
+    audit.record(
+        Action.PROFILE_UPDATED, actor=actor, subject=actor, data={"name": actor.name, "time_zone": time_zone}
+    )
+    return actor
+
+
+# Signing in and passwords
+
+
+def authenticate(email: str, password: str) -> Person:
+    person = person_by_email(email or "")
+    if person is None or not check_password(person.password_hash, password or ""):
+        raise NotAllowed("That email and password do not match an account.")
+    return person
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way, so addresses cannot be probed."""
+    person = person_by_email(email or "")
+    if person is None:
+        return
+    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=make_reset_token(person))
+    minutes = current_app.config["RESET_TTL_SECONDS"] // 60
+    mail.send(
+        person.email,
+        "Reset your Roundtable password",
+        f"Someone asked to reset the password of your Roundtable account.\n\n"
+        f"Choose a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
+        "If it was not you, ignore this mail: nothing changes.\n",
+    )
+
+
+def person_for_reset(token: str) -> Person:
+    found = read_reset_token(token)
+    person = db.session.get(Person, found[0]) if found else None
+    if person is None or not reset_token_matches(person, found[1]):
+        raise Conflict("This reset link has expired or has been used. Ask for a new one.")
+    return person
+
+
+def reset_password(*, token: str, password: str) -> Person:
+    person = person_for_reset(token)
+    person.password_hash = hash_password(_require_password(password))
+    db.session.flush()
+    audit.record(Action.PASSWORD_RESET, actor=person, subject=person)
+    return person
+
+
+# API tokens
+
+
+def create_token(*, actor: Person, name: str) -> tuple[AccessToken, str]:
+    """A new token; the secret is returned once and only its hash is kept."""
+    name = _require_text(name, "name", "A name for the token")[:100]
+    secret = new_api_token()
+    token = AccessToken(person=actor, name=name, token_hash=digest(secret), prefix=secret[:10])
+    db.session.add(token)
+    db.session.flush()
+    audit.record(Action.TOKEN_CREATED, actor=actor, subject=token, data={"name": name, "prefix": token.prefix})
+    return token, secret
+
+
+def revoke_token(*, actor: Person, token: AccessToken) -> None:
+    if token.person_id != actor.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is not None:
+        raise Conflict("This token was revoked already.")
+    token.revoked_at = utcnow()
+    db.session.flush()
+    audit.record(Action.TOKEN_REVOKED, actor=actor, subject=token, data={"prefix": token.prefix})
+
+
+def person_for_token(secret: str) -> Person | None:
+    token = db.session.scalar(select(AccessToken).where(AccessToken.token_hash == digest(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    token.last_used_at = utcnow()
+    return token.person

@@ -1,0 +1,56 @@
+"""What every template can use: the viewer's time zone, permissions, and the home page's 'waiting for you'."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Flask
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from governance.permissions import Perm, can
+from governance.timezones import format_in_zone, to_zone
+from governance.types import utcnow
+
+# Each feature adds a function (person) -> list of {"text", "url"} for the home page,
+waiting_providers: list[Callable] = []
+# and (endpoint, label) pairs for the main navigation.
+nav_links: list[tuple[str, str]] = []
+
+
+def viewer_zone() -> str:
+    return getattr(current_user, "time_zone", None) or "UTC"
+
+
+def localtime(moment: datetime | None, style: str = "datetime") -> Markup:
+    """A UTC time in the viewer's zone, naming the zone, in a <time> element carrying the UTC instant."""
+    if moment is None:
+        return Markup("")
+    text = format_in_zone(moment, viewer_zone(), style)
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), escape(text))
+
+
+def local_clock(zone: str) -> str:
+    """Now, in a given zone: what a co-op's own clock says."""
+    now = to_zone(utcnow(), zone)
+    return f"{now:%H:%M} {now.tzname()}"
+
+
+def waiting_for(person) -> list[dict]:
+    items: list[dict] = []
+    for provider in waiting_providers:
+        items.extend(provider(person))
+    return items
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["reject_page"] = lambda args: {k: v for k, v in args.items() if k != "page"}
+    app.jinja_env.globals.update(
+        can=lambda perm, subject=None: can(current_user, perm, subject),
+        Perm=Perm,
+        viewer_zone=viewer_zone,
+        local_clock=local_clock,
+        nav_links=nav_links,
+    )

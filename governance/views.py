@@ -1,0 +1,321 @@
+"""Pages of the foundation: home, networks, co-ops, their admin, settings and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from governance import audit, service
+from governance.errors import DomainError
+from governance.extensions import db
+from governance.forms import (
+    AdmitForm,
+    CoopForm,
+    CoopRoleForm,
+    EmptyForm,
+    InviteForm,
+    NetworkForm,
+    NetworkRoleForm,
+    ProfileForm,
+    TokenForm,
+)
+from governance.models import AccessToken, Coop, CoopRole, Invitation, Network, NetworkRoleKind, Person, person_by_email
+from governance.permissions import Perm, can, require
+from governance.templating import viewer_zone, waiting_for
+from governance.timezones import all_zones
+
+bp = Blueprint("main", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here is for signed-in people."""
+
+
+def by_slug(model, slug: str):
+    return db.session.scalar(select(model).where(model.slug == slug)) or abort(404)
+
+
+def _form_failed(form, error: DomainError) -> None:
+    """Show a refused action on the form it came from, keeping what was typed."""
+    for field, messages in error.errors.items():
+        if field in form:
+            form[field].errors = list(messages)
+    if not any(field in form for field in error.errors):
+        form.form_errors.append(error.message)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", waiting=waiting_for(current_user))
+
+
+@bp.get("/networks")
+def networks():
+    rows = db.session.scalars(select(Network).order_by(Network.name)).all()
+    return render_template("networks/list.html", networks=rows)
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+def new_network():
+    require(current_user, Perm.NETWORK_CREATE)
+    form = NetworkForm()
+    if form.validate_on_submit():
+        try:
+            network = service.create_network(actor=current_user, name=form.name.data, description=form.description.data or "")
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(f"{network.name} is created. Name its admins and admit its co-ops.", "success")
+            return redirect(url_for(".network", slug=network.slug))
+    return render_template("networks/new.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/networks/<slug>")
+def network(slug: str):
+    network = by_slug(Network, slug)
+    admit_form = AdmitForm()
+    admit_form.coop.choices = _admittable(network)
+    return render_template(
+        "networks/show.html",
+        network=network,
+        coop_form=CoopForm(),
+        admit_form=admit_form,
+        role_form=NetworkRoleForm(),
+        button=EmptyForm(),
+        zones=all_zones(),
+    )
+
+
+def _admittable(network: Network) -> list[tuple[int, str]]:
+    inside = {c.id for c in network.coops}
+    coops = db.session.scalars(select(Coop).order_by(Coop.name)).all()
+    return [(c.id, f"{c.name} ({c.country})") for c in coops if c.id not in inside]
+
+
+@bp.route("/networks/<slug>/coops/new", methods=["GET", "POST"])
+def new_coop(slug: str):
+    network = by_slug(Network, slug)
+    require(current_user, Perm.NETWORK_ADMIN, network)
+    form = CoopForm()
+    if form.validate_on_submit():
+        try:
+            coop = service.create_coop(
+                actor=current_user,
+                network=network,
+                name=form.name.data,
+                country=form.country.data,
+                city=form.city.data or "",
+                time_zone=form.time_zone.data,
+                worker_members=form.worker_members.data,
+                website=form.website.data or "",
+            )
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(f"{coop.name} is admitted to {network.name}. Invite its delegates next.", "success")
+            return redirect(url_for(".coop", slug=coop.slug))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("coops/new.html", form=form, network=network, zones=all_zones()), status
+
+
+@bp.post("/networks/<slug>/admit")
+def admit(slug: str):
+    network = by_slug(Network, slug)
+    require(current_user, Perm.NETWORK_ADMIN, network)
+    form = AdmitForm()
+    form.coop.choices = _admittable(network)
+    if not form.validate_on_submit():
+        flash("Choose a co-op that is not in the network yet.", "error")
+        return redirect(url_for(".network", slug=slug)), 303
+    coop = db.session.get(Coop, form.coop.data) or abort(404)
+    service.admit_coop(actor=current_user, network=network, coop=coop)
+    db.session.commit()
+    flash(f"{coop.name} is admitted to {network.name}.", "success")
+    return redirect(url_for(".network", slug=slug))
+
+
+@bp.post("/networks/<slug>/roles")
+def grant_role(slug: str):
+    network = by_slug(Network, slug)
+    require(current_user, Perm.NETWORK_ADMIN, network)
+    form = NetworkRoleForm()
+    if form.validate_on_submit():
+        person = person_by_email(form.email.data)
+        if person is None:
+            flash(f"Nobody has an account with {form.email.data}: invite them to their co-op first.", "error")
+        else:
+            service.grant_network_role(actor=current_user, network=network, person=person, role=form.role.data)
+            db.session.commit()
+            flash(f"{person.name} is now a {form.role.data} of {network.name}.", "success")
+    else:
+        flash("Give the email of a person and a role.", "error")
+    return redirect(url_for(".network", slug=slug))
+
+
+@bp.post("/networks/<slug>/roles/<int:person_id>/<role>/revoke")
+def revoke_role(slug: str, person_id: int, role: str):
+    network = by_slug(Network, slug)
+    person = db.session.get(Person, person_id) or abort(404)
+    if role not in NetworkRoleKind.__members__.values():
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.revoke_network_role(actor=current_user, network=network, person=person, role=NetworkRoleKind(role))
+    db.session.commit()
+    flash(f"{person.name} is no longer a {role} of {network.name}.", "success")
+    return redirect(url_for(".network", slug=slug))
+
+
+@bp.get("/coops/<slug>")
+def coop(slug: str):
+    coop = by_slug(Coop, slug)
+    pending = db.session.scalars(
+        select(Invitation).where(Invitation.coop_id == coop.id, Invitation.accepted_at.is_(None))
+    ).all()
+    return render_template(
+        "coops/show.html",
+        coop=coop,
+        invite_form=InviteForm(),
+        role_form=CoopRoleForm(),
+        pending=[i for i in pending if i.is_pending],
+    )
+
+
+@bp.post("/coops/<slug>/invite")
+def invite(slug: str):
+    coop = by_slug(Coop, slug)
+    require(current_user, Perm.COOP_ADMIN, coop)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            result = service.invite_person(actor=current_user, coop=coop, email=form.email.data, role=form.role.data)
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            if isinstance(result, Invitation):
+                flash(f"Invitation sent to {result.email}. Its link, if you need to pass it on: {result.link}", "success")
+            else:
+                flash(f"{result.person.name} already had an account and is now in {coop.name}.", "success")
+            return redirect(url_for(".coop", slug=slug))
+    pending = [i for i in db.session.scalars(select(Invitation).where(Invitation.coop_id == coop.id)) if i.is_pending]
+    return render_template(
+        "coops/show.html", coop=coop, invite_form=form, role_form=CoopRoleForm(), pending=pending
+    ), 400
+
+
+@bp.post("/coops/<slug>/people/<int:person_id>/role")
+def set_role(slug: str, person_id: int):
+    coop = by_slug(Coop, slug)
+    person = db.session.get(Person, person_id) or abort(404)
+    form = CoopRoleForm()
+    if not form.validate_on_submit():
+        flash("Choose member or delegate.", "error")
+        return redirect(url_for(".coop", slug=slug))
+    service.set_coop_role(actor=current_user, coop=coop, person=person, role=CoopRole(form.role.data))
+    db.session.commit()
+    flash(f"{person.name} is now a {form.role.data} of {coop.name}.", "success")
+    return redirect(url_for(".coop", slug=slug))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        service.update_profile(actor=current_user, name=form.name.data, time_zone=form.time_zone.data)
+        db.session.commit()
+        flash("Your settings are saved.", "success")
+        return redirect(url_for(".settings"))
+    return _settings_page(form, TokenForm(), status=400 if form.errors else 200)
+
+
+def _settings_page(form, token_form, *, new_token: str | None = None, status: int = 200):
+    tokens = db.session.scalars(
+        select(AccessToken).where(AccessToken.person_id == current_user.id).order_by(AccessToken.created_at.desc())
+    ).all()
+    return render_template(
+        "settings.html",
+        form=form,
+        token_form=token_form,
+        tokens=tokens,
+        new_token=new_token,
+        button=EmptyForm(),
+        zones=all_zones(),
+    ), status
+
+
+@bp.post("/settings/tokens")
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _settings_page(ProfileForm(obj=current_user), form, status=400)
+    _, secret = service.create_token(actor=current_user, name=form.name.data)
+    db.session.commit()
+    return _settings_page(ProfileForm(obj=current_user), TokenForm(formdata=None), new_token=secret)
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    token = db.session.get(AccessToken, token_id)
+    if token is None or token.person_id != current_user.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.revoke_token(actor=current_user, token=token)
+    db.session.commit()
+    flash(f"The token {token.name!r} is revoked.", "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.get("/audit")
+def audit_log():
+    require(current_user, Perm.AUDIT_READ)
+    visible = [n for n in db.session.scalars(select(Network).order_by(Network.name)) if can(current_user, Perm.AUDIT_READ, n)]
+    filters, problems = _audit_filters(visible)
+    query = select(audit.AuditEvent).order_by(audit.AuditEvent.seq.desc())
+    network_ids = [filters["network"].id] if filters.get("network") else [n.id for n in visible]
+    if not current_user.is_superuser or filters.get("network"):
+        query = query.where(audit.AuditEvent.networks.any(Network.id.in_(network_ids)))
+    if filters.get("actor"):
+        query = query.where(audit.AuditEvent.actor_label.ilike(f"%{filters['actor']}%"))
+    if filters.get("action"):
+        query = query.where(audit.AuditEvent.action == filters["action"])
+    if filters.get("since"):
+        query = query.where(audit.AuditEvent.at >= filters["since"])
+    if filters.get("until"):
+        query = query.where(audit.AuditEvent.at < filters["until"])
+    page = db.paginate(query, per_page=50, error_out=False)
+    actions = db.session.scalars(select(audit.AuditEvent.action).distinct().order_by(audit.AuditEvent.action)).all()
+    return render_template(
+        "audit.html", page=page, networks=visible, actions=actions, args=request.args, problems=problems
+    ), (400 if problems else 200)
+
+
+def _audit_filters(visible: list[Network]) -> tuple[dict, list[str]]:
+    """Read the filters from the query string; a bad one is named, never silently ignored."""
+    args, filters, problems = request.args, {}, []
+    if slug := args.get("network"):
+        match = next((n for n in visible if n.slug == slug), None)
+        if match is None:
+            problems.append(f"You cannot read the log of a network called {slug!r}.")
+        filters["network"] = match
+    filters["actor"] = args.get("actor", "").strip()
+    filters["action"] = args.get("action", "").strip()
+    for key, shift in (("since", timedelta(0)), ("until", timedelta(days=1))):
+        if value := args.get(key):
+            try:
+                day = datetime.strptime(value, "%Y-%m-%d")
+            except ValueError:
+                problems.append(f"{key.capitalize()} must be a date like 2026-11-25.")
+                continue
+            # The day is the viewer's: midnight in their own zone.
+            filters[key] = datetime.combine(day.date(), time(), tzinfo=ZoneInfo(viewer_zone())) + shift
+    return filters, problems

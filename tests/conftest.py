@@ -1,0 +1,118 @@
+"""One database per run (migrated with Alembic), and a rolled-back transaction per test.
+
+On SQLite by default; on PostgreSQL when DATABASE_URL points at a server, in a fresh database
+created for the run and dropped after it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from governance import create_app
+from governance.extensions import db
+from tests import factories
+
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": None,
+    "BASE_URL": "http://localhost",
+}
+
+
+def _postgres_url(base: str) -> str:
+    base = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", base)
+    return base
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, empty database for this run."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url = sa.make_url(_postgres_url(base))
+    name = f"roundtable_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    outbox = tmp_path_factory.mktemp("outbox")
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX": str(outbox)})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def is_postgres(app) -> bool:
+    with app.app_context():
+        return db.engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def session(app):
+    """The app's session bound to one connection whose outer transaction is rolled back after the test."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=original.registry.scopefunc,
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def ctx(app, session):
+    """An app context with the per-test session, for calling services directly."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(ctx):
+    return factories.small_world()
+
+
+@pytest.fixture
+def outbox(app) -> Path:
+    path = Path(app.config["MAIL_OUTBOX"])
+    for old in path.glob("*.eml"):
+        old.unlink()
+    return path
