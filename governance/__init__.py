@@ -26,9 +26,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
-    from governance import errors, templating
+    from governance import error_handlers, templating
 
-    errors.register(app)
+    error_handlers.register(app)
     templating.register(app)
     return app
 

@@ -1,15 +1,9 @@
-"""The domain's errors, and the one place that maps them to HTTP for pages and for the API."""
+"""The domain's errors. Plain Python: `governance.error_handlers` maps them to HTTP, once."""
 
 from __future__ import annotations
 
-import logging
 from http import HTTPStatus
 from typing import Any
-
-from flask import Flask, flash, jsonify, redirect, render_template, request
-from werkzeug.exceptions import HTTPException
-
-log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -50,51 +44,3 @@ class InvalidInput(DomainError):
 
 class InvalidBallot(InvalidInput):
     pass
-
-
-def is_api_request() -> bool:
-    return request.path.startswith("/api/")
-
-
-def json_error(status: int, message: str, errors: dict | None = None, **extra: Any):
-    body: dict[str, Any] = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
-    if errors:
-        body["errors"] = errors
-    body.update(extra)
-    return jsonify(body), status
-
-
-def _http_error(error: HTTPException):
-    if is_api_request():
-        data = getattr(error, "data", None) or {}
-        errors = data.get("errors") or data.get("messages")
-        message = data.get("message") or error.description or HTTPStatus(error.code).phrase
-        response, status = json_error(error.code or 500, message, errors)
-        for key, value in (data.get("headers") or {}).items():
-            response.headers[key] = value
-        return response, status
-    return render_template("error.html", error=error, status=error.code), error.code
-
-
-def _domain_error(error: DomainError):
-    if is_api_request():
-        return json_error(error.status, error.message, error.errors, **error.details)
-    if request.method == "POST" and request.referrer:
-        # A refused form action goes back to where the person was, with the reason shown there.
-        flash(error.message, "error")
-        return redirect(request.referrer)
-    return render_template("error.html", message=error.message, status=error.status), error.status
-
-
-def _unexpected(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
-    if is_api_request():
-        return json_error(500, "Something went wrong on our side; nothing was saved.")
-    return render_template("error.html", status=500), 500
-
-
-def register(app: Flask) -> None:
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(DomainError, _domain_error)
-    if not app.testing:
-        app.register_error_handler(Exception, _unexpected)
