@@ -94,6 +94,9 @@ def _count_ranked(method: Method, options: tuple[Option, ...], profile: RankedPr
     """Run a ranked method and put its outcome into words."""
     keys = [option.key for option in options]
     seats = 1 if method is Method.IRV else rules.seats
+    if not profile.weights.size:
+        sentence = "Nobody was elected: no ballot ranked any option."
+        return Result(method, Outcome.NO_RESULT, sentence, options, seats=seats)
     if method is Method.MEEK:
         outcome = count_meek(profile, keys, seats, rules.tie_rule)
     else:
