@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from voting.counting import Method, RankedProfile, Rules, count_profile, read_blt  # noqa: E402
+from voting.counting import Method, RankedProfile, Rules, count_profile, read_blt
 
 
 def generate(ballots: int, candidates: int, seed: int = 2024) -> np.ndarray:
@@ -70,7 +70,14 @@ def main() -> None:
     profile = election.profile
     print(f"{'distinct rankings':<42} {len(profile.weights):>9,}")
     rules = Rules(seats=args.seats)
-    stv = timed(f"STV, Scottish rules, {args.seats} seats", count_profile, Method.STV, election.options, profile, rules)
+    stv = timed(
+        f"STV, Scottish rules, {args.seats} seats",
+        count_profile,
+        Method.STV,
+        election.options,
+        profile,
+        rules,
+    )
     irv = timed("IRV", count_profile, Method.IRV, election.options, profile, rules)
     print(f"  STV winners: {', '.join(stv.winners)} in {len(stv.rounds)} rounds")
     print(f"  IRV winner: {', '.join(irv.winners)} in {len(irv.rounds)} rounds")
@@ -81,10 +88,16 @@ def main() -> None:
         n_candidates=args.candidates,
         ballots=len(prefs),
     )
-    timed("STV on the same ballots, not grouped", count_profile, Method.STV, election.options, ungrouped, rules)
-    timed("IRV on the same ballots, not grouped", count_profile, Method.IRV, election.options, ungrouped, rules)
+    timed(
+        "STV on the same ballots, not grouped", count_profile, Method.STV, election.options, ungrouped, rules
+    )
+    timed(
+        "IRV on the same ballots, not grouped", count_profile, Method.IRV, election.options, ungrouped, rules
+    )
     if not args.skip_meek:
-        meek = timed(f"Meek, {args.seats} seats", count_profile, Method.MEEK, election.options, profile, rules)
+        meek = timed(
+            f"Meek, {args.seats} seats", count_profile, Method.MEEK, election.options, profile, rules
+        )
         print(f"  Meek winners: {', '.join(meek.winners)} in {len(meek.rounds)} rounds")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory (max RSS)':<42} {peak:7.0f} MB")

@@ -16,9 +16,13 @@ RANKED_CHOICES = [str(Method.STV), str(Method.MEEK), str(Method.IRV)]
 @click.argument("ballots", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--method", type=click.Choice(RANKED_CHOICES), default=str(Method.STV), show_default=True)
 @click.option("--seats", type=click.IntRange(min=1), help="Seats to fill (default: the file's).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
-def count_command(ctx: click.Context, ballots: Path, method: str, seats: int | None, output_format: str) -> None:
+def count_command(
+    ctx: click.Context, ballots: Path, method: str, seats: int | None, output_format: str
+) -> None:
     """Count the ranked ballots in a BLT file and explain the result round by round."""
     try:
         election = read_blt(ballots)

@@ -34,7 +34,11 @@ def _votes(**choices: int) -> list[Ballot]:
 
 
 def test_block_stops_consent_and_names_blockers():
-    ballots = [Ballot("agree", voter="Outlandish"), Ballot("block", voter="Agaric"), Ballot("block", voter="Dtc")]
+    ballots = [
+        Ballot("agree", voter="Outlandish"),
+        Ballot("block", voter="Agaric"),
+        Ballot("block", voter="Dtc"),
+    ]
     result = count(Method.CONSENT, ["proposal"], ballots)
     assert result.outcome is Outcome.BLOCKED
     assert result.blockers == ["Agaric", "Dtc"]
@@ -114,7 +118,9 @@ def test_quorum_by_weight_counts_worker_members():
 
 def test_approval_elects_the_most_approved():
     ballots = [Ballot(frozenset({"a", "b"})), Ballot(frozenset({"b"})), Ballot(frozenset({"c"}), weight=3)]
-    result = count(Method.APPROVAL, {"a": "Hosting", "b": "Training", "c": "Referrals"}, ballots, Rules(seats=2))
+    result = count(
+        Method.APPROVAL, {"a": "Hosting", "b": "Training", "c": "Referrals"}, ballots, Rules(seats=2)
+    )
     assert result.winners == ["c", "b"]
     assert "Referrals (3)" in result.sentence
 

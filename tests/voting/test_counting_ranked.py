@@ -86,7 +86,9 @@ def test_papers_received_by_transfer_carry_their_value_on():
 
 def test_excluded_candidates_papers_move_at_the_value_they_arrived_with():
     """Rule 50: an exclusion moves every paper at its current value."""
-    ballots = [Ballot(("A", "C", "D"))] * 10 + [Ballot(("B",))] * 5 + [Ballot(("C",))] * 3 + [Ballot(("D",))] * 6
+    ballots = (
+        [Ballot(("A", "C", "D"))] * 10 + [Ballot(("B",))] * 5 + [Ballot(("C",))] * 3 + [Ballot(("D",))] * 6
+    )
     result = count(Method.STV, ["A", "B", "C", "D"], ballots, Rules(seats=2))
     exclusion = next(r for r in result.rounds if r.excluded and r.excluded[0].option == "C")
     # A's surplus of 1 moved A's 10 papers to C at 0.1 each; C's exclusion moves them on at 0.1.

@@ -4,7 +4,7 @@ Nothing here imports Flask or SQLAlchemy. Call `count(method, options, ballots, 
 `options` is a sequence of option keys or `Option(key, name)` objects, or a key -> name mapping.
 """
 
-from .blt import BLTError, BLTElection, read_blt, write_blt
+from .blt import BLTElection, BLTError, read_blt, write_blt
 from .engine import count, count_profile
 from .model import (
     SIMPLE_MAJORITY,

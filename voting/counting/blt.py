@@ -45,7 +45,9 @@ class BLTElection:
     def options(self) -> tuple[Option, ...]:
         """The candidates standing, keyed by their names (made unique if needed)."""
         keys = _unique_keys(self.names)
-        return tuple(Option(keys[i], self.names[i]) for i in range(len(self.names)) if i not in self.withdrawn)
+        return tuple(
+            Option(keys[i], self.names[i]) for i in range(len(self.names)) if i not in self.withdrawn
+        )
 
     def ballots(self) -> list[Ballot]:
         """The grouped ballots as Ballot objects, one per distinct ranking with its total weight."""
@@ -156,7 +158,9 @@ class _Reader:
         try:
             end = self.lines.index("0", start)
         except ValueError:
-            raise BLTError(len(self.lines), "the ballots never end: a line holding only 0 is missing") from None
+            raise BLTError(
+                len(self.lines), "the ballots never end: a line holding only 0 is missing"
+            ) from None
         self.at = end + 1
         grouped: dict[tuple[int, ...], Number] = {}
         ballots = blank = 0
@@ -185,7 +189,9 @@ class _Reader:
         line = self.at + rest[:position].count("\n") + 1
         if len(strings) < n:
             found = f"found {leftover.splitlines()[0]!r}" if leftover else "the file ends"
-            raise BLTError(line, f"expected {n} candidate names in double quotes, got {len(strings)}; {found}")
+            raise BLTError(
+                line, f"expected {n} candidate names in double quotes, got {len(strings)}; {found}"
+            )
         if leftover or len(strings) > n + 1:
             raise BLTError(line, "unexpected text after the title")
         return tuple(strings[:n]), strings[n] if len(strings) > n else ""

@@ -30,9 +30,15 @@ BASE_WORDS = {
 def count_consent(options: tuple[Option, ...], ballots: Sequence[Ballot], rules: Rules) -> Result:
     """Any block stops it; otherwise it passes unless disagreement reaches the stated share."""
     counts = _tally(ballots, ConsentChoice)
-    blockers = [ballot.voter or "an unnamed co-op" for ballot in ballots if ballot.choice == ConsentChoice.BLOCK]
-    base, base_total = _base(rules, counts, ConsentChoice.AGREE, ConsentChoice.DISAGREE, ConsentChoice.ABSTAIN)
-    result = Result(Method.CONSENT, Outcome.PASSED, "", options, counts=counts, base=base, base_total=base_total)
+    blockers = [
+        ballot.voter or "an unnamed co-op" for ballot in ballots if ballot.choice == ConsentChoice.BLOCK
+    ]
+    base, base_total = _base(
+        rules, counts, ConsentChoice.AGREE, ConsentChoice.DISAGREE, ConsentChoice.ABSTAIN
+    )
+    result = Result(
+        Method.CONSENT, Outcome.PASSED, "", options, counts=counts, base=base, base_total=base_total
+    )
     result.threshold = f"disagreement below {rules.consent_disagreement_share} of the base"
     if blockers:
         result.outcome, result.blockers = Outcome.BLOCKED, blockers
@@ -42,10 +48,13 @@ def count_consent(options: tuple[Option, ...], ballots: Sequence[Ballot], rules:
     figures = f"disagreement was {exact(counts[ConsentChoice.DISAGREE])} of {exact(base_total)} ({share})"
     if share >= rules.consent_disagreement_share:
         result.outcome = Outcome.REJECTED
-        result.sentence = f"Not consented: {figures}, reaching the stated share of {rules.consent_disagreement_share}."
-    else:
         result.sentence = (
-            f"Consented: nobody blocked and {figures}, below the stated share of {rules.consent_disagreement_share}."
+            f"Not consented: {figures}, reaching the stated share of {rules.consent_disagreement_share}."
+        )
+    else:
+        share_needed = rules.consent_disagreement_share
+        result.sentence = (
+            f"Consented: nobody blocked and {figures}, below the stated share of {share_needed}."
         )
     return result
 
@@ -55,7 +64,9 @@ def count_yes_no(options: tuple[Option, ...], ballots: Sequence[Ballot], rules: 
     counts = _tally(ballots, YesNoChoice)
     base, base_total = _base(rules, counts, YesNoChoice.YES, YesNoChoice.NO, YesNoChoice.ABSTAIN)
     threshold = rules.threshold
-    result = Result(Method.YES_NO, Outcome.REJECTED, "", options, counts=counts, base=base, base_total=base_total)
+    result = Result(
+        Method.YES_NO, Outcome.REJECTED, "", options, counts=counts, base=base, base_total=base_total
+    )
     result.threshold = threshold.describe()
     yes = counts[YesNoChoice.YES]
     if not base_total:
@@ -86,12 +97,16 @@ def _decide_tie(result: Result, rules: Rules, figures: str) -> Result:
         how = f"the tie rule ({tie})"
     result.outcome = Outcome.PASSED if is_passed else Outcome.REJECTED
     verdict = "Passed" if is_passed else "Rejected"
-    result.sentence = f"{verdict}: {figures}, exactly the threshold ({rules.threshold.describe()}); decided by {how}."
+    result.sentence = (
+        f"{verdict}: {figures}, exactly the threshold ({rules.threshold.describe()}); decided by {how}."
+    )
     result.tie_rule = f"a yes/no vote exactly on its threshold is decided by {how}"
     return result
 
 
-def _tally(ballots: Sequence[Ballot], choices: type[ConsentChoice] | type[YesNoChoice]) -> dict[str, Fraction]:
+def _tally(
+    ballots: Sequence[Ballot], choices: type[ConsentChoice] | type[YesNoChoice]
+) -> dict[str, Fraction]:
     """Total weight behind each answer, refusing answers the method does not know."""
     counts = {str(choice): Fraction(0) for choice in choices}
     for ballot in ballots:
@@ -101,7 +116,9 @@ def _tally(ballots: Sequence[Ballot], choices: type[ConsentChoice] | type[YesNoC
     return counts
 
 
-def _base(rules: Rules, counts: dict[str, Fraction], for_: str, against: str, abstain: str) -> tuple[str, Fraction]:
+def _base(
+    rules: Rules, counts: dict[str, Fraction], for_: str, against: str, abstain: str
+) -> tuple[str, Fraction]:
     """The base a share is taken of, in words and in number."""
     words = BASE_WORDS[rules.base].format(for_, against)
     if rules.base is Base.ELECTORATE:

@@ -40,7 +40,9 @@ RULE_NAMES = {
 }
 
 
-def count(method: Method | str, options: Options, ballots: Iterable[Ballot], rules: Rules | None = None) -> Result:
+def count(
+    method: Method | str, options: Options, ballots: Iterable[Ballot], rules: Rules | None = None
+) -> Result:
     """Count `ballots` by `method`; `options` is a list of keys or Options, or a key -> name mapping."""
     method, rules, ballots = Method(method), rules or Rules(), list(ballots)
     choices = normalise_options(options)
@@ -58,7 +60,9 @@ def count(method: Method | str, options: Options, ballots: Iterable[Ballot], rul
     return result
 
 
-def count_profile(method: Method | str, options: Options, profile: RankedProfile, rules: Rules | None = None) -> Result:
+def count_profile(
+    method: Method | str, options: Options, profile: RankedProfile, rules: Rules | None = None
+) -> Result:
     """Count ranked ballots already grouped into a profile (as read from a BLT file)."""
     method, rules = Method(method), rules or Rules()
     if method not in RANKED_METHODS:
@@ -70,7 +74,9 @@ def count_profile(method: Method | str, options: Options, profile: RankedProfile
     else:
         result = _count_ranked(method, choices, profile, rules)
     result.ballots, result.total_weight, result.quorum = profile.ballots, profile.total_weight, quorum
-    result.weights_used = profile.weight_scale != 1 or profile.ballots - profile.blank != int(profile.weights.sum())
+    result.weights_used = profile.weight_scale != 1 or profile.ballots - profile.blank != int(
+        profile.weights.sum()
+    )
     result.tie_rule = result.tie_rule or rules.tie_rule.describe()
     return result
 
@@ -86,11 +92,18 @@ def check_quorum(rules: Rules, ballots: int, weight: Fraction) -> QuorumReport |
     needed = rules.quorum.share * Fraction(electorate)
     participated = weight if by_weight else Fraction(ballots)
     return QuorumReport(
-        rules.quorum.share, str(rules.quorum.by), Fraction(electorate), needed, participated, participated >= needed
+        rules.quorum.share,
+        str(rules.quorum.by),
+        Fraction(electorate),
+        needed,
+        participated,
+        participated >= needed,
     )
 
 
-def _count_ranked(method: Method, options: tuple[Option, ...], profile: RankedProfile, rules: Rules) -> Result:
+def _count_ranked(
+    method: Method, options: tuple[Option, ...], profile: RankedProfile, rules: Rules
+) -> Result:
     """Run a ranked method and put its outcome into words."""
     keys = [option.key for option in options]
     seats = 1 if method is Method.IRV else rules.seats
@@ -131,7 +144,8 @@ def _ranked_sentence(method: Method, result: Result, outcome: RankedOutcome) -> 
         return f"{listed} won by {RULE_NAMES[method]} after {rounds}: {reason}."
     seats = f"{result.seats} seat{'s' if result.seats != 1 else ''}"
     shortfall = "" if len(names) == result.seats else f" (only {len(names)} could be filled)"
-    return f"Elected {listed} to {seats}{shortfall} by {RULE_NAMES[method]}, quota {exact(outcome.quota)}, after {rounds}."
+    quota = exact(outcome.quota)
+    return f"Elected {listed} to {seats}{shortfall} by {RULE_NAMES[method]}, quota {quota}, after {rounds}."
 
 
 def _failed_quorum(method: Method, options: tuple[Option, ...], quorum: QuorumReport) -> Result:
@@ -150,4 +164,7 @@ def _describe_turnout(
         result.weights = {b.voter: w for b, w in zip(ballots, weights, strict=True) if b.voter is not None}
     result.tie_rule = result.tie_rule or rules.tie_rule.describe()
     if result.weights_used:
-        result.notes.append(f"ballots are weighted: {len(ballots)} ballots carry a total weight of {exact(result.total_weight)}")
+        result.notes.append(
+            f"ballots are weighted: {len(ballots)} ballots carry a total weight of "
+            f"{exact(result.total_weight)}"
+        )

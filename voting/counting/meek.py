@@ -72,14 +72,18 @@ class _MeekCount:
             tally, iterations = self._converge()
             action += f" ({iterations} iteration{'s' if iterations != 1 else ''})"
         last = self.rounds[-1]
-        return RankedOutcome([self.keys[c] for c in self.elected], self.rounds, last.quota or Fraction(0), last.exhausted)
+        return RankedOutcome(
+            [self.keys[c] for c in self.elected], self.rounds, last.quota or Fraction(0), last.exhausted
+        )
 
     def _finished(self, tally: _Tally, round_: Round) -> bool:
         """Elect every hopeful when no more remain than seats; say whether that happened."""
         if len(self.elected) + len(self.hopeful) > self.seats:
             return len(self.elected) >= self.seats
         scores = {self.keys[c]: Fraction(tally.votes[c]) for c in self.hopeful}
-        order, notes = order_with_ties(scores, self._history(), rule=self.tie_rule, round_number=round_.number)
+        order, notes = order_with_ties(
+            scores, self._history(), rule=self.tie_rule, round_number=round_.number
+        )
         round_.notes.extend(notes)
         for key in order:
             self._elect(self.keys.index(key), "as many hopeful candidates as seats remain", round_)
@@ -87,12 +91,18 @@ class _MeekCount:
 
     def _elect_reaching_quota(self, tally: _Tally, round_: Round) -> bool:
         """Elect hopefuls whose votes reach the quota, most votes first."""
-        reached = {self.keys[c]: Fraction(tally.votes[c]) for c in self.hopeful if tally.votes[c] >= tally.quota}
-        order, notes = order_with_ties(reached, self._history(), rule=self.tie_rule, round_number=round_.number)
+        reached = {
+            self.keys[c]: Fraction(tally.votes[c]) for c in self.hopeful if tally.votes[c] >= tally.quota
+        }
+        order, notes = order_with_ties(
+            reached, self._history(), rule=self.tie_rule, round_number=round_.number
+        )
         round_.notes.extend(notes)
         for key in order[: self.seats - len(self.elected)]:
             c = self.keys.index(key)
-            self._elect(c, f"reached the quota ({self._show(tally.votes[c])} >= {self._show(tally.quota)})", round_)
+            self._elect(
+                c, f"reached the quota ({self._show(tally.votes[c])} >= {self._show(tally.quota)})", round_
+            )
         return bool(order)
 
     def _elect(self, c: int, reason: str, round_: Round) -> None:

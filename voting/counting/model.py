@@ -68,7 +68,7 @@ class YesNoTie(StrEnum):
     """What a yes/no vote that lands exactly on its threshold does."""
 
     FAIL = "fail"
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a tie rule, not a password
     CASTING = "casting"
 
 
@@ -155,8 +155,8 @@ class TieRule:
             order = ", ".join(self.casting_order) or "(none recorded)"
             return f"ties: earlier rounds' tallies first, then the recorded casting order {order}"
         return (
-            "ties: earlier rounds' tallies first, then a draw: each tied option's SHA-256 of "
-            f"'{self.seed}:<round>:<key>' is taken and the smallest is chosen (seed '{self.seed}')"
+            "ties: earlier rounds' tallies first, then a draw: the tied option whose SHA-256 of "
+            f"'{self.seed}:<key>' is smallest is chosen (seed '{self.seed}')"
         )
 
 

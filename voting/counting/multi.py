@@ -38,13 +38,19 @@ def count_score(options: tuple[Option, ...], ballots: Sequence[Ballot], rules: R
                 totals[key] += weight * scores.get(key, rules.score_min)
                 weights[key] += weight
     if rules.score_aggregate is ScoreAggregate.MEAN:
-        counts = {key: totals[key] / weights[key] if weights[key] else Fraction(rules.score_min) for key in totals}
+        counts = {
+            key: totals[key] / weights[key] if weights[key] else Fraction(rules.score_min) for key in totals
+        }
     else:
         counts = totals
     result = _top(Method.SCORE, options, counts, rules, f"{rules.score_aggregate} score")
     result.notes.append(
         f"scores run from {rules.score_min} to {rules.score_max}; combined by {rules.score_aggregate}; "
-        + ("an unscored option counts as the minimum" if rules.unscored is Unscored.MIN else "unscored options are ignored")
+        + (
+            "an unscored option counts as the minimum"
+            if rules.unscored is Unscored.MIN
+            else "unscored options are ignored"
+        )
     )
     return result
 
@@ -56,17 +62,37 @@ def _checked_scores(ballot: Ballot, rules: Rules, options: Mapping[str, Fraction
     for key, score in ballot.choice.items():
         if key not in options:
             raise CountingError(f"a ballot scores {key!r}, which is not an option")
-        if isinstance(score, bool) or not isinstance(score, int) or not rules.score_min <= score <= rules.score_max:
-            raise CountingError(f"score {score!r} for {key!r} is not a whole number from {rules.score_min} to {rules.score_max}")
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, int)
+            or not rules.score_min <= score <= rules.score_max
+        ):
+            raise CountingError(
+                f"score {score!r} for {key!r} is not a whole number "
+                f"from {rules.score_min} to {rules.score_max}"
+            )
     return ballot.choice
 
 
-def _top(method: Method, options: tuple[Option, ...], counts: dict[str, Fraction], rules: Rules, what: str) -> Result:
+def _top(
+    method: Method, options: tuple[Option, ...], counts: dict[str, Fraction], rules: Rules, what: str
+) -> Result:
     """The `seats` options with the most support, ties broken by the rule."""
     order, notes = order_with_ties(counts, [], rule=rules.tie_rule, round_number=1)
     winners = order[: rules.seats]
     round_ = Round(number=1, action=f"count of {what}", tallies=dict(counts), notes=notes)
-    names = ", ".join(f"{next(o.label for o in options if o.key == key)} ({exact(counts[key])})" for key in winners)
+    names = ", ".join(
+        f"{next(o.label for o in options if o.key == key)} ({exact(counts[key])})" for key in winners
+    )
     sentence = f"Chosen by {what}: {names}." if winners else "Nothing was chosen: there were no options."
     outcome = Outcome.ELECTED if winners else Outcome.NO_RESULT
-    return Result(method, outcome, sentence, options, winners=winners, counts=dict(counts), rounds=[round_], seats=rules.seats)
+    return Result(
+        method,
+        outcome,
+        sentence,
+        options,
+        winners=winners,
+        counts=dict(counts),
+        rounds=[round_],
+        seats=rules.seats,
+    )

@@ -45,7 +45,9 @@ class RankedProfile:
                 blank += 1
                 continue
             checked = as_fraction(weight)
-            grouped[ranking] = grouped.get(ranking, 0) + (int(checked) if checked.denominator == 1 else checked)
+            grouped[ranking] = grouped.get(ranking, 0) + (
+                int(checked) if checked.denominator == 1 else checked
+            )
         return cls.from_groups(list(grouped), list(grouped.values()), n_candidates, ballots, blank)
 
     @classmethod

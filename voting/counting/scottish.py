@@ -40,7 +40,9 @@ def droop_quota(total: Fraction, seats: int) -> Fraction:
     return Fraction(total.numerator // (total.denominator * (seats + 1)) + 1)
 
 
-def count_scottish_stv(profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule) -> RankedOutcome:
+def count_scottish_stv(
+    profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule
+) -> RankedOutcome:
     """Count the profile for `seats` seats by the Scottish STV rules."""
     return _ScottishCount(profile, keys, seats, tie_rule).run()
 

@@ -46,10 +46,13 @@ def _round_lines(result: Result, round_: Round) -> list[str]:
     if round_.quota is not None:
         lines.append(f"  Quota {exact(round_.quota)}")
     for transfer in round_.transfers:
-        value = "" if transfer.transfer_value is None else f" at transfer value {exact(transfer.transfer_value)}"
+        value = (
+            "" if transfer.transfer_value is None else f" at transfer value {exact(transfer.transfer_value)}"
+        )
         moved = ", ".join(f"{result.label(k)} +{exact(v)}" for k, v in transfer.amounts.items() if v)
         lines.append(
-            f"  Transferred the {transfer.kind} of {result.label(transfer.source)}{value}: {moved or 'nothing'}; "
+            f"  Transferred the {transfer.kind} of {result.label(transfer.source)}{value}: "
+            f"{moved or 'nothing'}; "
             f"non-transferable {exact(transfer.non_transferable)}"
             + (f", lost to rounding {exact(transfer.lost_to_rounding)}" if transfer.lost_to_rounding else "")
         )

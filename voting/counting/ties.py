@@ -55,18 +55,27 @@ def order_with_ties(
     return ordered, notes
 
 
-def draw_key(seed: str, round_number: int, key: str) -> str:
-    """The SHA-256 a draw compares: anyone can recompute it with the published seed."""
-    return hashlib.sha256(f"{seed}:{round_number}:{key}".encode()).hexdigest()
+def draw_key(seed: str, key: str) -> str:
+    """The SHA-256 a draw compares: anyone can recompute it with the published seed.
+
+    It depends on the seed and the option only, so the draw is one fixed random order of
+    the options for the whole count, unchanged by rounds that decide nothing.
+    """
+    return hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
 
 
 def _by_draw(group: list[str], tied: Sequence[str], *, seed: str, round_number: int) -> tuple[str, str]:
     """The option whose draw hash is smallest."""
-    chosen = min(group, key=lambda key: draw_key(seed, round_number, key))
-    return chosen, f"tie between {_names(tied)} broken by draw (seed '{seed}', round {round_number}): {chosen}"
+    chosen = min(group, key=lambda key: draw_key(seed, key))
+    return (
+        chosen,
+        f"tie between {_names(tied)} in round {round_number} broken by draw (seed '{seed}'): {chosen}",
+    )
 
 
-def _by_casting(group: list[str], tied: Sequence[str], *, lowest: bool, order: Sequence[str]) -> tuple[str, str]:
+def _by_casting(
+    group: list[str], tied: Sequence[str], *, lowest: bool, order: Sequence[str]
+) -> tuple[str, str]:
     """The casting decision: the least preferred to exclude, the most preferred to elect."""
     missing = [key for key in group if key not in order]
     if missing:
