@@ -58,9 +58,11 @@ def _register_blueprints(app: Flask) -> None:
     from governance.api import register_api
     from governance.auth.views import bp as auth_bp
     from governance.views import bp as main_bp
+    from proposals import register as register_proposals
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    register_proposals(app)
     register_api(app)
 
 

@@ -1,0 +1,221 @@
+"""The one lifecycle of a proposal, as plain Python (no Flask, no SQLAlchemy).
+
+    draft → discussion → voting → passed | rejected | failed_quorum
+    passed → pledging → committed | lapsed
+    committed → agreement → signed
+    withdrawn, from draft, discussion or voting (any state before a decision)
+
+Every step is a row of `TRANSITIONS`: the states it leaves, the state it reaches, who may take it
+(`ActorKind.STEWARD`, a steward of an addressed network, or `ActorKind.SYSTEM`, Roundtable itself at a
+close time) and its guard. `next_state` answers where a step leads or raises
+`governance.errors.InvalidTransition` naming the current state and the steps allowed; `guard_failure`
+says why a legal step cannot be taken yet. `proposals.service.apply_transition` is the only caller
+that changes a proposal: it checks both, moves the state and appends the audit event.
+
+For the votes feature:
+- a steward opens a vote with `Transition.OPEN_VOTE` (discussion → voting);
+- at the close time the system takes `Transition.PASS`, `Transition.REJECT` or `Transition.FAIL_QUORUM`
+  (voting → passed | rejected | failed_quorum) with `is_due=True`;
+- `TEXT_FROZEN_STATES` are the states in which the proposal's text cannot change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from governance.errors import InvalidTransition
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    DISCUSSION = "discussion"
+    VOTING = "voting"
+    PASSED = "passed"
+    REJECTED = "rejected"
+    FAILED_QUORUM = "failed_quorum"
+    PLEDGING = "pledging"
+    COMMITTED = "committed"
+    LAPSED = "lapsed"
+    AGREEMENT = "agreement"
+    SIGNED = "signed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Transition(StrEnum):
+    OPEN_DISCUSSION = "open_discussion"
+    OPEN_VOTE = "open_vote"
+    PASS = "pass"  # noqa: S105 - a step of the lifecycle, not a password
+    REJECT = "reject"
+    FAIL_QUORUM = "fail_quorum"
+    OPEN_PLEDGING = "open_pledging"
+    COMMIT = "commit"
+    LAPSE = "lapse"
+    PREPARE_AGREEMENT = "prepare_agreement"
+    SIGN = "sign"
+    WITHDRAW = "withdraw"
+
+    @property
+    def label(self) -> str:
+        return RULES[self].label
+
+
+class ActorKind(StrEnum):
+    STEWARD = "steward"
+    SYSTEM = "system"
+
+
+# The states a proposal can be edited in: before any vote opens.
+EDITABLE_STATES = frozenset({State.DRAFT, State.DISCUSSION})
+# The states in which the text is fixed: a vote is open, or it has been decided.
+TEXT_FROZEN_STATES = frozenset(State) - EDITABLE_STATES
+# The states before a decision, from which a proposal can be withdrawn.
+UNDECIDED_STATES = frozenset({State.DRAFT, State.DISCUSSION, State.VOTING})
+FINAL_STATES = frozenset({State.REJECTED, State.FAILED_QUORUM, State.LAPSED, State.SIGNED, State.WITHDRAWN})
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What the guards need to know about a proposal; the service builds it from the database."""
+
+    has_text: bool = True
+    network_count: int = 1
+    missing_facts: tuple[str, ...] = ()
+    is_commitment: bool = True
+    is_due: bool = False
+
+
+Guard = Callable[[GuardContext], str | None]  # a reason the step cannot be taken, or None
+
+
+def always(_: GuardContext) -> str | None:
+    return None
+
+
+def ready_for_discussion(context: GuardContext) -> str | None:
+    if not context.has_text:
+        return "Give the proposal a title, a summary and a body before opening it for discussion."
+    if context.network_count < 1:
+        return "Address the proposal to at least one network first."
+    if context.missing_facts:
+        return (
+            "A co-op needs these facts to decide; fill them in first: "
+            + ", ".join(context.missing_facts)
+            + "."
+        )
+    return None
+
+
+def has_electorate(context: GuardContext) -> str | None:
+    if context.network_count < 1:
+        return "A vote needs at least one addressed network."
+    return ready_for_discussion(context)
+
+
+def is_due(context: GuardContext) -> str | None:
+    return None if context.is_due else "Roundtable takes this step itself, at the close time."
+
+
+def is_commitment(context: GuardContext) -> str | None:
+    return (
+        None if context.is_commitment else "Only shared service and joint venture proposals collect pledges."
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    transition: Transition
+    sources: frozenset[State]
+    target: State
+    actor: ActorKind
+    guard: Guard
+    label: str
+
+
+def _rule(transition, sources, target, actor, guard, label) -> tuple[Transition, Rule]:
+    return transition, Rule(transition, frozenset(sources), target, actor, guard, label)
+
+
+S, T, A = State, Transition, ActorKind
+RULES: dict[Transition, Rule] = dict(
+    [
+        _rule(
+            T.OPEN_DISCUSSION, {S.DRAFT}, S.DISCUSSION, A.STEWARD, ready_for_discussion, "Open for discussion"
+        ),
+        _rule(T.OPEN_VOTE, {S.DISCUSSION}, S.VOTING, A.STEWARD, has_electorate, "Open the vote"),
+        _rule(T.PASS, {S.VOTING}, S.PASSED, A.SYSTEM, is_due, "Passed at the close"),
+        _rule(T.REJECT, {S.VOTING}, S.REJECTED, A.SYSTEM, is_due, "Rejected at the close"),
+        _rule(T.FAIL_QUORUM, {S.VOTING}, S.FAILED_QUORUM, A.SYSTEM, is_due, "Failed quorum at the close"),
+        _rule(T.OPEN_PLEDGING, {S.PASSED}, S.PLEDGING, A.STEWARD, is_commitment, "Open pledging"),
+        _rule(T.COMMIT, {S.PLEDGING}, S.COMMITTED, A.SYSTEM, is_due, "Committed: every target met"),
+        _rule(T.LAPSE, {S.PLEDGING}, S.LAPSED, A.SYSTEM, is_due, "Lapsed at the deadline"),
+        _rule(
+            T.PREPARE_AGREEMENT,
+            {S.COMMITTED},
+            S.AGREEMENT,
+            A.SYSTEM,
+            always,
+            "Agreement prepared for signing",
+        ),
+        _rule(T.SIGN, {S.AGREEMENT}, S.SIGNED, A.SYSTEM, always, "Signed by every party"),
+        _rule(T.WITHDRAW, UNDECIDED_STATES, S.WITHDRAWN, A.STEWARD, always, "Withdraw"),
+    ]
+)
+del S, T, A
+
+
+def allowed_transitions(state: State, actor_kind: ActorKind | None = None) -> list[Transition]:
+    """The steps that leave `state`, for one kind of actor or for any."""
+    return [
+        t
+        for t, rule in RULES.items()
+        if state in rule.sources and (actor_kind is None or rule.actor == actor_kind)
+    ]
+
+
+def next_state(state: State, transition: Transition, actor_kind: ActorKind) -> State:
+    """Where `transition` leads from `state` when taken by `actor_kind`; never a silent no-op."""
+    state, actor_kind = State(state), ActorKind(actor_kind)
+    rule = RULES.get(Transition(transition))
+    allowed = [t.value for t in allowed_transitions(state, actor_kind)]
+    if rule is None or state not in rule.sources:
+        raise InvalidTransition(
+            f"A proposal in {state.label} cannot take the step {transition.value!r}.",
+            current_state=state.value,
+            allowed=allowed,
+        )
+    if rule.actor != actor_kind:
+        who = (
+            "a steward of an addressed network"
+            if rule.actor == ActorKind.STEWARD
+            else "Roundtable at the close time"
+        )
+        raise InvalidTransition(
+            f"Only {who} can take the step {rule.label.lower()!r}.",
+            current_state=state.value,
+            allowed=allowed,
+        )
+    return rule.target
+
+
+def guard_failure(transition: Transition, context: GuardContext) -> str | None:
+    """Why a legal step cannot be taken yet, or None when its guard holds."""
+    return RULES[Transition(transition)].guard(context)
+
+
+def reachable_states() -> frozenset[State]:
+    """Every state some sequence of steps from draft can reach."""
+    seen, frontier = {State.DRAFT}, [State.DRAFT]
+    while frontier:
+        state = frontier.pop()
+        for transition in allowed_transitions(state):
+            target = RULES[transition].target
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    return frozenset(seen)

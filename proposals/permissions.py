@@ -1,0 +1,76 @@
+"""Who sees, runs, discusses and signals on a proposal.
+
+- Stewards and admins of an addressed network see every proposal addressed to it, drafts included.
+- People of a co-op in an addressed network see it once it leaves draft.
+- Only stewards of an addressed network edit it or move it along.
+- People of addressed co-ops (and the stewards who run it) take part in the discussion.
+- A delegate of an addressed co-op says whether their co-op is in.
+Anyone else is told the proposal does not exist (404), so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from governance.errors import NotAllowed, NotFound
+from governance.models import Coop, Network, Person
+from governance.permissions import is_admin_of, is_steward_of
+from proposals.lifecycle import State
+from proposals.models import Proposal
+
+
+def _signed_in(person: Person | None) -> bool:
+    return person is not None and getattr(person, "is_authenticated", False)
+
+
+def runs(person: Person | None, proposal: Proposal) -> bool:
+    """A steward or admin of an addressed network: they run it and see it in every state."""
+    return _signed_in(person) and any(
+        is_steward_of(person, n) or is_admin_of(person, n) for n in proposal.networks
+    )
+
+
+def is_addressed_person(person: Person | None, proposal: Proposal) -> bool:
+    """A person of a co-op in an addressed network."""
+    if not _signed_in(person):
+        return False
+    addressed = {n.id for n in proposal.networks}
+    return any(n.id in addressed for c in person.coops for n in c.networks)
+
+
+def can_see(person: Person | None, proposal: Proposal) -> bool:
+    if runs(person, proposal):
+        return True
+    return proposal.state != State.DRAFT and is_addressed_person(person, proposal)
+
+
+def can_steward(person: Person | None, proposal: Proposal) -> bool:
+    return _signed_in(person) and any(is_steward_of(person, n) for n in proposal.networks)
+
+
+def can_steward_networks(person: Person | None, networks: list[Network]) -> bool:
+    return _signed_in(person) and bool(networks) and all(is_steward_of(person, n) for n in networks)
+
+
+def can_comment(person: Person | None, proposal: Proposal) -> bool:
+    return can_see(person, proposal) and (
+        is_addressed_person(person, proposal) or can_steward(person, proposal)
+    )
+
+
+def signal_coops(person: Person | None, proposal: Proposal) -> list[Coop]:
+    """The addressed co-ops this person is a delegate of."""
+    if not _signed_in(person):
+        return []
+    addressed = {c.id for c in proposal.addressed_coops}
+    return [c for c in person.coops if c.id in addressed and person.is_delegate_of(c)]
+
+
+def require_see(person: Person | None, proposal: Proposal) -> None:
+    if not can_see(person, proposal):
+        raise NotFound(f"There is no proposal {proposal.id} that you can see.")
+
+
+def require_steward(person: Person | None, proposal: Proposal) -> None:
+    require_see(person, proposal)
+    if not can_steward(person, proposal):
+        names = ", ".join(n.name for n in proposal.networks)
+        raise NotAllowed(f"Only a steward of {names} can change this proposal or move it along.")

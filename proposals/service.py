@@ -1,0 +1,487 @@
+"""Use cases of proposals: draft, edit (each edit a revision), take lifecycle steps, discuss, say who is in.
+
+Each takes the actor as a keyword, authorises, changes state, appends the audit event and flushes;
+the caller (a request or a command) commits.
+
+For the votes feature:
+- `apply_transition(proposal, Transition.OPEN_VOTE, actor=steward)` when a steward opens a vote
+  (discussion → voting; raises `NotAllowed` for anyone but a steward of an addressed network);
+- `apply_transition(proposal, Transition.PASS | REJECT | FAIL_QUORUM, actor=None, actor_kind=ActorKind.SYSTEM,
+  is_due=True, data={...})` at the close;
+- `proposal.state` / `proposal.is_text_frozen` to refuse edits, `proposal.current_revision` for the ballot.
+An illegal step raises `governance.errors.InvalidTransition` (409, with current_state and allowed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from governance import audit
+from governance.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
+from governance.extensions import db
+from governance.models import Coop, Network, Person
+from governance.permissions import is_admin_of, is_steward_of
+from governance.types import utcnow
+from proposals import permissions
+from proposals.lifecycle import (
+    EDITABLE_STATES,
+    ActorKind,
+    GuardContext,
+    State,
+    Transition,
+    allowed_transitions,
+    guard_failure,
+    next_state,
+)
+from proposals.models import FACT_FIELDS, Comment, Interest, Kind, Proposal, Revision, Stance, StateChange
+
+TITLE_MAX, SUMMARY_MAX, BODY_MAX, NOTE_MAX, COMMENT_MAX = 200, 2000, 100_000, 500, 20_000
+COUNT_MAX = 1_000_000  # hours, seats, months
+MONEY_MAX = 10**13  # minor units
+
+
+class Action(StrEnum):
+    CREATED = "proposal.created"
+    EDITED = "proposal.edited"
+    TRANSITION = "proposal.transition"
+    COMMENTED = "proposal.commented"
+    COMMENT_EDITED = "proposal.comment_edited"
+    INTEREST = "proposal.interest"
+
+
+def _invalid(field_name: str, message: str) -> InvalidInput:
+    return InvalidInput(message, errors={field_name: [message]})
+
+
+def _text(value: str | None, field_name: str, label: str, limit: int, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise _invalid(field_name, f"{label} is required.")
+    if len(value) > limit:
+        raise _invalid(field_name, f"{label} is too long: at most {limit} characters.")
+    return value
+
+
+def _kind(value) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        raise _invalid(
+            "kind", f"Unknown kind {value!r}: choose one of {', '.join(k.value for k in Kind)}."
+        ) from None
+
+
+def _count(facts: dict, name: str, limit: int) -> int | None:
+    value = facts.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _invalid(name, "Give a whole number.")
+    if not 0 <= value <= limit:
+        raise _invalid(name, f"Give a number from 0 to {limit}.")
+    return value
+
+
+def clean_facts(kind: Kind, facts: dict[str, Any] | None) -> dict[str, Any]:
+    """The facts of a shared service or joint venture, checked; other kinds carry none."""
+    facts = {k: v for k, v in (facts or {}).items() if v not in (None, "")}
+    unknown = set(facts) - set(FACT_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown facts: {', '.join(sorted(unknown))}.")
+    if facts and not kind.has_facts:
+        raise _invalid(
+            "kind", f"A {kind.label.lower()} proposal carries no money or capacity facts; leave them empty."
+        )
+    cleaned: dict[str, Any] = {
+        "monthly_revenue_minor": _count(facts, "monthly_revenue_minor", MONEY_MAX),
+        "monthly_costs_minor": _count(facts, "monthly_costs_minor", MONEY_MAX),
+        "hours_per_month": _count(facts, "hours_per_month", COUNT_MAX),
+        "seats": _count(facts, "seats", COUNT_MAX),
+        "term_months": _count(facts, "term_months", COUNT_MAX),
+        "currency": None,
+    }
+    currency = str(facts.get("currency") or "").strip().upper()
+    if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise _invalid("currency", "Give the currency as a three-letter ISO code, such as GBP.")
+    has_money = cleaned["monthly_revenue_minor"] is not None or cleaned["monthly_costs_minor"] is not None
+    if has_money and not currency:
+        raise _invalid("currency", "Say which currency the revenue and costs are in, such as GBP.")
+    cleaned["currency"] = currency or None
+    return {name: cleaned[name] for name in FACT_FIELDS}
+
+
+def missing_facts(proposal: Proposal) -> tuple[str, ...]:
+    """Facts a co-op needs before a shared service or joint venture goes to discussion."""
+    if not proposal.kind.has_facts:
+        return ()
+    needed = {
+        "monthly_revenue_minor": "monthly revenue",
+        "monthly_costs_minor": "monthly costs",
+        "currency": "currency",
+        "hours_per_month": "hours a month",
+    }
+    return tuple(label for name, label in needed.items() if getattr(proposal, name) is None)
+
+
+def networks_by_slugs(slugs: Iterable[str]) -> list[Network]:
+    """The networks named, or a clear error naming the ones that do not exist."""
+    wanted = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
+    if not wanted:
+        raise _invalid("networks", "Address the proposal to at least one network.")
+    found = {n.slug: n for n in db.session.scalars(select(Network).where(Network.slug.in_(wanted)))}
+    unknown = [s for s in wanted if s not in found]
+    if unknown:
+        raise _invalid("networks", f"Unknown network: {', '.join(unknown)}.")
+    return [found[s] for s in wanted]
+
+
+def _snapshot(proposal: Proposal, *, actor: Person, change_note: str) -> Revision:
+    revision = Revision(
+        number=len(proposal.revisions) + 1,
+        kind=proposal.kind,
+        title=proposal.title,
+        summary=proposal.summary,
+        body=proposal.body,
+        facts=proposal.facts,
+        change_note=change_note,
+        author=actor,
+    )
+    proposal.revisions.append(revision)
+    return revision
+
+
+# Drafting and editing
+
+
+def create_proposal(
+    *,
+    actor: Person,
+    networks: list[Network],
+    kind: Kind | str,
+    title: str,
+    summary: str = "",
+    body: str = "",
+    facts: dict[str, Any] | None = None,
+    change_note: str = "",
+) -> Proposal:
+    """A steward of every addressed network drafts a proposal; its text is revision 1."""
+    if not networks:
+        raise _invalid("networks", "Address the proposal to at least one network.")
+    if not permissions.can_steward_networks(actor, networks):
+        others = [n.name for n in networks if not is_steward_of(actor, n)]
+        raise NotAllowed(f"Only a steward of {', '.join(others)} can address a proposal to it.")
+    kind = _kind(kind)
+    proposal = Proposal(
+        kind=kind,
+        title=_text(title, "title", "A title", TITLE_MAX),
+        summary=_text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
+        body=_text(body, "body", "The body", BODY_MAX, required=False),
+        created_by=actor,
+        state=State.DRAFT,
+        **clean_facts(kind, facts),
+    )
+    proposal.networks = list({n.id: n for n in networks}.values())
+    db.session.add(proposal)
+    note = _text(change_note, "change_note", "The change note", NOTE_MAX, required=False) or "First draft."
+    revision = _snapshot(proposal, actor=actor, change_note=note)
+    db.session.flush()
+    audit.record(
+        Action.CREATED,
+        actor=actor,
+        subject=proposal,
+        networks=proposal.networks,
+        data={"title": proposal.title, "kind": kind.value, "revision": revision.number},
+        summary=f"Drafted proposal {proposal.title!r}",
+    )
+    return proposal
+
+
+def require_editable(proposal: Proposal) -> None:
+    if proposal.state in EDITABLE_STATES:
+        return
+    revision = proposal.current_revision
+    number = revision.number if revision else 1
+    if proposal.state == State.VOTING:
+        reason = f"The text cannot change while the vote is open: ballots are cast on revision {number}."
+    else:
+        reason = (
+            f"The text cannot change now the proposal is {proposal.state.label}: revision {number} stands."
+        )
+    raise Conflict(reason, current_state=proposal.state.value)
+
+
+def edit_proposal(
+    proposal: Proposal,
+    *,
+    actor: Person,
+    title: str,
+    summary: str = "",
+    body: str = "",
+    kind: Kind | str | None = None,
+    facts: dict[str, Any] | None = None,
+    change_note: str = "",
+) -> Revision:
+    """A steward edits the text or facts before any vote; every edit makes a revision."""
+    permissions.require_steward(actor, proposal)
+    require_editable(proposal)
+    new_kind = _kind(kind) if kind is not None else proposal.kind
+    changes = {
+        "kind": new_kind,
+        "title": _text(title, "title", "A title", TITLE_MAX),
+        "summary": _text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
+        "body": _text(body, "body", "The body", BODY_MAX, required=False),
+        **clean_facts(new_kind, facts),
+    }
+    note = _text(change_note, "change_note", "The change note", NOTE_MAX, required=False)
+    changed = sorted(name for name, value in changes.items() if getattr(proposal, name) != value)
+    if not changed:
+        raise InvalidInput("Nothing changed, so no revision was made.")
+    for name, value in changes.items():
+        setattr(proposal, name, value)
+    proposal.updated_at = utcnow()
+    revision = _snapshot(proposal, actor=actor, change_note=note)
+    db.session.flush()
+    audit.record(
+        Action.EDITED,
+        actor=actor,
+        subject=proposal,
+        networks=proposal.networks,
+        data={"revision": revision.number, "changed": changed, "note": note},
+        summary=f"Edited proposal {proposal.title!r} (revision {revision.number})",
+    )
+    return revision
+
+
+# The lifecycle
+
+
+def guard_context(proposal: Proposal, *, is_due: bool = False) -> GuardContext:
+    return GuardContext(
+        has_text=bool(proposal.title.strip() and proposal.summary.strip() and proposal.body.strip()),
+        network_count=len(proposal.networks),
+        missing_facts=missing_facts(proposal),
+        is_commitment=proposal.kind.has_facts,
+        is_due=is_due,
+    )
+
+
+def apply_transition(
+    proposal: Proposal,
+    transition: Transition | str,
+    *,
+    actor: Person | None,
+    actor_kind: ActorKind = ActorKind.STEWARD,
+    data: dict[str, Any] | None = None,
+    note: str = "",
+    is_due: bool = False,
+) -> StateChange:
+    """Take one lifecycle step: authorise, check the state machine and the guard, move, record.
+
+    A steward's step needs a steward of an addressed network as `actor`; the system's (`actor_kind=SYSTEM`,
+    `actor=None`) needs `is_due=True`, said by the job that runs at the close time. Refusals raise
+    `InvalidTransition` (or `NotAllowed` for the wrong person) and change nothing.
+    """
+    try:
+        transition = Transition(transition)
+    except ValueError:
+        raise InvalidTransition(
+            f"There is no step called {transition!r}.",
+            current_state=proposal.state.value,
+            allowed=[t.value for t in allowed_transitions(proposal.state, actor_kind)],
+        ) from None
+    actor_kind = ActorKind(actor_kind)
+    if actor_kind == ActorKind.STEWARD:
+        permissions.require_steward(actor, proposal)
+    before = proposal.state
+    after = next_state(before, transition, actor_kind)
+    reason = guard_failure(transition, guard_context(proposal, is_due=is_due))
+    if reason:
+        raise InvalidTransition(
+            reason,
+            current_state=before.value,
+            allowed=[t.value for t in allowed_transitions(before, actor_kind)],
+        )
+    note = _text(note, "note", "The note", NOTE_MAX, required=False)
+    proposal.state = after
+    proposal.state_changed_at = utcnow()
+    change = StateChange(transition=transition, from_state=before, to_state=after, actor=actor, note=note)
+    proposal.state_changes.append(change)
+    db.session.flush()
+    audit.record(
+        Action.TRANSITION,
+        actor=actor,
+        subject=proposal,
+        networks=proposal.networks,
+        data={
+            "transition": transition.value,
+            "from": before.value,
+            "to": after.value,
+            "note": note,
+            **(data or {}),
+        },
+        summary=f"Proposal {proposal.title!r}: {before.label} → {after.label}",
+    )
+    return change
+
+
+# Discussion
+
+
+def add_comment(proposal: Proposal, *, actor: Person, body: str, parent: Comment | None = None) -> Comment:
+    permissions.require_see(actor, proposal)
+    if not permissions.can_comment(actor, proposal):
+        raise NotAllowed("Only people of the addressed co-ops can take part in this discussion.")
+    if proposal.state == State.WITHDRAWN:
+        raise Conflict("This proposal was withdrawn; its discussion is closed.")
+    if parent is not None:
+        if parent.proposal_id != proposal.id:
+            raise NotFound("That comment is not part of this proposal's discussion.")
+        parent = parent.parent or parent  # replies stay one level deep: a reply to a reply joins its thread
+    comment = Comment(
+        proposal=proposal,
+        parent=parent,
+        author=actor,
+        body=_text(body, "body", "A comment", COMMENT_MAX),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(
+        Action.COMMENTED,
+        actor=actor,
+        subject=proposal,
+        networks=proposal.networks,
+        data={"comment": comment.id, "reply_to": parent.id if parent else None},
+    )
+    return comment
+
+
+def edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
+    permissions.require_see(actor, comment.proposal)
+    if comment.author_id != actor.id:
+        raise NotAllowed("Only its author can edit a comment.")
+    body = _text(body, "body", "A comment", COMMENT_MAX)
+    if body == comment.body:
+        raise InvalidInput("Nothing changed.")
+    comment.body = body
+    comment.edited_at = utcnow()
+    db.session.flush()
+    audit.record(
+        Action.COMMENT_EDITED,
+        actor=actor,
+        subject=comment.proposal,
+        networks=comment.proposal.networks,
+        data={"comment": comment.id},
+    )
+    return comment
+
+
+# Who is in
+
+
+def signal_interest(
+    proposal: Proposal, *, actor: Person, coop: Coop, stance: Stance | str, note: str = ""
+) -> Interest:
+    """A delegate says whether their co-op is in, before any vote; a later signal replaces the earlier."""
+    permissions.require_see(actor, proposal)
+    if coop.id not in {c.id for c in proposal.addressed_coops}:
+        raise NotFound(f"{coop.name} is not among the co-ops this proposal is addressed to.")
+    if not actor.is_delegate_of(coop):
+        raise NotAllowed(f"Only a delegate of {coop.name} can say whether it is in.")
+    if proposal.state != State.DISCUSSION:
+        raise Conflict(
+            "Co-ops say whether they are in while the proposal is in discussion, before any vote.",
+            current_state=proposal.state.value,
+        )
+    try:
+        stance = Stance(stance)
+    except ValueError:
+        raise _invalid("stance", f"Choose one of {', '.join(s.value for s in Stance)}.") from None
+    note = _text(note, "note", "The note", 1000, required=False)
+    interest = next((i for i in proposal.interests if i.coop_id == coop.id), None)
+    before = interest.stance.value if interest else None
+    if interest is None:
+        interest = Interest(proposal=proposal, coop=coop, stance=stance)
+        db.session.add(interest)
+    interest.stance, interest.note, interest.person, interest.updated_at = stance, note, actor, utcnow()
+    db.session.flush()
+    audit.record(
+        Action.INTEREST,
+        actor=actor,
+        subject=proposal,
+        networks=proposal.networks,
+        data={"coop": coop.slug, "from": before, "to": stance.value, "note": note},
+    )
+    return interest
+
+
+@dataclass
+class WhoIsIn:
+    """Every addressed co-op with its signal, and the totals a steward reads before calling a vote."""
+
+    rows: list[tuple[Coop, Interest | None]] = field(default_factory=list)
+
+    def coops_with(self, stance: Stance | None) -> list[Coop]:
+        return [c for c, i in self.rows if (i.stance if i else None) == stance]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: len(self.coops_with(s)) for s in Stance}
+        counts["no_answer"] = len(self.coops_with(None))
+        return counts
+
+    @property
+    def interested(self) -> list[Coop]:
+        return self.coops_with(Stance.INTERESTED)
+
+    @property
+    def interested_worker_members(self) -> int:
+        return sum(c.worker_members for c in self.interested)
+
+    @property
+    def interested_countries(self) -> list[str]:
+        return sorted({c.country for c in self.interested})
+
+    @property
+    def interested_zones(self) -> list[str]:
+        return sorted({c.time_zone for c in self.interested})
+
+
+def who_is_in(proposal: Proposal) -> WhoIsIn:
+    by_coop = {i.coop_id: i for i in proposal.interests}
+    return WhoIsIn(rows=[(c, by_coop.get(c.id)) for c in proposal.addressed_coops])
+
+
+# Finding proposals
+
+
+def visible_query(person: Person) -> Select:
+    """Proposals a person may see: all of the networks they run, and non-drafts of their co-ops' networks."""
+    query = select(Proposal).order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+    if person.is_superuser:
+        return query
+    run_ids = [n.id for n in person.networks if is_steward_of(person, n) or is_admin_of(person, n)]
+    coop_ids = list({n.id for c in person.coops for n in c.networks})
+    return query.where(
+        Proposal.networks.any(Network.id.in_(run_ids))
+        | ((Proposal.state != State.DRAFT) & Proposal.networks.any(Network.id.in_(coop_ids)))
+    )
+
+
+def get_visible(person: Person, proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not permissions.can_see(person, proposal):
+        raise NotFound(f"There is no proposal {proposal_id} that you can see.")
+    return proposal
+
+
+def get_revision(proposal: Proposal, number: int) -> Revision:
+    revision = next((r for r in proposal.revisions if r.number == number), None)
+    if revision is None:
+        raise NotFound(f"Proposal {proposal.id} has no revision {number}.")
+    return revision
