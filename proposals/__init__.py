@@ -7,4 +7,16 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Called by the app factory: the models join the metadata, the pages and their hooks are added."""
+    from governance import templating
+    from governance.markdown import render
     from proposals import models  # noqa: F401 - the tables must be known to Alembic and the session
+    from proposals.diff import format_money
+    from proposals.views import bp, waiting
+
+    app.register_blueprint(bp)
+    app.jinja_env.filters["markdown"] = render
+    app.jinja_env.filters["money"] = lambda minor, currency: format_money(minor, currency)
+    if ("proposals.index", "Proposals") not in templating.nav_links:
+        templating.nav_links.append(("proposals.index", "Proposals"))
+    if waiting not in templating.waiting_providers:
+        templating.waiting_providers.append(waiting)

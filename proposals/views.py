@@ -1,0 +1,286 @@
+"""Pages of proposals: the list, a proposal, drafting and editing, steps, discussion, who is in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from governance.errors import DomainError
+from governance.extensions import db
+from governance.models import Network
+from governance.permissions import is_steward_of
+from governance.views import _form_failed
+from proposals import diff, permissions, service
+from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
+from proposals.lifecycle import ActorKind, State, allowed_transitions
+from proposals.models import Comment, Kind
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here is for signed-in people."""
+
+
+def _failed(form) -> int:
+    return 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("")
+def index():
+    filters, problems = _list_filters()
+    query = service.visible_query(current_user)
+    if filters.get("network"):
+        query = query.where(service.Proposal.networks.any(Network.id == filters["network"].id))
+    if filters.get("kind"):
+        query = query.where(service.Proposal.kind == filters["kind"])
+    if filters.get("state"):
+        query = query.where(service.Proposal.state == filters["state"])
+    page = db.paginate(query, per_page=30, error_out=False)
+    can_draft = any(is_steward_of(current_user, n) for n in current_user.networks)
+    return render_template(
+        "proposals/list.html",
+        page=page,
+        args=request.args,
+        networks=current_user.networks,
+        kinds=list(Kind),
+        states=list(State),
+        problems=problems,
+        can_draft=can_draft,
+    ), (400 if problems else 200)
+
+
+def _list_filters() -> tuple[dict, list[str]]:
+    """The list's filters from the query string; an unknown value is named, never silently ignored."""
+    args, filters, problems = request.args, {}, []
+    if slug := args.get("network"):
+        filters["network"] = next((n for n in current_user.networks if n.slug == slug), None)
+        if filters["network"] is None:
+            problems.append(f"There is no network called {slug!r} among yours.")
+    for key, enum_cls in (("kind", Kind), ("state", State)):
+        if value := args.get(key):
+            if value in enum_cls._value2member_map_:
+                filters[key] = enum_cls(value)
+            else:
+                problems.append(f"There is no {key} called {value!r}.")
+    return filters, problems
+
+
+def _network_choices():
+    return choices((n.slug, n.name) for n in current_user.networks if is_steward_of(current_user, n))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = ProposalForm()
+    form.networks.choices = _network_choices()
+    if not form.networks.choices:
+        abort(403, description="Only a steward of a network can draft a proposal.")
+    if request.method == "GET" and len(form.networks.choices) == 1:
+        form.networks.data = [form.networks.choices[0].value]
+    if form.validate_on_submit():
+        try:
+            proposal = service.create_proposal(
+                actor=current_user,
+                networks=service.networks_by_slugs(form.networks.data or []),
+                kind=form.kind.data,
+                title=form.title.data,
+                summary=form.summary.data or "",
+                body=form.body.data or "",
+                facts=form.facts(),
+                change_note=form.change_note.data or "",
+            )
+        except DomainError as error:
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash("The draft is saved. Open it for discussion when it is ready.", "success")
+            return redirect(url_for(".show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=None), _failed(form)
+
+
+@bp.get("/<int:proposal_id>")
+def show(proposal_id: int):
+    return _show_page(service.get_visible(current_user, proposal_id))
+
+
+def _show_page(proposal, *, comment_form=None, interest_form=None, status: int = 200):
+    interest_form = interest_form or InterestForm(formdata=None)
+    coops = permissions.signal_coops(current_user, proposal)
+    interest_form.coop.choices = choices((c.id, c.name) for c in coops)
+    steward = permissions.can_steward(current_user, proposal)
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        revision=proposal.current_revision,
+        who=service.who_is_in(proposal),
+        can_steward=steward,
+        can_comment=permissions.can_comment(current_user, proposal),
+        steps=allowed_transitions(proposal.state, ActorKind.STEWARD) if steward else [],
+        frozen_reason=_frozen_reason(proposal),
+        comment_form=comment_form or CommentForm(formdata=None),
+        interest_form=interest_form,
+        transition_form=TransitionForm(formdata=None),
+        fact_lines=diff.fact_lines(proposal.facts),
+    ), status
+
+
+def _frozen_reason(proposal) -> str | None:
+    try:
+        service.require_editable(proposal)
+    except DomainError as error:
+        return error.message
+    return None
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+def edit(proposal_id: int):
+    proposal = service.get_visible(current_user, proposal_id)
+    permissions.require_steward(current_user, proposal)
+    service.require_editable(proposal)
+    form = ProposalForm()
+    form.networks.choices = choices((n.slug, n.name) for n in proposal.networks)
+    form.networks.data = [n.slug for n in proposal.networks]
+    if request.method == "GET":
+        form.fill_from(proposal)
+    elif form.validate_on_submit():
+        try:
+            revision = service.edit_proposal(
+                proposal,
+                actor=current_user,
+                kind=form.kind.data,
+                title=form.title.data,
+                summary=form.summary.data or "",
+                body=form.body.data or "",
+                facts=form.facts(),
+                change_note=form.change_note.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(f"Saved as revision {revision.number}.", "success")
+            return redirect(url_for(".show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=proposal), _failed(form)
+
+
+@bp.post("/<int:proposal_id>/steps")
+def take_step(proposal_id: int):
+    proposal = service.get_visible(current_user, proposal_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400, description="Choose a step to take.")
+    change = service.apply_transition(proposal, form.chosen(), actor=current_user, note=form.note.data or "")
+    db.session.commit()
+    flash(f"The proposal is now in {change.to_state.label}.", "success")
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
+@bp.get("/<int:proposal_id>/compare")
+def compare(proposal_id: int):
+    proposal = service.get_visible(current_user, proposal_id)
+    latest = proposal.current_revision.number
+    try:
+        old_number = int(request.args.get("from", max(1, latest - 1)))
+        new_number = int(request.args.get("to", latest))
+    except ValueError:
+        abort(400, description="Give revision numbers, such as ?from=1&to=2.")
+    old, new = service.get_revision(proposal, old_number), service.get_revision(proposal, new_number)
+    return render_template(
+        "proposals/compare.html", proposal=proposal, old=old, new=new, sections=diff.compare(old, new)
+    )
+
+
+@bp.post("/<int:proposal_id>/comments")
+def comment(proposal_id: int):
+    proposal = service.get_visible(current_user, proposal_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = _parent(proposal, form.parent_id.data)
+        try:
+            made = service.add_comment(proposal, actor=current_user, body=form.body.data, parent=parent)
+        except DomainError as error:
+            db.session.rollback()
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash("Your comment is posted.", "success")
+            return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{made.id}"))
+    return _show_page(proposal, comment_form=form, status=400)
+
+
+def _parent(proposal, raw: str | None) -> Comment | None:
+    if not raw:
+        return None
+    parent = db.session.get(Comment, int(raw)) if raw.isdigit() else None
+    if parent is None or parent.proposal_id != proposal.id:
+        abort(404, description="The comment you replied to is not in this discussion.")
+    return parent
+
+
+@bp.route("/<int:proposal_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit_comment(proposal_id: int, comment_id: int):
+    proposal = service.get_visible(current_user, proposal_id)
+    found = db.session.get(Comment, comment_id)
+    if found is None or found.proposal_id != proposal.id:
+        abort(404)
+    if found.author_id != current_user.id:
+        abort(403, description="Only its author can edit a comment.")
+    form = CommentForm(data={"body": found.body} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.edit_comment(found, actor=current_user, body=form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash("Your comment is updated.", "success")
+            return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{found.id}"))
+    page = render_template("proposals/comment_edit.html", proposal=proposal, comment=found, form=form)
+    return page, _failed(form)
+
+
+@bp.post("/<int:proposal_id>/interest")
+def interest(proposal_id: int):
+    proposal = service.get_visible(current_user, proposal_id)
+    form = InterestForm()
+    coops = permissions.signal_coops(current_user, proposal)
+    form.coop.choices = choices((c.id, c.name) for c in coops)
+    if not coops:
+        abort(403, description="Only a delegate of an addressed co-op can say whether it is in.")
+    if form.validate_on_submit():
+        coop = next(c for c in coops if c.id == form.coop.data)
+        try:
+            service.signal_interest(
+                proposal, actor=current_user, coop=coop, stance=form.stance.data, note=form.note.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _form_failed(form, error)
+        else:
+            db.session.commit()
+            flash(f"Noted: {coop.name} is {form.stance.data.replace('_', ' ')}.", "success")
+            return redirect(url_for(".show", proposal_id=proposal.id, _anchor="who-is-in"))
+    return _show_page(proposal, interest_form=form, status=400)
+
+
+def waiting(person) -> list[dict]:
+    """For the home page: co-ops that have not said whether they are in, and drafts a steward can open."""
+    items = []
+    open_states = [State.DRAFT, State.DISCUSSION]
+    query = service.visible_query(person).where(service.Proposal.state.in_(open_states))
+    for proposal in db.session.scalars(query):
+        if proposal.state == State.DRAFT and permissions.can_steward(person, proposal):
+            url = url_for("proposals.show", proposal_id=proposal.id)
+            items.append({"text": f"Draft to open: {proposal.title}", "url": url})
+        answered = {i.coop_id for i in proposal.interests}
+        for coop in permissions.signal_coops(person, proposal):
+            if proposal.state == State.DISCUSSION and coop.id not in answered:
+                text = f"Say whether {coop.name} is in: {proposal.title}"
+                url = url_for("proposals.show", proposal_id=proposal.id, _anchor="who-is-in")
+                items.append({"text": text, "url": url})
+    return items

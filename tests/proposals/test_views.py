@@ -1,0 +1,256 @@
+"""The proposal pages: list, draft, show, edit, steps, discussion and who is in."""
+
+import re
+
+from sqlalchemy import select
+
+from governance.extensions import db
+from proposals.lifecycle import State, Transition
+from proposals.models import Comment, Proposal
+from proposals.service import apply_transition
+from tests.factories import sign_in
+from tests.proposals.factories import proposal
+
+
+def draft_form(world, **changes):
+    data = {
+        "title": "Host the shared service",
+        "kind": "shared_service",
+        "networks": [world.network.slug],
+        "summary": "Take it over.",
+        "body": "It earns **£1,250** a month.",
+        "monthly_revenue": "1250.00",
+        "monthly_costs": "400",
+        "currency": "gbp",
+        "hours_per_month": "60",
+        "seats": "3",
+        "term_months": "24",
+        "change_note": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_steward_drafts_a_proposal_with_its_facts(client, world):
+    sign_in(client, world.steward)
+    response = client.post("/proposals/new", data=draft_form(world))
+    assert response.status_code == 302
+    made = db.session.scalar(select(Proposal).where(Proposal.title == "Host the shared service"))
+    assert (made.monthly_revenue_minor, made.monthly_costs_minor, made.currency) == (125_000, 40_000, "GBP")
+    assert made.state == State.DRAFT and [r.number for r in made.revisions] == [1]
+    page = client.get(response.location).get_data(as_text=True)
+    assert "GBP 1,250.00" in page and "60 hours a month" in page and "<strong>£1,250</strong>" in page
+
+
+def test_an_empty_title_keeps_what_was_typed_and_says_why(client, world):
+    sign_in(client, world.steward)
+    response = client.post("/proposals/new", data=draft_form(world, title="  ", body="Keep me"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "A title is required." in page and "Keep me" in page
+    assert db.session.scalar(select(Proposal)) is None
+
+
+def test_an_unknown_network_is_refused_with_a_message(client, world):
+    sign_in(client, world.steward)
+    response = client.post("/proposals/new", data=draft_form(world, networks=["nowhere"]))
+    assert response.status_code == 400
+    assert "Unknown network: nowhere." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Proposal)) is None
+
+
+def test_facts_on_a_policy_are_refused_on_the_form(client, world):
+    sign_in(client, world.steward)
+    response = client.post("/proposals/new", data=draft_form(world, kind="policy"))
+    assert response.status_code == 400
+    assert "carries no money or capacity facts" in response.get_data(as_text=True)
+
+
+def test_a_delegate_cannot_open_the_draft_form(client, world):
+    sign_in(client, world.delegates[0])
+    assert client.get("/proposals/new").status_code == 403
+
+
+def test_markdown_with_script_is_shown_as_clean_html(client, world):
+    made = proposal(
+        world,
+        discuss=True,
+        body='Hi <script>alert(1)</script><a href="javascript:alert(2)" onclick="x()">x</a>',
+    )
+    sign_in(client, world.members[0])
+    page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "javascript:" not in page and "onclick" not in page
+    assert "alert(1)" not in page
+
+
+def test_the_list_filters_by_state_and_shows_badges(client, world):
+    proposal(world, title="Still a draft")
+    proposal(world, title="Talking about it", discuss=True)
+    sign_in(client, world.steward)
+    page = client.get("/proposals?state=discussion").get_data(as_text=True)
+    assert "Talking about it" in page and "Still a draft" not in page
+    assert 'class="badge discussion"' in page
+
+
+def test_an_unknown_filter_is_named(client, world):
+    sign_in(client, world.steward)
+    response = client.get("/proposals?kind=nonsense")
+    assert response.status_code == 400
+    assert "There is no kind called &#39;nonsense&#39;." in response.get_data(as_text=True)
+
+
+def test_members_do_not_see_drafts_in_the_list(client, world):
+    proposal(world, title="Still a draft")
+    sign_in(client, world.members[0])
+    assert "Still a draft" not in client.get("/proposals").get_data(as_text=True)
+
+
+def test_editing_makes_a_revision_that_can_be_compared(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    form = draft_form(
+        world, body="It earns **£1,300** a month.", monthly_revenue="1300", change_note="New figures"
+    )
+    response = client.post(f"/proposals/{made.id}/edit", data=form)
+    assert response.status_code == 302
+    assert [r.number for r in made.revisions] == [1, 2] and made.revisions[1].change_note == "New figures"
+    page = client.get(f"/proposals/{made.id}/compare?from=1&to=2").get_data(as_text=True)
+    assert "<del>Monthly revenue: GBP 1,250.00</del>" in page
+    assert "<ins>Monthly revenue: GBP 1,300.00</ins>" in page
+    assert "<ins>It earns **£1,300** a month.</ins>" in page
+
+
+def test_the_comparison_escapes_the_text(client, world):
+    made = proposal(world)
+    sign_in(client, world.steward)
+    client.post(f"/proposals/{made.id}/edit", data=draft_form(world, body="<b>bold</b>"))
+    page = client.get(f"/proposals/{made.id}/compare?from=1&to=2").get_data(as_text=True)
+    assert "<ins>&lt;b&gt;bold&lt;/b&gt;</ins>" in page
+
+
+def test_comparing_a_missing_revision_is_not_found(client, world):
+    made = proposal(world)
+    sign_in(client, world.steward)
+    assert client.get(f"/proposals/{made.id}/compare?from=1&to=9").status_code == 404
+    assert client.get(f"/proposals/{made.id}/compare?from=x").status_code == 400
+
+
+def test_during_a_vote_the_page_says_why_the_text_cannot_change(client, world):
+    made = proposal(world, discuss=True)
+    apply_transition(made, Transition.OPEN_VOTE, actor=world.steward)
+    db.session.commit()
+    sign_in(client, world.steward)
+    page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert "The text cannot change while the vote is open" in page
+    assert f"/proposals/{made.id}/edit" not in page
+    response = client.post(f"/proposals/{made.id}/edit", data=draft_form(world, title="Sneaky"))
+    assert response.status_code == 409
+    assert made.title == "Host the shared service" and len(made.revisions) == 1
+
+
+def test_a_steward_takes_a_step_and_the_timeline_shows_it_in_their_zone(client, world):
+    made = proposal(world)
+    world.steward.time_zone = "America/New_York"
+    db.session.commit()
+    sign_in(client, world.steward)
+    response = client.post(
+        f"/proposals/{made.id}/steps", data={"transition": "open_discussion", "note": "Go"}
+    )
+    assert response.status_code == 302 and made.state == State.DISCUSSION
+    page = client.get(response.location).get_data(as_text=True)
+    timeline = page[page.index('id="timeline-h"') :]
+    assert "America/New_York" in timeline and "<strong>discussion</strong>" in timeline and "Go" in timeline
+
+
+def test_an_illegal_step_on_the_page_is_a_message_not_a_change(client, world):
+    made = proposal(world)
+    sign_in(client, world.steward)
+    response = client.post(
+        f"/proposals/{made.id}/steps",
+        data={"transition": "open_vote"},
+        headers={"Referer": f"http://localhost/proposals/{made.id}"},
+    )
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "cannot take the step" in page and made.state == State.DRAFT
+
+
+def test_a_delegate_cannot_take_a_step(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.delegates[0])
+    response = client.post(f"/proposals/{made.id}/steps", data={"transition": "open_vote"})
+    assert response.status_code == 403 and made.state == State.DISCUSSION
+
+
+def test_a_member_comments_and_replies_one_level_deep(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    client.post(f"/proposals/{made.id}/comments", data={"body": "Count us **in**"})
+    first = db.session.scalar(select(Comment))
+    client.post(f"/proposals/{made.id}/comments", data={"body": "Reply", "parent_id": str(first.id)})
+    reply = db.session.scalar(select(Comment).where(Comment.parent_id == first.id))
+    client.post(f"/proposals/{made.id}/comments", data={"body": "Reply to reply", "parent_id": str(reply.id)})
+    deeper = db.session.scalar(select(Comment).where(Comment.body == "Reply to reply"))
+    assert deeper.parent_id == first.id
+    page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert "Count us <strong>in</strong>" in page
+
+
+def test_an_empty_comment_is_refused_on_the_page(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    response = client.post(f"/proposals/{made.id}/comments", data={"body": ""})
+    assert response.status_code == 400 and "Write something first." in response.get_data(as_text=True)
+
+
+def test_an_edited_comment_is_marked(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    client.post(f"/proposals/{made.id}/comments", data={"body": "First thought"})
+    found = db.session.scalar(select(Comment))
+    response = client.post(f"/proposals/{made.id}/comments/{found.id}/edit", data={"body": "Second thought"})
+    assert response.status_code == 302
+    page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert "Second thought" in page and "edited" in page
+
+
+def test_only_the_author_edits_a_comment(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    client.post(f"/proposals/{made.id}/comments", data={"body": "Mine"})
+    found = db.session.scalar(select(Comment))
+    client.post("/sign-out")
+    sign_in(client, world.members[1])
+    assert client.get(f"/proposals/{made.id}/comments/{found.id}/edit").status_code == 403
+    assert (
+        client.post(f"/proposals/{made.id}/comments/{found.id}/edit", data={"body": "Yours"}).status_code
+        == 403
+    )
+    assert found.body == "Mine"
+
+
+def test_a_delegate_says_their_coop_is_in_and_the_totals_show_it(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.delegates[0])
+    coop = world.coops[0]
+    response = client.post(
+        f"/proposals/{made.id}/interest",
+        data={"coop": coop.id, "stance": "interested", "note": "We have 2 people"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert re.search(r"1 of 3 co-ops are in</strong>, with 12 worker-members in GB", page)
+    assert "We have 2 people" in page
+
+
+def test_the_home_page_asks_a_delegate_whether_their_coop_is_in(client, world):
+    made = proposal(world, discuss=True, title="Hosting")
+    sign_in(client, world.delegates[0])
+    page = client.get("/").get_data(as_text=True)
+    assert f"Say whether {world.coops[0].name} is in: Hosting" in page
+    assert f"/proposals/{made.id}#who-is-in" in page
+
+
+def test_the_navigation_links_to_proposals(client, world):
+    sign_in(client, world.members[0])
+    assert 'href="/proposals"' in client.get("/").get_data(as_text=True)
