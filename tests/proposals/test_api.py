@@ -1,0 +1,143 @@
+"""The proposals API: the same rules as the pages, as JSON, with errors in flask-smorest's shape."""
+
+from governance.extensions import db
+from proposals.lifecycle import State, Transition
+from proposals.service import apply_transition
+from tests.factories import api_token
+from tests.proposals.factories import HOSTING_FACTS, proposal
+
+
+def new_proposal(world, **changes):
+    body = {
+        "title": "Host the shared service",
+        "kind": "shared_service",
+        "networks": [world.network.slug],
+        "summary": "Take it over.",
+        "body": "Earns **£1,250** a month.",
+        "facts": HOSTING_FACTS,
+    }
+    return body | changes
+
+
+def test_a_steward_drafts_through_the_api(client, world):
+    response = client.post("/api/v1/proposals", json=new_proposal(world), headers=api_token(world.steward))
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["state"] == "draft" and body["revision"] == 1
+    assert body["facts"]["monthly_revenue_minor"] == 125_000 and body["facts"]["currency"] == "GBP"
+    assert body["body_html"] == "<p>Earns <strong>£1,250</strong> a month.</p>\n"
+    assert body["allowed_transitions"] == ["open_discussion", "withdraw"]
+
+
+def test_an_empty_title_is_a_422_naming_the_field(client, world):
+    response = client.post(
+        "/api/v1/proposals", json=new_proposal(world, title=""), headers=api_token(world.steward)
+    )
+    assert response.status_code == 422 and "title" in response.json["errors"]["json"]
+
+
+def test_an_unknown_network_is_a_422_naming_it(client, world):
+    headers = api_token(world.steward)
+    response = client.post(
+        "/api/v1/proposals", json=new_proposal(world, networks=["nowhere"]), headers=headers
+    )
+    assert response.status_code == 422
+    assert response.json["message"] == "Unknown network: nowhere."
+
+
+def test_a_member_cannot_draft(client, world):
+    response = client.post("/api/v1/proposals", json=new_proposal(world), headers=api_token(world.members[0]))
+    assert response.status_code == 403
+
+
+def test_an_illegal_transition_is_a_409_with_the_state_and_the_allowed_steps(client, world):
+    made = proposal(world)
+    headers = api_token(world.steward)
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/transitions", json={"transition": "open_vote"}, headers=headers
+    )
+    assert response.status_code == 409
+    assert response.json["current_state"] == "draft"
+    assert response.json["allowed"] == ["open_discussion", "withdraw"]
+    assert made.state == State.DRAFT
+
+
+def test_a_steward_moves_a_proposal_and_reads_its_timeline(client, world):
+    made = proposal(world)
+    headers = api_token(world.steward)
+    url = f"/api/v1/proposals/{made.id}/transitions"
+    response = client.post(url, json={"transition": "open_discussion", "note": "Ready"}, headers=headers)
+    assert response.status_code == 201 and response.json["to_state"] == "discussion"
+    timeline = client.get(url, headers=headers).json
+    assert [(s["from_state"], s["to_state"], s["note"]) for s in timeline] == [
+        ("draft", "discussion", "Ready")
+    ]
+
+
+def test_an_edit_makes_a_revision_and_the_two_can_be_compared(client, world):
+    made = proposal(world)
+    headers = api_token(world.steward)
+    response = client.patch(
+        f"/api/v1/proposals/{made.id}", json={"body": "New body", "change_note": "Shorter"}, headers=headers
+    )
+    assert response.status_code == 200 and response.json["revision"] == 2
+    assert response.json["title"] == "Host the shared service"  # fields not sent stay as they were
+    revisions = client.get(f"/api/v1/proposals/{made.id}/revisions", headers=headers).json
+    assert [(r["number"], r["change_note"]) for r in revisions] == [(1, "First draft."), (2, "Shorter")]
+    compared = client.get(f"/api/v1/proposals/{made.id}/compare?from=1&to=2", headers=headers).json
+    body = next(s for s in compared["sections"] if s["name"] == "Body")
+    assert {"op": "insert", "old": None, "new": 1, "text": "New body"} in body["rows"]
+
+
+def test_an_edit_during_a_vote_is_a_409_and_changes_nothing(client, world):
+    made = proposal(world, discuss=True)
+    apply_transition(made, Transition.OPEN_VOTE, actor=world.steward)
+    db.session.commit()
+    response = client.patch(
+        f"/api/v1/proposals/{made.id}", json={"title": "Sneaky"}, headers=api_token(world.steward)
+    )
+    assert response.status_code == 409
+    assert "while the vote is open" in response.json["message"]
+    assert made.title == "Host the shared service" and len(made.revisions) == 1
+
+
+def test_comments_and_interest_through_the_api(client, world):
+    made = proposal(world, discuss=True)
+    headers = api_token(world.delegates[1])
+    posted = client.post(
+        f"/api/v1/proposals/{made.id}/comments", json={"body": "Hi <script>x</script>"}, headers=headers
+    )
+    assert posted.status_code == 201 and posted.json["body_html"] == "<p>Hi </p>\n"
+    edited = client.patch(
+        f"/api/v1/proposals/{made.id}/comments/{posted.json['id']}", json={"body": "Hello"}, headers=headers
+    )
+    assert edited.json["is_edited"] is True
+    url = f"/api/v1/proposals/{made.id}/interest/{world.coops[1].slug}"
+    who = client.put(url, json={"stance": "interested", "note": "Two people"}, headers=headers).json
+    assert who["counts"]["interested"] == 1 and who["interested_worker_members"] == 15
+    row = next(r for r in who["coops"] if r["coop"]["slug"] == world.coops[1].slug)
+    assert (row["stance"], row["country"], row["time_zone"]) == ("interested", "US", "America/New_York")
+
+
+def test_a_delegate_cannot_speak_for_another_coop(client, world):
+    made = proposal(world, discuss=True)
+    url = f"/api/v1/proposals/{made.id}/interest/{world.coops[0].slug}"
+    response = client.put(url, json={"stance": "interested"}, headers=api_token(world.delegates[1]))
+    assert response.status_code == 403
+
+
+def test_the_list_filters_and_rejects_an_unknown_state(client, world):
+    proposal(world, title="A draft")
+    proposal(world, title="In discussion", discuss=True)
+    headers = api_token(world.steward)
+    listed = client.get("/api/v1/proposals?state=discussion", headers=headers).json
+    assert [p["title"] for p in listed] == ["In discussion"]
+    assert client.get("/api/v1/proposals?state=nonsense", headers=headers).status_code == 422
+
+
+def test_the_openapi_document_describes_the_proposals_schemas(client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert "/api/v1/proposals/{proposal_id}/transitions" in spec["paths"]
+    assert {"Proposal", "ProposalIn", "Revision", "StateChange", "WhoIsIn"} <= set(
+        spec["components"]["schemas"]
+    )
