@@ -1,0 +1,24 @@
+"""The demo's proposal: the seed's shared hosted service, in discussion, with co-ops in and comments."""
+
+from sqlalchemy import func, select
+
+from governance.audit import AuditEvent
+from governance.demo import load_demo
+from governance.extensions import db
+from proposals.demo import TITLE
+from proposals.lifecycle import State
+from proposals.models import Proposal
+from proposals.service import who_is_in
+
+
+def test_the_demo_has_the_seed_proposal_and_loading_twice_changes_nothing(ctx):
+    load_demo()
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    load_demo()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    [proposal] = db.session.scalars(select(Proposal).where(Proposal.title == TITLE)).all()
+    assert proposal.state == State.DISCUSSION
+    assert proposal.monthly_revenue_minor > 100_000 and proposal.currency == "GBP"
+    assert proposal.hours_per_month == 60
+    assert len(who_is_in(proposal).interested) >= 3
+    assert len(proposal.comments) >= 3
