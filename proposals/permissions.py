@@ -10,6 +10,8 @@ Anyone else is told the proposal does not exist (404), so its existence does not
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from governance.errors import NotAllowed, NotFound
 from governance.models import Coop, Network, Person
 from governance.permissions import is_admin_of, is_steward_of
@@ -17,7 +19,7 @@ from proposals.lifecycle import State
 from proposals.models import Proposal
 
 
-def _signed_in(person: Person | None) -> bool:
+def _signed_in(person: Person | None) -> TypeGuard[Person]:
     return person is not None and getattr(person, "is_authenticated", False)
 
 
