@@ -38,7 +38,11 @@ def authenticate_api() -> None:
         return
     has_bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
     if not current_user.is_authenticated:
-        message = "That token is not valid or was revoked." if has_bearer else "Send 'Authorization: Bearer <token>'."
+        message = (
+            "That token is not valid or was revoked."
+            if has_bearer
+            else "Send 'Authorization: Bearer <token>'."
+        )
         abort(401, description=message)
     if request.method not in SAFE_METHODS and not has_bearer:
         abort(401, description="Changes through the API need 'Authorization: Bearer <token>'.")
@@ -161,7 +165,9 @@ def change_member_role(data, slug, person_id):
     membership = next((m for m in coop.people if m.person_id == person_id), None)
     if membership is None:
         raise NotFound(f"Person {person_id} is not in {coop.name}.")
-    result = service.set_coop_role(actor=current_user, coop=coop, person=membership.person, role=CoopRole(data["role"]))
+    result = service.set_coop_role(
+        actor=current_user, coop=coop, person=membership.person, role=CoopRole(data["role"])
+    )
     db.session.commit()
     return result
 
@@ -181,11 +187,14 @@ def invite(data, slug):
 
 def register_api(app: Flask) -> None:
     """Register the foundation's endpoints and every feature's, behind one authentication rule."""
-    blueprints = [blp, *_feature_blueprints()]
-    for blueprint in blueprints:
-        blueprint.before_request(authenticate_api)
+    for blueprint in [blp, *_feature_blueprints()]:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+
+    @app.before_request
+    def _authenticate_api_requests() -> None:
+        if request.path.startswith("/api/"):
+            authenticate_api()
 
     @app.get("/api/v1/docs")
     def api_docs():

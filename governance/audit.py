@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -150,15 +150,16 @@ def verify_events(events: Iterable[AuditEvent]) -> Verification:
     return Verification(True, count)
 
 
-def iter_events() -> Iterator[AuditEvent]:
+def verify() -> Verification:
+    """Verify the whole log, streaming it in batches so a long log needs little memory."""
     query = (
         select(AuditEvent)
         .options(selectinload(AuditEvent.networks))
         .order_by(AuditEvent.seq)
         .execution_options(yield_per=1000)
     )
-    yield from db.session.scalars(query)
-
-
-def verify() -> Verification:
-    return verify_events(iter_events())
+    events = db.session.scalars(query)
+    try:
+        return verify_events(events)
+    finally:
+        events.close()

@@ -60,7 +60,9 @@ def load(instance_path: Path) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "API_SPEC_OPTIONS": {
-            "info": {"description": "Roundtable's JSON API. Authenticate with `Authorization: Bearer <token>`."},
+            "info": {
+                "description": "Roundtable's JSON API. Authenticate with `Authorization: Bearer <token>`."
+            },
             "components": {
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             },

@@ -25,11 +25,32 @@ COOPS = [
     ("Thames Code Co-op", "London", "GB", "Europe/London", 12, ["CoTech", "Patio"]),
     ("Mill Digital", "Manchester", "GB", "Europe/London", 8, ["CoTech"]),
     ("Clyde Web Workers", "Glasgow", "GB", "Europe/London", 6, ["CoTech", "Patio"]),
-    ("Hudson Tech Collective", "New York", "US", "America/New_York", 15, ["US Worker Co-op Tech Network", "Patio"]),
+    (
+        "Hudson Tech Collective",
+        "New York",
+        "US",
+        "America/New_York",
+        15,
+        ["US Worker Co-op Tech Network", "Patio"],
+    ),
     ("Bay Commons Dev", "Oakland", "US", "America/Los_Angeles", 9, ["US Worker Co-op Tech Network"]),
-    ("Cooperativa Río Software", "Buenos Aires", "AR", "America/Argentina/Buenos_Aires", 20, ["FACTTIC", "Patio"]),
+    (
+        "Cooperativa Río Software",
+        "Buenos Aires",
+        "AR",
+        "America/Argentina/Buenos_Aires",
+        20,
+        ["FACTTIC", "Patio"],
+    ),
     ("Paraná Sistemas", "Rosario", "AR", "America/Argentina/Cordoba", 7, ["FACTTIC"]),
-    ("Lakeshore Tech Co-op", "Toronto", "CA", "America/Toronto", 10, ["Patio", "US Worker Co-op Tech Network"]),
+    (
+        "Lakeshore Tech Co-op",
+        "Toronto",
+        "CA",
+        "America/Toronto",
+        10,
+        ["Patio", "US Worker Co-op Tech Network"],
+    ),
 ]
 
 ADMIN_EMAIL = "admin@roundtable.example"
@@ -48,7 +69,11 @@ def _person(email: str, name: str, zone: str, *, superuser: bool = False) -> Per
     person = person_by_email(email)
     if person is None:
         person = Person(
-            email=email, name=name, time_zone=zone, password_hash=hash_password(DEMO_PASSWORD), is_superuser=superuser
+            email=email,
+            name=name,
+            time_zone=zone,
+            password_hash=hash_password(DEMO_PASSWORD),
+            is_superuser=superuser,
         )
         db.session.add(person)
         db.session.flush()
@@ -70,7 +95,13 @@ def _coop(world: World, name, city, country, zone, workers, network_names) -> Co
     coop = db.session.scalar(select(Coop).where(Coop.name == name))
     if coop is None:
         coop = service.create_coop(
-            actor=world.admin, network=first, name=name, country=country, city=city, time_zone=zone, worker_members=workers
+            actor=world.admin,
+            network=first,
+            name=name,
+            country=country,
+            city=city,
+            time_zone=zone,
+            worker_members=workers,
         )
     for network_name in network_names:
         network = world.networks[network_name]

@@ -11,6 +11,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from governance.models import CoopRole, NetworkRoleKind
@@ -20,11 +21,18 @@ from governance.timezones import is_valid_zone
 
 def valid_zone(form, field) -> None:
     if not is_valid_zone(field.data):
-        raise ValidationError("Unknown time zone: use an IANA name such as Europe/London or America/New_York.")
+        raise ValidationError(
+            "Unknown time zone: use an IANA name such as Europe/London or America/New_York."
+        )
 
 
-def enum_choices(enum_cls):
-    return [(m.value, m.value.capitalize()) for m in enum_cls]
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, in the form WTForms 3.3 expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def enum_choices(enum_cls) -> list[SelectChoice]:
+    return choices((m.value, m.value.replace("_", " ").capitalize()) for m in enum_cls)
 
 
 class SignInForm(FlaskForm):
@@ -36,7 +44,10 @@ class SignInForm(FlaskForm):
 class PasswordMixin:
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters.")],
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters."),
+        ],
     )
 
 
@@ -63,7 +74,9 @@ class CoopForm(FlaskForm):
     country = StringField("Country (ISO code, e.g. GB)", validators=[DataRequired(), Length(min=2, max=2)])
     city = StringField("City", validators=[Optional(), Length(max=120)])
     time_zone = StringField("Time zone", validators=[DataRequired(), valid_zone])
-    worker_members = IntegerField("Worker-members", validators=[DataRequired(), NumberRange(min=0, max=1_000_000)])
+    worker_members = IntegerField(
+        "Worker-members", validators=[DataRequired(), NumberRange(min=0, max=1_000_000)]
+    )
     website = URLField("Website", validators=[Optional(), URL(), Length(max=300)])
 
 
@@ -96,3 +109,12 @@ class TokenForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+def show_refusal(form, error) -> None:
+    """Show a refused action (a DomainError) on the form it came from, keeping what was typed."""
+    for field, messages in error.errors.items():
+        if field in form:
+            form[field].errors = list(messages)
+    if not any(field in form for field in error.errors):
+        form.form_errors.append(error.message)

@@ -57,4 +57,6 @@ def _write_outbox(message: EmailMessage, outbox: Path) -> None:
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
     path = outbox / f"{stamp}-{message['To'].replace('@', '_at_')}.eml"
     path.write_bytes(bytes(message))
-    log.info("mail to %s (%s) written to %s:\n%s", message["To"], message["Subject"], path, message.get_content())
+    log.info(
+        "mail to %s (%s) written to %s:\n%s", message["To"], message["Subject"], path, message.get_content()
+    )

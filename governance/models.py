@@ -25,7 +25,9 @@ class NetworkRoleKind(enum.StrEnum):
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
     """A portable enum column storing the values (not the names) as strings."""
-    return Enum(enum_cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        enum_cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 class Network(db.Model):

@@ -55,7 +55,9 @@ def can(person: Person | None, perm: Perm, subject=None) -> bool:
             return administers_coop(person, subject)
         case Perm.AUDIT_READ:
             if subject is None:
-                return person.is_superuser or any(r.role == NetworkRoleKind.ADMIN for r in person.network_roles)
+                return person.is_superuser or any(
+                    r.role == NetworkRoleKind.ADMIN for r in person.network_roles
+                )
             return is_admin_of(person, subject)
     raise ValueError(f"unknown permission {perm!r}")
 

@@ -44,7 +44,9 @@ class CoopSchema(ma.Schema):
     id = ma.fields.Int(dump_only=True)
     slug = ma.fields.Str(dump_only=True)
     name = ma.fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    country = ma.fields.Str(required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Two-letter ISO code."))
+    country = ma.fields.Str(
+        required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Two-letter ISO code.")
+    )
     city = ma.fields.Str(load_default="", validate=validate.Length(max=120))
     time_zone = ma.fields.Str(required=True, validate=_zone)
     worker_members = ma.fields.Int(load_default=0, validate=validate.Range(min=0, max=1_000_000))
@@ -64,7 +66,9 @@ class MembershipSchema(ma.Schema):
 
 
 class MemberSchema(MembershipSchema):
-    email = ma.fields.Method("_email", dump_only=True, metadata={"description": "Only for the co-op's admins."})
+    email = ma.fields.Method(
+        "_email", dump_only=True, metadata={"description": "Only for the co-op's admins."}
+    )
 
     def _email(self, membership):
         from flask_login import current_user

@@ -109,7 +109,9 @@ def create_network(*, actor: Person, name: str, description: str = "") -> Networ
     network = Network(name=name, slug=_unique_slug(Network, name), description=description.strip())
     db.session.add(network)
     db.session.flush()
-    audit.record(Action.NETWORK_CREATED, actor=actor, subject=network, networks=[network], data={"name": name})
+    audit.record(
+        Action.NETWORK_CREATED, actor=actor, subject=network, networks=[network], data={"name": name}
+    )
     return network
 
 
@@ -129,7 +131,9 @@ def create_coop(
     name = _require_text(name, "name", "A name")
     country = _require_text(country, "country", "A country").upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
-        raise InvalidInput("Give the country as a two-letter ISO code, such as GB.", errors={"country": ["Two letters."]})
+        raise InvalidInput(
+            "Give the country as a two-letter ISO code, such as GB.", errors={"country": ["Two letters."]}
+        )
     if worker_members is None or worker_members < 0:
         raise InvalidInput("Worker-members cannot be negative.", errors={"worker_members": ["Not negative."]})
     if db.session.scalar(select(Coop.id).where(func.lower(Coop.name) == name.lower())):
@@ -212,7 +216,9 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
 def add_member(*, actor: Person, coop: Coop, person: Person, role: CoopRole) -> CoopMembership:
     require(actor, Perm.COOP_ADMIN, coop)
     if person.role_in(coop) is not None:
-        raise Conflict(f"{person.name} is already in {coop.name}.", errors={"email": ["Already in this co-op."]})
+        raise Conflict(
+            f"{person.name} is already in {coop.name}.", errors={"email": ["Already in this co-op."]}
+        )
     membership = CoopMembership(person=person, coop=coop, role=CoopRole(role))
     db.session.add(membership)
     db.session.flush()
@@ -245,7 +251,9 @@ def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) 
     time_zone = _require_zone(time_zone)
     if person_by_email(invitation.email) is not None:
         raise Conflict("An account with this email exists already. Sign in instead.")
-    person = Person(email=invitation.email, name=name, time_zone=time_zone, password_hash=hash_password(password))
+    person = Person(
+        email=invitation.email, name=name, time_zone=time_zone, password_hash=hash_password(password)
+    )
     db.session.add(person)
     db.session.add(CoopMembership(person=person, coop=invitation.coop, role=invitation.role))
     invitation.accepted_at = utcnow()
@@ -282,7 +290,9 @@ def set_coop_role(*, actor: Person, coop: Coop, person: Person, role: CoopRole) 
     return membership
 
 
-def grant_network_role(*, actor: Person, network: Network, person: Person, role: NetworkRoleKind) -> NetworkRole:
+def grant_network_role(
+    *, actor: Person, network: Network, person: Person, role: NetworkRoleKind
+) -> NetworkRole:
     require(actor, Perm.NETWORK_ADMIN, network)
     role = NetworkRoleKind(role)
     if person.has_network_role(network, role):
@@ -384,7 +394,9 @@ def create_token(*, actor: Person, name: str) -> tuple[AccessToken, str]:
     token = AccessToken(person=actor, name=name, token_hash=digest(secret), prefix=secret[:10])
     db.session.add(token)
     db.session.flush()
-    audit.record(Action.TOKEN_CREATED, actor=actor, subject=token, data={"name": name, "prefix": token.prefix})
+    audit.record(
+        Action.TOKEN_CREATED, actor=actor, subject=token, data={"name": name, "prefix": token.prefix}
+    )
     return token, secret
 
 

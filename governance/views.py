@@ -22,8 +22,18 @@ from governance.forms import (
     NetworkRoleForm,
     ProfileForm,
     TokenForm,
+    show_refusal,
 )
-from governance.models import AccessToken, Coop, CoopRole, Invitation, Network, NetworkRoleKind, Person, person_by_email
+from governance.models import (
+    AccessToken,
+    Coop,
+    CoopRole,
+    Invitation,
+    Network,
+    NetworkRoleKind,
+    Person,
+    person_by_email,
+)
 from governance.permissions import Perm, can, require
 from governance.templating import viewer_zone, waiting_for
 from governance.timezones import all_zones
@@ -39,15 +49,6 @@ def _signed_in() -> None:
 
 def by_slug(model, slug: str):
     return db.session.scalar(select(model).where(model.slug == slug)) or abort(404)
-
-
-def _form_failed(form, error: DomainError) -> None:
-    """Show a refused action on the form it came from, keeping what was typed."""
-    for field, messages in error.errors.items():
-        if field in form:
-            form[field].errors = list(messages)
-    if not any(field in form for field in error.errors):
-        form.form_errors.append(error.message)
 
 
 @bp.get("/")
@@ -67,9 +68,11 @@ def new_network():
     form = NetworkForm()
     if form.validate_on_submit():
         try:
-            network = service.create_network(actor=current_user, name=form.name.data, description=form.description.data or "")
+            network = service.create_network(
+                actor=current_user, name=form.name.data, description=form.description.data or ""
+            )
         except DomainError as error:
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"{network.name} is created. Name its admins and admit its co-ops.", "success")
@@ -117,7 +120,7 @@ def new_coop(slug: str):
                 website=form.website.data or "",
             )
         except DomainError as error:
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"{coop.name} is admitted to {network.name}. Invite its delegates next.", "success")
@@ -152,7 +155,9 @@ def grant_role(slug: str):
         if person is None:
             flash(f"Nobody has an account with {form.email.data}: invite them to their co-op first.", "error")
         else:
-            service.grant_network_role(actor=current_user, network=network, person=person, role=form.role.data)
+            service.grant_network_role(
+                actor=current_user, network=network, person=person, role=form.role.data
+            )
             db.session.commit()
             flash(f"{person.name} is now a {form.role.data} of {network.name}.", "success")
     else:
@@ -168,7 +173,9 @@ def revoke_role(slug: str, person_id: int, role: str):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    service.revoke_network_role(actor=current_user, network=network, person=person, role=NetworkRoleKind(role))
+    service.revoke_network_role(
+        actor=current_user, network=network, person=person, role=NetworkRoleKind(role)
+    )
     db.session.commit()
     flash(f"{person.name} is no longer a {role} of {network.name}.", "success")
     return redirect(url_for(".network", slug=slug))
@@ -196,17 +203,24 @@ def invite(slug: str):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            result = service.invite_person(actor=current_user, coop=coop, email=form.email.data, role=form.role.data)
+            result = service.invite_person(
+                actor=current_user, coop=coop, email=form.email.data, role=form.role.data
+            )
         except DomainError as error:
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             if isinstance(result, Invitation):
-                flash(f"Invitation sent to {result.email}. Its link, if you need to pass it on: {result.link}", "success")
+                flash(
+                    f"Invitation sent to {result.email}. Its link, if you need to pass it on: {result.link}",
+                    "success",
+                )
             else:
                 flash(f"{result.person.name} already had an account and is now in {coop.name}.", "success")
             return redirect(url_for(".coop", slug=slug))
-    pending = [i for i in db.session.scalars(select(Invitation).where(Invitation.coop_id == coop.id)) if i.is_pending]
+    pending = [
+        i for i in db.session.scalars(select(Invitation).where(Invitation.coop_id == coop.id)) if i.is_pending
+    ]
     return render_template(
         "coops/show.html", coop=coop, invite_form=form, role_form=CoopRoleForm(), pending=pending
     ), 400
@@ -239,7 +253,9 @@ def settings():
 
 def _settings_page(form, token_form, *, new_token: str | None = None, status: int = 200):
     tokens = db.session.scalars(
-        select(AccessToken).where(AccessToken.person_id == current_user.id).order_by(AccessToken.created_at.desc())
+        select(AccessToken)
+        .where(AccessToken.person_id == current_user.id)
+        .order_by(AccessToken.created_at.desc())
     ).all()
     return render_template(
         "settings.html",
@@ -278,7 +294,11 @@ def revoke_token(token_id: int):
 @bp.get("/audit")
 def audit_log():
     require(current_user, Perm.AUDIT_READ)
-    visible = [n for n in db.session.scalars(select(Network).order_by(Network.name)) if can(current_user, Perm.AUDIT_READ, n)]
+    visible = [
+        n
+        for n in db.session.scalars(select(Network).order_by(Network.name))
+        if can(current_user, Perm.AUDIT_READ, n)
+    ]
     filters, problems = _audit_filters(visible)
     query = select(audit.AuditEvent).order_by(audit.AuditEvent.seq.desc())
     network_ids = [filters["network"].id] if filters.get("network") else [n.id for n in visible]
@@ -293,7 +313,9 @@ def audit_log():
     if filters.get("until"):
         query = query.where(audit.AuditEvent.at < filters["until"])
     page = db.paginate(query, per_page=50, error_out=False)
-    actions = db.session.scalars(select(audit.AuditEvent.action).distinct().order_by(audit.AuditEvent.action)).all()
+    actions = db.session.scalars(
+        select(audit.AuditEvent.action).distinct().order_by(audit.AuditEvent.action)
+    ).all()
     return render_template(
         "audit.html", page=page, networks=visible, actions=actions, args=request.args, problems=problems
     ), (400 if problems else 200)

@@ -13,20 +13,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from governance.forms import choices
 from proposals.diff import ZERO_DECIMAL_CURRENCIES
 from proposals.lifecycle import Transition
 from proposals.models import Kind, Stance
 from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
 
 COUNT = [Optional(), NumberRange(min=0, max=1_000_000)]
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """Options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def money(form, field) -> None:

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from governance.errors import DomainError
 from governance.extensions import db
+from governance.forms import show_refusal
 from governance.models import Network
 from governance.permissions import is_steward_of
-from governance.views import _form_failed
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
 from proposals.lifecycle import ActorKind, State, allowed_transitions
@@ -93,7 +93,7 @@ def new():
                 change_note=form.change_note.data or "",
             )
         except DomainError as error:
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash("The draft is saved. Open it for discussion when it is ready.", "success")
@@ -159,7 +159,7 @@ def edit(proposal_id: int):
             )
         except DomainError as error:
             db.session.rollback()
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"Saved as revision {revision.number}.", "success")
@@ -204,7 +204,7 @@ def comment(proposal_id: int):
             made = service.add_comment(proposal, actor=current_user, body=form.body.data, parent=parent)
         except DomainError as error:
             db.session.rollback()
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash("Your comment is posted.", "success")
@@ -235,7 +235,7 @@ def edit_comment(proposal_id: int, comment_id: int):
             service.edit_comment(found, actor=current_user, body=form.body.data)
         except DomainError as error:
             db.session.rollback()
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash("Your comment is updated.", "success")
@@ -260,7 +260,7 @@ def interest(proposal_id: int):
             )
         except DomainError as error:
             db.session.rollback()
-            _form_failed(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"Noted: {coop.name} is {form.stance.data.replace('_', ' ')}.", "success")

@@ -22,8 +22,14 @@ def _password_hash(password: str) -> str:
     return _hash_cache[password]
 
 
-def person(name: str | None = None, *, email: str | None = None, zone: str = "Europe/London", superuser: bool = False,
-           password: str = PASSWORD) -> Person:
+def person(
+    name: str | None = None,
+    *,
+    email: str | None = None,
+    zone: str = "Europe/London",
+    superuser: bool = False,
+    password: str = PASSWORD,
+) -> Person:
     n = next(_counter)
     found = Person(
         name=name or f"Person {n}",
@@ -56,8 +62,14 @@ COOPS = [
 ]
 
 
-def coop(actor: Person, network: Network, name: str, country: str = "GB", zone: str = "Europe/London",
-         workers: int = 5) -> Coop:
+def coop(
+    actor: Person,
+    network: Network,
+    name: str,
+    country: str = "GB",
+    zone: str = "Europe/London",
+    workers: int = 5,
+) -> Coop:
     return service.create_coop(
         actor=actor, network=network, name=name, country=country, time_zone=zone, worker_members=workers
     )

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from governance import service
 from governance.errors import DomainError
 from governance.extensions import db, limiter
-from governance.timezones import all_zones
 from governance.forms import AcceptInvitationForm, ResetPasswordForm, ResetRequestForm, SignInForm
+from governance.timezones import all_zones
 
 bp = Blueprint("auth", __name__)
 
