@@ -109,7 +109,7 @@ def record(
         actor_id=actor.id if actor is not None else None,
         actor_label=f"{actor.name} <{actor.email}>" if actor is not None else "Roundtable (system)",
         action=str(action),
-        subject_type=subject_type or (type(subject).__tablename__ if subject is not None else "instance"),
+        subject_type=subject_type or (subject.__tablename__ if subject is not None else "instance"),
         subject_id=getattr(subject, "id", None),
         data=json.loads(canonical_json(data or {})),
         prev_hash=last.hash if last else GENESIS,

@@ -113,8 +113,7 @@ class EmptyForm(FlaskForm):
 
 def show_refusal(form, error) -> None:
     """Show a refused action (a DomainError) on the form it came from, keeping what was typed."""
+    form.form_errors.append(error.message)
     for field, messages in error.errors.items():
         if field in form:
             form[field].errors = list(messages)
-    if not any(field in form for field in error.errors):
-        form.form_errors.append(error.message)

@@ -39,7 +39,8 @@ def _build(to: str, subject: str, body: str) -> EmailMessage:
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="roundtable")
-    message.set_content(body)
+    # 8bit rather than quoted-printable, so links in the outbox file are not broken across lines.
+    message.set_content(body, cte="8bit")
     return message
 
 

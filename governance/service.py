@@ -216,9 +216,8 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
 def add_member(*, actor: Person, coop: Coop, person: Person, role: CoopRole) -> CoopMembership:
     require(actor, Perm.COOP_ADMIN, coop)
     if person.role_in(coop) is not None:
-        raise Conflict(
-            f"{person.name} is already in {coop.name}.", errors={"email": ["Already in this co-op."]}
-        )
+        message = f"{person.name} is already in {coop.name}."
+        raise Conflict(message, errors={"email": [message]})
     membership = CoopMembership(person=person, coop=coop, role=CoopRole(role))
     db.session.add(membership)
     db.session.flush()

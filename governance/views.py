@@ -91,7 +91,7 @@ def network(slug: str):
         coop_form=CoopForm(),
         admit_form=admit_form,
         role_form=NetworkRoleForm(),
-        button=EmptyForm(),
+        action_form=EmptyForm(),
         zones=all_zones(),
     )
 
@@ -263,7 +263,7 @@ def _settings_page(form, token_form, *, new_token: str | None = None, status: in
         token_form=token_form,
         tokens=tokens,
         new_token=new_token,
-        button=EmptyForm(),
+        action_form=EmptyForm(),
         zones=all_zones(),
     ), status
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -24,7 +25,8 @@ TEST_SETTINGS = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-not-for-production",
     "WTF_CSRF_ENABLED": False,
-    "RATELIMIT_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SIGN_IN_LIMIT": "1000 per minute",
     "SERVER_NAME": None,
     "BASE_URL": "http://localhost",
 }
@@ -62,9 +64,16 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    # Tests hold an app context open while the client makes requests, and Flask then reuses it,
+    # so forget who was signed in at each request's start, as a fresh context would.
+    request_started.connect(_forget_user, app)
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _forget_user(sender, **extra) -> None:
+    g.pop("_login_user", None)
 
 
 @pytest.fixture

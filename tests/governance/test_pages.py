@@ -1,0 +1,182 @@
+"""The foundation's pages and who may use them."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from governance.extensions import db
+from governance.models import Coop, CoopRole, Network, NetworkRoleKind
+from tests.factories import sign_in
+
+
+def _who(world, name):
+    return {
+        "admin": world.admin,
+        "steward": world.steward,
+        "delegate": world.delegates[0],
+        "member": world.members[0],
+        "outsider": world.outsider,
+    }[name]
+
+
+def test_pages_need_signing_in(client, world):
+    for path in ["/", "/networks", "/networks/testnet", f"/coops/{world.coops[0].slug}", "/settings"]:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/sign-in" in response.headers["Location"]
+
+
+def test_home_lists_my_coops_networks_and_what_waits(client, world):
+    sign_in(client, world.delegates[1])
+    page = client.get("/").get_data(as_text=True)
+    assert "Hudson Tech" in page and "delegate" in page
+    assert "Testnet" in page and "Othernet" not in page
+    assert "Waiting for you" in page
+
+
+def test_network_page_shows_each_coop_with_zone_local_time_members_and_delegates(client, world):
+    sign_in(client, world.members[0])
+    page = client.get("/networks/testnet").get_data(as_text=True)
+    assert "America/Argentina/Buenos_Aires" in page
+    assert "-03" in page or "ART" in page  # the co-op's own clock names its zone
+    assert "Río Software Delegate" in page
+    assert "<td>20</td>" in page
+
+
+def test_coop_page_shows_people_and_hides_emails_from_non_admins(client, world):
+    sign_in(client, world.members[0])
+    page = client.get(f"/coops/{world.coops[0].slug}").get_data(as_text=True)
+    assert "Thames Code Delegate" in page
+    assert world.delegates[0].email not in page
+    assert "Invite a person" not in page
+
+
+def test_unknown_network_is_404(client, world):
+    sign_in(client, world.members[0])
+    assert client.get("/networks/nowhere").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("admin", True), ("steward", False), ("delegate", False), ("member", False), ("outsider", False)],
+)
+def test_only_instance_admins_create_networks(client, world, who, allowed):
+    sign_in(client, _who(world, who))
+    before = db.session.scalar(select(func.count(Network.id)))
+    response = client.post("/networks/new", data={"name": "Brand New Net"})
+    assert response.status_code == (302 if allowed else 403)
+    assert db.session.scalar(select(func.count(Network.id))) == before + (1 if allowed else 0)
+
+
+def test_duplicate_network_name_is_a_form_error(client, world):
+    sign_in(client, world.admin)
+    response = client.post("/networks/new", data={"name": "testnet"})
+    assert response.status_code == 400
+    assert "exists already" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("admin", True), ("steward", False), ("delegate", False), ("outsider", False)],
+)
+def test_only_network_admins_admit_coops(client, world, who, allowed):
+    sign_in(client, _who(world, who))
+    data = {"name": "Lakeshore", "country": "CA", "time_zone": "America/Toronto", "worker_members": "10"}
+    response = client.post("/networks/testnet/coops/new", data=data)
+    assert response.status_code == (302 if allowed else 403)
+    assert (db.session.scalar(select(Coop).where(Coop.name == "Lakeshore")) is not None) == allowed
+
+
+def test_coop_with_unknown_time_zone_is_refused_keeping_the_form(client, world):
+    sign_in(client, world.admin)
+    data = {"name": "Lakeshore", "country": "CA", "time_zone": "Canada/Nowhere", "worker_members": "10"}
+    response = client.post("/networks/testnet/coops/new", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Unknown time zone" in page and 'value="Lakeshore"' in page
+    assert db.session.scalar(select(Coop).where(Coop.name == "Lakeshore")) is None
+
+
+def test_admin_admits_an_existing_coop_to_a_second_network(client, world):
+    sign_in(client, world.admin)
+    coop = world.coops[0]
+    response = client.post("/networks/othernet/admit", data={"coop": str(coop.id)})
+    assert response.status_code == 302
+    assert [n.name for n in coop.networks] == ["Othernet", "Testnet"]
+
+
+def test_admin_names_a_delegate_and_the_change_is_audited(client, world):
+    from governance import audit
+
+    sign_in(client, world.admin)
+    coop, member = world.coops[0], world.members[0]
+    response = client.post(f"/coops/{coop.slug}/people/{member.id}/role", data={"role": "delegate"})
+    assert response.status_code == 302
+    assert member.role_in(coop) == CoopRole.DELEGATE
+    last = db.session.scalar(select(audit.AuditEvent).order_by(audit.AuditEvent.seq.desc()))
+    assert (last.action, last.data["to"]) == ("coop.role_changed", "delegate")
+
+
+def test_delegate_cannot_change_roles(client, world):
+    sign_in(client, world.delegates[0])
+    member = world.members[0]
+    response = client.post(f"/coops/{world.coops[0].slug}/people/{member.id}/role", data={"role": "delegate"})
+    assert response.status_code == 403
+    assert member.role_in(world.coops[0]) == CoopRole.MEMBER
+
+
+def test_admin_names_a_steward_by_email(client, world):
+    sign_in(client, world.admin)
+    person = world.delegates[2]
+    response = client.post("/networks/testnet/roles", data={"email": person.email, "role": "steward"})
+    assert response.status_code == 302
+    assert person.has_network_role(world.network, NetworkRoleKind.STEWARD)
+
+
+def test_naming_a_role_for_an_unknown_email_says_so(client, world):
+    sign_in(client, world.admin)
+    response = client.post(
+        "/networks/testnet/roles",
+        data={"email": "ghost@example.org", "role": "steward"},
+        follow_redirects=True,
+    )
+    assert "Nobody has an account with ghost@example.org" in response.get_data(as_text=True)
+
+
+def test_steward_acting_on_a_network_they_do_not_run_is_refused(client, world):
+    sign_in(client, world.steward)
+    response = client.post("/networks/othernet/roles", data={"email": world.steward.email, "role": "admin"})
+    assert response.status_code == 403
+    assert not world.steward.has_network_role(world.other_network, NetworkRoleKind.ADMIN)
+
+
+def test_settings_change_time_zone_and_times_follow_it(client, world):
+    person = world.members[0]
+    sign_in(client, person)
+    response = client.post("/settings", data={"name": person.name, "time_zone": "Asia/Tokyo"})
+    assert response.status_code == 302
+    page = client.get("/settings").get_data(as_text=True)
+    assert "Asia/Tokyo" in page
+    response = client.post("/settings", data={"name": person.name, "time_zone": "Tokyo"})
+    assert response.status_code == 400
+    assert person.time_zone == "Asia/Tokyo"
+
+
+def test_token_is_shown_once_then_only_its_prefix(client, world):
+    sign_in(client, world.delegates[0])
+    page = client.post("/settings/tokens", data={"name": "my script"}).get_data(as_text=True)
+    assert "Copy it now" in page
+    secret = page.split('<code id="new-token">')[1].split("</code>")[0]
+    assert secret.startswith("rt_")
+    again = client.get("/settings").get_data(as_text=True)
+    assert secret not in again and secret[:10] in again
+
+
+def test_pages_carry_no_external_assets(client, world):
+    sign_in(client, world.admin)
+    for path in ["/", "/networks/testnet", "/settings", "/audit", "/api/v1/docs"]:
+        page = client.get(path).get_data(as_text=True)
+        assert "http://" not in page.replace("http://localhost", "") or path == "/api/v1/docs"
+        assert "https://" not in page or path == "/api/v1/docs"
+        assert "<script src=" not in page
