@@ -50,7 +50,7 @@ class State(StrEnum):
 class Transition(StrEnum):
     OPEN_DISCUSSION = "open_discussion"
     OPEN_VOTE = "open_vote"
-    PASS = "pass"  # noqa: S105 - a step of the lifecycle, not a password
+    PASS = "pass"
     REJECT = "reject"
     FAIL_QUORUM = "fail_quorum"
     OPEN_PLEDGING = "open_pledging"

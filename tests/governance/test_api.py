@@ -16,7 +16,7 @@ ERROR_KEYS = {"code", "status", "message"}
 def _is_error(response, status: int) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()
-    assert ERROR_KEYS <= body.keys(), body
+    assert body.keys() >= ERROR_KEYS, body
     assert body["code"] == status
     return body
 
@@ -76,7 +76,7 @@ def test_networks_and_their_coops(client, world):
     names = [n["name"] for n in client.get("/api/v1/networks", headers=headers).get_json()]
     assert names == ["Othernet", "Testnet"]
     coops = client.get("/api/v1/networks/testnet/coops", headers=headers).get_json()
-    assert [(c["name"], c["time_zone"], c["worker_members"]) for c in coops][0] == (
+    assert next((c["name"], c["time_zone"], c["worker_members"]) for c in coops) == (
         "Hudson Tech",
         "America/New_York",
         15,
@@ -118,7 +118,7 @@ def test_malformed_json_is_a_clear_400_or_422(client, world):
         headers={**api_token(world.admin), "Content-Type": "application/json"},
     )
     assert response.status_code in (400, 422)
-    assert ERROR_KEYS <= response.get_json().keys()
+    assert response.get_json().keys() >= ERROR_KEYS
 
 
 @pytest.mark.parametrize("who", ["steward", "delegate", "outsider"])
