@@ -6,6 +6,7 @@ created for the run and dropped after it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -37,24 +38,31 @@ def _postgres_url(base: str) -> str:
     return base
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A fresh, empty database for this run."""
+@contextlib.contextmanager
+def fresh_database(directory: Path, hint: str = "test"):
+    """A new, empty database: an SQLite file, or on PostgreSQL (DATABASE_URL) a database made and dropped here."""
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{directory / f'{hint}.db'}"
         return
     url = sa.make_url(_postgres_url(base))
-    name = f"roundtable_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    name = f"roundtable_{hint}_{uuid.uuid4().hex[:10]}"
+    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
+        with server.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        server.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, empty database for this run."""
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import threading
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from governance import audit
 from governance.extensions import db
+from tests.conftest import fresh_database
 
 
 def _untrigger(session) -> None:
@@ -157,21 +157,12 @@ def test_audit_page_is_for_admins_only(client, world, who):
 
 
 @pytest.mark.postgres
-def test_concurrent_appends_on_postgres_never_fork_the_chain(app, database_url):
+def test_concurrent_appends_on_postgres_never_fork_the_chain(app, database_url, tmp_path):
     """Eight threads append at once in their own transactions; the chain stays one line."""
     if not database_url.startswith("postgresql"):
         pytest.skip("needs PostgreSQL")
-    url = sa.make_url(database_url)
-    name = f"roundtable_chain_{uuid.uuid4().hex[:8]}"
-    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        _hammer(url.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with server.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        server.dispose()
+    with fresh_database(tmp_path, "chain") as url:
+        _hammer(url)
 
 
 def _hammer(url: str, threads: int = 8, per_thread: int = 25) -> None:
