@@ -1,0 +1,95 @@
+"""A live Roundtable on its own database with the demo data, and headless Chromium (Debian's) driving it."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from governance import create_app
+from governance.extensions import db
+from tests.conftest import TEST_SETTINGS, fresh_database
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "roundtable-demo"
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("live")
+    with fresh_database(directory, "live") as url:
+        settings = {
+            **TEST_SETTINGS,
+            "TESTING": False,
+            "WTF_CSRF_ENABLED": True,  # the real thing: forms post their tokens
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_OUTBOX": str(directory / "outbox"),
+        }
+        app = create_app(settings)
+        with app.app_context():
+            upgrade()
+            from governance.demo import load_demo
+
+            load_demo()
+            db.session.remove()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    live_app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield live_app.config["BASE_URL"]
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run scripts/setup --test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def outbox(live_app) -> Path:
+    return Path(live_app.config["MAIL_OUTBOX"])
+
+
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
