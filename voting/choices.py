@@ -1,0 +1,123 @@
+"""What a ballot may say under each method, its canonical stored form, its words, and its receipt.
+
+Plain Python: no Flask, no database. `clean_choice` refuses a bad ballot with `InvalidBallot` naming
+what is wrong; `receipt_for` is the SHA-256 a delegate keeps to check their co-op's ballot was counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from governance.errors import InvalidBallot
+from voting.counting import ConsentChoice, Method, YesNoChoice
+from voting.counting.model import RANKED_METHODS
+
+ANSWERS: dict[Method, type[ConsentChoice] | type[YesNoChoice]] = {
+    Method.CONSENT: ConsentChoice,
+    Method.YES_NO: YesNoChoice,
+}
+
+
+def _bad(message: str) -> InvalidBallot:
+    return InvalidBallot(message, errors={"choice": [message]})
+
+
+def clean_choice(method: Method, option_keys: Sequence[str], choice: Any, *, score_max: int = 5) -> Any:
+    """The ballot in its canonical JSON form, or InvalidBallot saying what is wrong with it."""
+    if method in ANSWERS:
+        return _clean_answer(ANSWERS[method], choice)
+    if method in RANKED_METHODS:
+        return _clean_ranking(option_keys, choice)
+    if method == Method.APPROVAL:
+        return _clean_approval(option_keys, choice)
+    return _clean_scores(option_keys, choice, score_max)
+
+
+def _clean_answer(answers, choice: Any) -> str:
+    allowed = [a.value for a in answers]
+    if not isinstance(choice, str) or choice not in allowed:
+        raise _bad(f"Answer one of {', '.join(allowed)}.")
+    return choice
+
+
+def _keys(choice: Any, what: str) -> list[str]:
+    if isinstance(choice, str) or not isinstance(choice, Sequence) or not all(isinstance(k, str) for k in choice):
+        raise _bad(f"A {what} ballot is a list of options.")
+    return list(choice)
+
+
+def _clean_ranking(option_keys: Sequence[str], choice: Any) -> list[str]:
+    ranking = [k for k in _keys(choice, "ranked") if k != ""]
+    if not ranking:
+        raise _bad("Rank at least one option.")
+    unknown = [k for k in ranking if k not in option_keys]
+    if unknown:
+        raise _bad(f"Not an option of this vote: {', '.join(unknown)}.")
+    repeated = sorted({k for k in ranking if ranking.count(k) > 1})
+    if repeated:
+        raise _bad(f"Each option can be ranked only once; repeated: {', '.join(repeated)}.")
+    return ranking
+
+
+def _clean_approval(option_keys: Sequence[str], choice: Any) -> list[str]:
+    approved = _keys(choice, "approval")
+    unknown = [k for k in approved if k not in option_keys]
+    if unknown:
+        raise _bad(f"Not an option of this vote: {', '.join(unknown)}.")
+    if len(set(approved)) != len(approved):
+        raise _bad("Approve each option at most once.")
+    return [k for k in option_keys if k in approved]
+
+
+def _clean_scores(option_keys: Sequence[str], choice: Any, score_max: int) -> dict[str, int]:
+    if not isinstance(choice, Mapping):
+        raise _bad("A score ballot gives options their scores.")
+    unknown = [k for k in choice if k not in option_keys]
+    if unknown:
+        raise _bad(f"Not an option of this vote: {', '.join(map(str, unknown))}.")
+    scores: dict[str, int] = {}
+    for key in option_keys:
+        value = choice.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= score_max:
+            raise _bad(f"Give each score as a whole number from 0 to {score_max}; {value!r} for {key} is not.")
+        scores[key] = value
+    if not scores:
+        raise _bad("Score at least one option.")
+    return scores
+
+
+def for_counting(method: Method, choice: Any) -> Any:
+    """The stored form as the counting engine takes it."""
+    if method == Method.APPROVAL:
+        return frozenset(choice)
+    if method in RANKED_METHODS:
+        return tuple(choice)
+    return choice
+
+
+def describe(method: Method, choice: Any, names: Mapping[str, str]) -> str:
+    """A ballot in words, for its co-op's people and, for open votes, everyone after the close."""
+    if method in ANSWERS:
+        return str(choice)
+    if method in RANKED_METHODS:
+        return " > ".join(f"{i}. {names.get(k, k)}" for i, k in enumerate(choice, 1))
+    if method == Method.APPROVAL:
+        return "approves " + (", ".join(names.get(k, k) for k in choice) or "none")
+    return ", ".join(f"{names.get(k, k)}: {v}" for k, v in choice.items())
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def receipt_for(vote_id: int, coop_id: int, choice: Any, nonce: str) -> str:
+    """SHA-256 over the vote, the co-op, the ballot's content and a random nonce, as sorted compact JSON."""
+    payload = {"vote": vote_id, "coop": coop_id, "choice": choice, "nonce": nonce}
+    data = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,82 @@
+"""Who sees a vote, casts a co-op's ballot, names its proxy, and reads ballots and results.
+
+- Anyone who can see the proposal sees its vote (others are told it does not exist: 404).
+- A steward of an addressed network opens it; an admin of every addressed network sets weights.
+- A delegate of a co-op in the electorate casts its ballot and names or revokes its proxy;
+  a delegate of the proxy co-op casts the ballot of the co-op that named it.
+- A co-op's people (and its proxy's delegates) see its ballot; everyone sees open votes' ballots after the close.
+- Tallies show while the vote is open only when the vote says so (live); otherwise after the close.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from governance.errors import NotFound
+from governance.models import Coop, Person
+from governance.permissions import is_admin_of
+from proposals import permissions as proposal_permissions
+from voting.models import Ballot, ResultsShown, Secrecy, Vote
+
+
+@dataclass(frozen=True)
+class Casting:
+    """A co-op whose ballot a person may cast, and the proxy co-op they act through (None: as its delegate)."""
+
+    coop: Coop
+    via: Coop | None = None
+
+
+def can_see(person: Person | None, vote: Vote) -> bool:
+    return proposal_permissions.can_see(person, vote.proposal)
+
+
+def require_see(person: Person | None, vote: Vote) -> None:
+    if not can_see(person, vote):
+        raise NotFound(f"There is no vote {vote.id} that you can see.")
+
+
+def can_open(person: Person | None, proposal) -> bool:
+    return proposal_permissions.can_steward(person, proposal)
+
+
+def can_set_weights(person: Person | None, proposal) -> bool:
+    return person is not None and all(is_admin_of(person, n) for n in proposal.networks)
+
+
+def delegate_coops(person: Person | None, vote: Vote) -> list[Coop]:
+    """The co-ops of the electorate this person is a delegate of."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return []
+    return [e.coop for e in vote.electors if person.is_delegate_of(e.coop)]
+
+
+def castings(person: Person | None, vote: Vote) -> list[Casting]:
+    """Every ballot this person may cast: their co-ops' own, then those their co-ops hold as proxy."""
+    own = delegate_coops(person, vote)
+    own_ids = {c.id for c in own}
+    held = [
+        Casting(p.coop, p.proxy_coop)
+        for p in vote.active_proxies
+        if p.proxy_coop_id in own_ids and p.coop_id not in own_ids
+    ]
+    return [Casting(c) for c in own] + held
+
+
+def casting_for(person: Person | None, vote: Vote, coop: Coop) -> Casting | None:
+    return next((c for c in castings(person, vote) if c.coop.id == coop.id), None)
+
+
+def can_see_ballot(person: Person | None, ballot: Ballot) -> bool:
+    vote = ballot.vote
+    if not can_see(person, vote) or person is None:
+        return False
+    if vote.is_closed and vote.secrecy == Secrecy.OPEN:
+        return True
+    if person.role_in(ballot.coop) is not None:
+        return True
+    return ballot.proxy_coop is not None and person.is_delegate_of(ballot.proxy_coop)
+
+
+def can_see_tallies(person: Person | None, vote: Vote) -> bool:
+    return can_see(person, vote) and (vote.is_closed or vote.results_shown == ResultsShown.LIVE)

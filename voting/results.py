@@ -1,0 +1,234 @@
+"""Reading a vote: who took part and through which proxy, receipts and their check, the result's
+downloads (JSON, BLT) and the figures of its chart. Nothing here changes the database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from governance.errors import Conflict, InvalidInput
+from governance.models import Coop, Person
+from voting import permissions
+from voting.choices import describe, for_counting, receipt_for
+from voting.counting import Ballot as CountedBallot
+from voting.counting import write_blt
+from voting.models import Ballot, Proxy, Vote
+
+RECEIPT = re.compile(r"^[0-9a-f]{64}$")
+COLOURS = ["#1f6f5c", "#b35c00", "#3559a8", "#8a3f8f", "#6b7b12", "#a12b2b", "#2f7f9f", "#7a5a3a"]
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A co-op of the electorate, its weight, its current ballot, and the proxy it named (if any)."""
+
+    coop: Coop
+    weight: int
+    ballot: Ballot | None
+    proxy: Proxy | None
+
+    @property
+    def has_voted(self) -> bool:
+        return self.ballot is not None
+
+    @property
+    def via(self) -> Coop | None:
+        return self.ballot.proxy_coop if self.ballot else None
+
+
+def participation(vote: Vote) -> list[Participant]:
+    current = {b.coop_id: b for b in vote.current_ballots}
+    proxies = {p.coop_id: p for p in vote.active_proxies}
+    rows = [Participant(e.coop, e.weight, current.get(e.coop_id), proxies.get(e.coop_id)) for e in vote.electors]
+    return sorted(rows, key=lambda r: r.coop.name.casefold())
+
+
+@dataclass(frozen=True)
+class Turnout:
+    voted: int
+    electorate: int
+    weight_voted: int
+    weight: int
+
+
+def turnout(vote: Vote) -> Turnout:
+    rows = participation(vote)
+    return Turnout(
+        sum(r.has_voted for r in rows), len(rows), sum(r.weight for r in rows if r.has_voted), vote.electorate_weight
+    )
+
+
+def describe_ballot(vote: Vote, ballot: Ballot) -> str:
+    return describe(vote.method, ballot.choice, {o["key"]: o["name"] for o in vote.options})
+
+
+def published_receipts(vote: Vote) -> list[str]:
+    """The receipts of the ballots counted, sorted so their order says nothing about who cast when."""
+    if not vote.is_closed:
+        raise Conflict("The receipts counted are published when the vote closes.", closes_at=vote.closes_at.isoformat())
+    if vote.result is None:
+        return []
+    return sorted(b.receipt for b in vote.current_ballots)
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    receipt: str
+    is_found: bool
+    is_counted: bool
+    is_intact: bool
+    message: str
+    ballot: Ballot | None = None
+    content: str | None = None  # shown only to those who may see the ballot
+
+
+def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
+    """Whether the ballot with this receipt was counted as cast; its content for those who may see it."""
+    receipt = (receipt or "").strip().lower()
+    if not RECEIPT.match(receipt):
+        message = "A receipt is 64 letters and digits (0-9, a-f), as shown when the ballot was cast."
+        raise InvalidInput(message, errors={"receipt": [message]})
+    ballot = next((b for b in vote.ballots if b.receipt == receipt), None)
+    if ballot is None:
+        return ReceiptCheck(receipt, False, False, False, "No ballot of this vote has that receipt.")
+    is_intact = receipt_for(vote.id, ballot.coop_id, ballot.choice, ballot.nonce) == receipt
+    counted = vote.result is not None and ballot.is_current
+    content = describe_ballot(vote, ballot) if permissions.can_see_ballot(actor, ballot) else None
+    return ReceiptCheck(receipt, True, counted, is_intact, _receipt_message(vote, ballot, is_intact), ballot, content)
+
+
+def _receipt_message(vote: Vote, ballot: Ballot, is_intact: bool) -> str:
+    whose = f"{ballot.coop.name}'s ballot"
+    if not is_intact:
+        return f"Warning: {whose} as stored no longer matches this receipt. Tell the network's admins."
+    if not ballot.is_current:
+        return f"Not counted: {whose} with this receipt was replaced by a later ballot from {ballot.coop.name}."
+    if vote.is_closed and vote.result is None:
+        return "Not counted: the proposal was withdrawn, so the vote closed without a count."
+    if vote.is_closed:
+        return f"Counted as cast: {whose} with this receipt is among the ballots counted, unchanged."
+    return f"This is {whose} now; it will be counted at the close unless {ballot.coop.name} casts again."
+
+
+def can_download_blt(vote: Vote) -> bool:
+    return vote.is_ranked and vote.is_closed and vote.result is not None
+
+
+def blt(vote: Vote) -> str:
+    """The counted ballots as a BLT file, ordered by receipt: nothing in it links a ballot to a co-op."""
+    if not can_download_blt(vote):
+        raise Conflict("Ranked ballots download as BLT after the close.")
+    weights = {e.coop_id: e.weight for e in vote.electors}
+    ballots = sorted(vote.current_ballots, key=lambda b: b.receipt)
+    counted = [CountedBallot(for_counting(vote.method, b.choice), weights[b.coop_id]) for b in ballots]
+    title = vote.proposal.title.replace('"', "'")
+    return write_blt(vote.option_list, counted, seats=vote.rules().seats, title=title)
+
+
+def tie_uses(result: dict[str, Any] | None) -> list[str]:
+    """Where the tie rule decided something, in the count's own words."""
+    if not result:
+        return []
+    found = [
+        f"Round {r['number']}: {reason}"
+        for r in result.get("rounds", [])
+        for reason in [*r.get("reasons", {}).values(), *r.get("notes", [])]
+        if "tie" in reason
+    ]
+    if "decided by" in result.get("sentence", "") and "threshold" in result.get("sentence", ""):
+        found.append(result["sentence"])
+    return found
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def settings_document(vote: Vote) -> dict[str, Any]:
+    return {
+        "id": vote.id,
+        "proposal": {"id": vote.proposal.id, "title": vote.proposal.title},
+        "method": vote.method.value,
+        "options": vote.options,
+        "seats": vote.rules().seats,
+        "opens_at": _iso(vote.opens_at),
+        "closes_at": _iso(vote.closes_at),
+        "closed_at": _iso(vote.closed_at),
+        "counted_at": _iso(vote.counted_at),
+        "quorum_percent": vote.quorum_percent,
+        "quorum_by": vote.quorum_by.value,
+        "threshold": vote.threshold.value,
+        "base": vote.base.value,
+        "secrecy": vote.secrecy.value,
+        "results_shown": vote.results_shown.value,
+        "tie_rule": vote.tie_rule.describe(),
+        "weighting": vote.weighting.value,
+        "revision": vote.revision.number if vote.revision else None,
+    }
+
+
+def result_document(vote: Vote, *, actor: Person) -> dict[str, Any]:
+    """The whole result as JSON: settings, electorate, who took part and by which proxy, receipts, the count."""
+    show_choices = vote.is_closed and not vote.is_secret
+    rows = []
+    for row in participation(vote):
+        item: dict[str, Any] = {"coop": row.coop.slug, "name": row.coop.name, "weight": row.weight,
+                                "voted": row.has_voted, "via_proxy": row.via.slug if row.via else None}
+        if row.ballot is not None and (show_choices or permissions.can_see_ballot(actor, row.ballot)):
+            item["choice"] = row.ballot.choice
+        rows.append(item)
+    return {
+        "vote": settings_document(vote),
+        "electorate": {"coops": len(vote.electors), "weight": vote.electorate_weight},
+        "participation": rows,
+        "proxies": [
+            {"coop": p.coop.slug, "proxy": p.proxy_coop.slug, "named_at": _iso(p.named_at),
+             "ended_at": _iso(p.ended_at), "end_reason": p.end_reason.value if p.end_reason else None}
+            for p in vote.proxies
+        ],
+        "receipts": published_receipts(vote) if vote.is_closed else None,
+        "result": vote.result if permissions.can_see_tallies(actor, vote) else None,
+    }
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    label: str
+
+
+def chart(vote: Vote, result: dict[str, Any] | None, *, height: int = 160, bar: int = 18) -> dict[str, Any] | None:
+    """Bars of each option's tally in each round, for an inline SVG (no script, no outside asset)."""
+    rounds = (result or {}).get("rounds") or []
+    if not rounds:
+        return None
+    keys = [o["key"] for o in vote.options] or list(rounds[0]["tallies"])
+    top = max((float(v) for r in rounds for v in r["tallies"].values()), default=0) or 1
+    group = bar * len(keys) + 16
+    bars = []
+    for i, round_ in enumerate(rounds):
+        for j, key in enumerate(keys):
+            value = float(round_["tallies"].get(key, 0))
+            h = value / top * height
+            bars.append(Bar(40 + i * group + j * bar, 10 + height - h, bar - 3, h, COLOURS[j % len(COLOURS)],
+                            f"Round {round_['number']}, {vote.option_name(key)}: {round_['tallies_exact'].get(key, 0)}"))
+    legend = [(vote.option_name(k), COLOURS[j % len(COLOURS)]) for j, k in enumerate(keys)]
+    return {"bars": bars, "width": 40 + group * len(rounds), "height": height + 40, "base": 10 + height,
+            "top": top, "group": group, "rounds": [r["number"] for r in rounds], "legend": legend}
+
+
+def shown_result(vote: Vote, *, actor: Person) -> dict[str, Any] | None:
+    """The stored result after the close; while open, the tallies so far when the vote shows them live."""
+    if not permissions.can_see_tallies(actor, vote):
+        return None
+    if vote.is_closed:
+        return vote.result
+    from voting.service import count_ballots
+
+    return count_ballots(vote).to_dict()

@@ -1,0 +1,542 @@
+"""Use cases of votes: open, cast a co-op's ballot, name and revoke proxies, close exactly at the close time.
+
+Each takes the actor as a keyword, authorises, changes state, appends the audit event and flushes; the
+caller (a request, a command or the periodic task) commits. Time is a `now=` argument (UTC, aware) so the
+close can be tested to the microsecond; it defaults to the clock.
+
+Casting, naming proxies and closing each lock the vote's row first (`SELECT ... FOR UPDATE` on PostgreSQL;
+SQLite serialises writers itself) and compare `now` with `closes_at` inside that lock: a ballot racing the
+close is either counted or refused, and two delegates of one co-op casting at once leave one current ballot.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+
+from governance import audit
+from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, VoteClosed
+from governance.extensions import db
+from governance.models import Coop, Person
+from governance.service import slugify
+from governance.timezones import format_in_zone, is_valid_zone
+from governance.types import utcnow
+from proposals import permissions as proposal_permissions
+from proposals.lifecycle import ActorKind, State, Transition
+from proposals.models import Proposal
+from proposals.service import apply_transition
+from voting import permissions
+from voting.choices import clean_choice, for_counting, new_nonce, receipt_for
+from voting.counting import (
+    Ballot as CountedBallot,
+)
+from voting.counting import (
+    Base,
+    CountingError,
+    Method,
+    Outcome,
+    QuorumBy,
+    Result,
+    TieKind,
+    YesNoChoice,
+    YesNoTie,
+    count,
+)
+from voting.models import (
+    DECISION_METHODS,
+    MULTI_SEAT_METHODS,
+    Ballot,
+    Elector,
+    Proxy,
+    ProxyEnd,
+    ResultsShown,
+    Secrecy,
+    ThresholdKind,
+    Vote,
+    Weighting,
+)
+
+OPTION_MAX, OPTIONS_MAX, SCORE_MAX_LIMIT, WEIGHT_MAX = 200, 50, 100, 1_000_000
+
+
+class Action(StrEnum):
+    OPENED = "vote.opened"
+    BALLOT_CAST = "vote.ballot_cast"
+    PROXY_NAMED = "vote.proxy_named"
+    PROXY_REVOKED = "vote.proxy_revoked"
+    CLOSED = "vote.closed"
+
+
+def _invalid(field_name: str, message: str) -> InvalidInput:
+    return InvalidInput(message, errors={field_name: [message]})
+
+
+def _enum(cls, value, field_name: str):
+    try:
+        return cls(value)
+    except ValueError:
+        raise _invalid(field_name, f"Choose one of {', '.join(m.value for m in cls)}.") from None
+
+
+@dataclass
+class VoteSettings:
+    """Everything a steward chooses when opening a vote; checked by `open_vote`."""
+
+    method: Method | str
+    closes_at: datetime | None
+    opens_at: datetime | None = None
+    options: list[str] = field(default_factory=list)  # names, for a choice vote
+    seats: int = 1
+    quorum_percent: int | None = None
+    quorum_by: QuorumBy | str = QuorumBy.COUNT
+    threshold: ThresholdKind | str = ThresholdKind.MAJORITY
+    base: Base | str = Base.CAST
+    secrecy: Secrecy | str = Secrecy.OPEN
+    results_shown: ResultsShown | str = ResultsShown.AFTER_CLOSE
+    tie_kind: TieKind | str = TieKind.EARLIER_ROUNDS_THEN_RANDOM
+    casting_order: list[str] = field(default_factory=list)  # option names or keys, most preferred first
+    yes_no_tie: YesNoTie | str | None = None
+    yes_no_casting: YesNoChoice | str | None = None
+    score_max: int = 5
+    weighting: Weighting | str = Weighting.EQUAL
+    weights: dict[str, int] = field(default_factory=dict)  # co-op slug -> weight, when set by an admin
+    time_zone: str = "UTC"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VoteSettings:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# Opening
+
+
+def open_vote(proposal: Proposal, *, actor: Person, settings: VoteSettings, now: datetime | None = None) -> Vote:
+    """A steward opens the vote: the proposal moves to voting, its text freezes, the electorate freezes."""
+    now = now or utcnow()
+    proposal_permissions.require_steward(actor, proposal)
+    if proposal.vote is not None:
+        raise Conflict("This proposal already has its vote.", vote=proposal.vote.id)
+    vote_fields = _checked_settings(settings, now)
+    electors = _electorate(proposal, actor, vote_fields["weighting"], settings.weights)
+    revision = proposal.current_revision
+    apply_transition(proposal, Transition.OPEN_VOTE, actor=actor, data={"method": vote_fields["method"].value})
+    vote = Vote(proposal=proposal, revision=revision, opened_by=actor, created_at=now, tie_seed=secrets.token_hex(4),
+                **vote_fields)
+    vote.electors = electors
+    db.session.add(vote)
+    db.session.flush()
+    audit.record(
+        Action.OPENED,
+        actor=actor,
+        subject=vote,
+        networks=proposal.networks,
+        data={
+            "proposal": proposal.id,
+            "method": vote.method.value,
+            "options": vote.options,
+            "seats": vote.seats,
+            "opens_at": vote.opens_at.isoformat(),
+            "closes_at": vote.closes_at.isoformat(),
+            "electorate": {e.coop.slug: e.weight for e in electors},
+            "revision": revision.number if revision else None,
+        },
+        summary=f"Opened the vote on {proposal.title!r}, closing {format_in_zone(vote.closes_at, 'UTC')}",
+    )
+    return vote
+
+
+def _checked_settings(s: VoteSettings, now: datetime) -> dict[str, Any]:
+    method = _enum(Method, s.method, "method")
+    opens_at, closes_at = _checked_times(s.opens_at or now, s.closes_at, now)
+    options = _checked_options(method, s.options)
+    keys = [o["key"] for o in options]
+    checked = {
+        "method": method,
+        "options": options,
+        "seats": _checked_seats(method, s.seats, len(options)),
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "time_zone": s.time_zone if is_valid_zone(s.time_zone) else "UTC",
+        "quorum_percent": _checked_quorum(s.quorum_percent),
+        "quorum_by": _enum(QuorumBy, s.quorum_by, "quorum_by"),
+        "threshold": _enum(ThresholdKind, s.threshold, "threshold"),
+        "base": _enum(Base, s.base, "base"),
+        "secrecy": _enum(Secrecy, s.secrecy, "secrecy"),
+        "results_shown": _enum(ResultsShown, s.results_shown, "results_shown"),
+        "tie_kind": _enum(TieKind, s.tie_kind, "tie_kind"),
+        "weighting": _enum(Weighting, s.weighting, "weighting"),
+        "score_max": _checked_score_max(s.score_max),
+    }
+    checked["casting_order"] = _checked_casting(checked["tie_kind"], s.casting_order, options, method)
+    checked["yes_no_tie"], checked["yes_no_casting"] = _checked_yes_no_tie(method, s.yes_no_tie, s.yes_no_casting)
+    if method in DECISION_METHODS and keys:
+        raise _invalid("options", "A decision vote has no options: co-ops answer the proposal itself.")
+    return checked
+
+
+def _checked_times(opens_at: datetime, closes_at: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+    if closes_at is None:
+        raise _invalid("closes_at", "Say when the vote closes.")
+    if opens_at.tzinfo is None or closes_at.tzinfo is None:
+        raise _invalid("closes_at", "Give times with their time zone.")
+    if closes_at <= opens_at:
+        raise _invalid("closes_at", "The vote must close after it opens.")
+    if closes_at <= now:
+        raise _invalid("closes_at", "That close time has already passed.")
+    return opens_at, closes_at
+
+
+def _checked_options(method: Method, names: list[str]) -> list[dict[str, str]]:
+    cleaned = [" ".join(str(n).split()) for n in names or []]
+    cleaned = [n for n in cleaned if n]
+    if method in DECISION_METHODS:
+        return [{"key": slugify(n), "name": n} for n in cleaned]
+    if len(cleaned) < 2:
+        raise _invalid("options", "A choice vote needs at least two options, one a line.")
+    if len(cleaned) > OPTIONS_MAX:
+        raise _invalid("options", f"At most {OPTIONS_MAX} options.")
+    for name in cleaned:
+        if len(name) > OPTION_MAX or '"' in name:
+            raise _invalid("options", f"Each option is at most {OPTION_MAX} characters, without double quotes.")
+    keys = [slugify(n) for n in cleaned]
+    repeated = sorted({n for n, k in zip(cleaned, keys, strict=True) if keys.count(k) > 1})
+    if repeated:
+        raise _invalid("options", f"Each option must be different: {', '.join(repeated)}.")
+    return [{"key": k, "name": n} for k, n in zip(keys, cleaned, strict=True)]
+
+
+def _checked_seats(method: Method, seats: int, option_count: int) -> int:
+    if method not in MULTI_SEAT_METHODS:
+        if seats not in (None, 1):
+            raise _invalid("seats", "This method fills one place: leave seats at 1.")
+        return 1
+    if not isinstance(seats, int) or not 1 <= seats < option_count:
+        raise _invalid("seats", f"Choose from 1 to {option_count - 1} seats: fewer than the options.")
+    return seats
+
+
+def _checked_quorum(percent: int | None) -> int | None:
+    if percent in (None, 0):
+        return None
+    if not isinstance(percent, int) or not 0 < percent <= 100:
+        raise _invalid("quorum_percent", "Give the quorum as a percentage from 1 to 100, or none.")
+    return percent
+
+
+def _checked_score_max(score_max: int) -> int:
+    if not isinstance(score_max, int) or not 1 <= score_max <= SCORE_MAX_LIMIT:
+        raise _invalid("score_max", f"The highest score is a whole number from 1 to {SCORE_MAX_LIMIT}.")
+    return score_max
+
+
+def _checked_casting(kind: TieKind, order: list[str], options: list[dict[str, str]], method: Method) -> list[str]:
+    if kind != TieKind.CASTING or method in DECISION_METHODS:
+        return []
+    by_name = {o["name"]: o["key"] for o in options} | {o["key"]: o["key"] for o in options}
+    keys = [by_name.get(" ".join(str(x).split()), "?") for x in order or [] if str(x).strip()]
+    if sorted(keys) != sorted(o["key"] for o in options):
+        raise _invalid("casting_order", "A casting order lists every option once, most preferred first.")
+    return keys
+
+
+def _checked_yes_no_tie(method: Method, tie, casting) -> tuple[YesNoTie | None, YesNoChoice | None]:
+    if method != Method.YES_NO or tie in (None, ""):
+        return None, None
+    tie = _enum(YesNoTie, tie, "yes_no_tie")
+    if tie != YesNoTie.CASTING:
+        return tie, None
+    casting = _enum(YesNoChoice, casting or "", "yes_no_casting")
+    if casting == YesNoChoice.ABSTAIN:
+        raise _invalid("yes_no_casting", "A casting decision is yes or no.")
+    return tie, casting
+
+
+def _electorate(proposal: Proposal, actor: Person, weighting: Weighting, weights: dict[str, int]) -> list[Elector]:
+    """The addressed co-ops at this moment, each with its weight: a co-op admitted later does not vote."""
+    coops = proposal.addressed_coops
+    if not coops:
+        raise InvalidInput("No co-op is in the addressed networks, so nobody could vote.")
+    if weighting == Weighting.SET_BY_ADMIN:
+        if not permissions.can_set_weights(actor, proposal):
+            raise NotAllowed("Only an admin of every addressed network can set the co-ops' weights.")
+        return [Elector(coop=c, weight=_set_weight(c, weights)) for c in coops]
+    if weighting == Weighting.WORKER_MEMBERS:
+        empty = [c.name for c in coops if c.worker_members < 1]
+        if empty:
+            raise _invalid("weighting", f"Weighting by worker-members needs each co-op's count; missing: "
+                                        f"{', '.join(empty)}.")
+        return [Elector(coop=c, weight=c.worker_members) for c in coops]
+    if weights:
+        raise _invalid("weights", "Weights are given only when an admin sets them.")
+    return [Elector(coop=c, weight=1) for c in coops]
+
+
+def _set_weight(coop: Coop, weights: dict[str, int]) -> int:
+    weight = (weights or {}).get(coop.slug)
+    if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= WEIGHT_MAX:
+        raise _invalid("weights", f"Give {coop.name} a whole-number weight from 1 to {WEIGHT_MAX}.")
+    return weight
+
+
+# Ballots and proxies
+
+
+def _lock(vote: Vote) -> None:
+    """Hold the vote's row until the transaction ends, and read it (and its ballots and proxies) afresh."""
+    db.session.flush()
+    db.session.execute(
+        select(Vote).where(Vote.id == vote.id).with_for_update().execution_options(populate_existing=True)
+    )
+    db.session.expire(vote, ["ballots", "proxies"])
+
+
+def _require_open(vote: Vote, now: datetime) -> None:
+    """Refuse once closes_at has come, whether or not anything has closed the vote yet."""
+    if vote.proposal.state == State.WITHDRAWN:
+        raise VoteClosed("The proposal was withdrawn, so its vote takes no more ballots.")
+    if vote.is_closed or now >= vote.closes_at:
+        raise VoteClosed(
+            f"The vote closed at {format_in_zone(vote.closes_at, 'UTC')}; nothing more can be cast or changed.",
+            closes_at=vote.closes_at.isoformat(),
+        )
+    if now < vote.opens_at:
+        raise VoteClosed(
+            f"The vote opens at {format_in_zone(vote.opens_at, 'UTC')}.", opens_at=vote.opens_at.isoformat()
+        )
+
+
+def _require_elector(vote: Vote, coop: Coop) -> Elector:
+    elector = vote.elector(coop)
+    if elector is None:
+        raise NotAllowed(f"{coop.name} is not in this vote's electorate (it was frozen when the vote opened).")
+    return elector
+
+
+def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: datetime | None = None) -> Ballot:
+    """A delegate casts their co-op's ballot (or, as its proxy, another's); a later one replaces the earlier."""
+    permissions.require_see(actor, vote)
+    _lock(vote)
+    now = now or utcnow()
+    _require_open(vote, now)
+    _require_elector(vote, coop)
+    casting = permissions.casting_for(actor, vote, coop)
+    if casting is None:
+        raise NotAllowed(f"Only a delegate of {coop.name}, or of the co-op it named as its proxy, can cast its ballot.")
+    clean = clean_choice(vote.method, [o["key"] for o in vote.options], choice, score_max=vote.score_max)
+    previous = db.session.scalar(
+        select(Ballot).where(Ballot.vote_id == vote.id, Ballot.coop_id == coop.id, Ballot.is_current)
+    )
+    if previous is not None:
+        previous.is_current, previous.replaced_at = False, now
+        db.session.flush()  # the partial unique index allows one current ballot: retire the old one first
+    nonce = new_nonce()
+    ballot = Ballot(
+        vote=vote, coop=coop, cast_by=actor, proxy_coop=casting.via, revision=vote.proposal.current_revision,
+        choice=clean, nonce=nonce, receipt=receipt_for(vote.id, coop.id, clean, nonce), cast_at=now,
+    )
+    db.session.add(ballot)
+    proxy = vote.active_proxy(coop)
+    if casting.via is None and proxy is not None:
+        _end_proxy(proxy, ProxyEnd.VOIDED, actor, now)
+    db.session.flush()
+    audit.record(
+        Action.BALLOT_CAST,
+        actor=actor,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={
+            "coop": coop.slug,
+            "via_proxy": casting.via.slug if casting.via else None,
+            "receipt": ballot.receipt,
+            "replaces": previous.receipt if previous else None,
+            "revision": ballot.revision.number if ballot.revision else None,
+            "proxy_voided": bool(casting.via is None and proxy is not None),
+        },
+    )
+    return ballot
+
+
+def _end_proxy(proxy: Proxy, reason: ProxyEnd, actor: Person, now: datetime) -> None:
+    proxy.ended_at, proxy.end_reason, proxy.ended_by = now, reason, actor
+    db.session.flush()
+
+
+def name_proxy(vote: Vote, *, actor: Person, coop: Coop, proxy: Coop, now: datetime | None = None) -> Proxy:
+    """A delegate of `coop` lets `proxy` cast its ballot in this vote (replacing any earlier proxy)."""
+    permissions.require_see(actor, vote)
+    _lock(vote)
+    now = now or utcnow()
+    _require_open(vote, now)
+    _require_elector(vote, coop)
+    if not actor.is_delegate_of(coop):
+        raise NotAllowed(f"Only a delegate of {coop.name} can name its proxy.")
+    if proxy.id == coop.id:
+        raise _invalid("proxy", "A co-op cannot be its own proxy.")
+    if vote.elector(proxy) is None:
+        raise _invalid("proxy", f"{proxy.name} is not in this vote's electorate, so it cannot be a proxy in it.")
+    earlier = vote.active_proxy(coop)
+    if earlier is not None and earlier.proxy_coop_id == proxy.id:
+        raise Conflict(f"{proxy.name} is already {coop.name}'s proxy in this vote.")
+    if earlier is not None:
+        _end_proxy(earlier, ProxyEnd.REPLACED, actor, now)
+    made = Proxy(vote=vote, coop=coop, proxy_coop=proxy, named_by=actor, named_at=now)
+    db.session.add(made)
+    db.session.flush()
+    audit.record(
+        Action.PROXY_NAMED,
+        actor=actor,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={"coop": coop.slug, "proxy": proxy.slug, "replaces": earlier.proxy_coop.slug if earlier else None},
+    )
+    return made
+
+
+def revoke_proxy(proxy: Proxy, *, actor: Person, now: datetime | None = None) -> Proxy:
+    """A delegate of the co-op that named the proxy takes it back, until the close."""
+    vote = proxy.vote
+    permissions.require_see(actor, vote)
+    _lock(vote)
+    now = now or utcnow()
+    _require_open(vote, now)
+    if not actor.is_delegate_of(proxy.coop):
+        raise NotAllowed(f"Only a delegate of {proxy.coop.name} can revoke its proxy.")
+    db.session.refresh(proxy)
+    if not proxy.is_active:
+        raise Conflict(f"This proxy already ended ({proxy.end_reason.value if proxy.end_reason else 'ended'}).")
+    _end_proxy(proxy, ProxyEnd.REVOKED, actor, now)
+    audit.record(
+        Action.PROXY_REVOKED,
+        actor=actor,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={"coop": proxy.coop.slug, "proxy": proxy.proxy_coop.slug},
+    )
+    return proxy
+
+
+# Closing
+
+
+def is_due(vote: Vote, now: datetime | None = None) -> bool:
+    """Past its close time, or its proposal withdrawn, and not yet closed."""
+    now = now or utcnow()
+    return not vote.is_closed and (now >= vote.closes_at or vote.proposal.state == State.WITHDRAWN)
+
+
+def close_vote(vote: Vote, *, now: datetime | None = None) -> bool:
+    """Close a vote that is due: count once, store the result, move the proposal on, record it. Idempotent."""
+    now = now or utcnow()
+    if not is_due(vote, now):
+        return False
+    _lock(vote)
+    db.session.refresh(vote.proposal)
+    if not is_due(vote, now):
+        return False  # another request closed it while we waited for the lock
+    if vote.proposal.state != State.VOTING:
+        return _close_without_count(vote, now)
+    result = count_ballots(vote)
+    vote.closed_at, vote.counted_at = vote.closes_at, now
+    vote.outcome, vote.result = result.outcome.value, result.to_dict()
+    data = {"vote": vote.id, "outcome": result.outcome.value, "winners": result.winners}
+    apply_transition(
+        vote.proposal, _transition_for(vote, result), actor=None, actor_kind=ActorKind.SYSTEM, is_due=True,
+        data=data, note=result.sentence[:500],
+    )
+    audit.record(
+        Action.CLOSED,
+        actor=None,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={**data, "sentence": result.sentence, "receipts": sorted(b.receipt for b in vote.current_ballots),
+              "closed_at": vote.closes_at.isoformat(), "counted_at": now.isoformat()},
+        summary=f"Closed the vote on {vote.proposal.title!r}: {result.sentence}",
+    )
+    return True
+
+
+def _close_without_count(vote: Vote, now: datetime) -> bool:
+    vote.closed_at, vote.counted_at = min(now, vote.closes_at), now
+    vote.outcome = State.WITHDRAWN.value
+    db.session.flush()
+    audit.record(
+        Action.CLOSED,
+        actor=None,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={"vote": vote.id, "outcome": vote.outcome},
+        summary=f"Closed the vote on {vote.proposal.title!r} uncounted: the proposal was withdrawn",
+    )
+    return True
+
+
+def counted_ballots(vote: Vote) -> list[CountedBallot]:
+    """The co-ops' current ballots as the engine takes them; a secret vote's carry no co-op names."""
+    weights = {e.coop_id: e.weight for e in vote.electors}
+    ballots = sorted(vote.current_ballots, key=lambda b: b.coop.name.casefold())
+    return [
+        CountedBallot(
+            for_counting(vote.method, b.choice), weights[b.coop_id], None if vote.is_secret else b.coop.name
+        )
+        for b in ballots
+    ]
+
+
+def count_ballots(vote: Vote) -> Result:
+    """Count the current ballots under the vote's rules (at the close, or live when the vote shows it)."""
+    options = vote.option_list or {"proposal": vote.proposal.title}
+    try:
+        return count(vote.method, options, counted_ballots(vote), vote.rules())
+    except CountingError as error:  # the settings are checked at opening; this is the last line of defence
+        return Result(vote.method, Outcome.NO_RESULT, f"The ballots could not be counted: {error}.", ())
+
+
+def _transition_for(vote: Vote, result: Result) -> Transition:
+    if result.outcome == Outcome.FAILED_QUORUM:
+        return Transition.FAIL_QUORUM
+    passed = Outcome.PASSED if vote.is_decision else Outcome.ELECTED
+    return Transition.PASS if result.outcome == passed else Transition.REJECT
+
+
+def due_vote_ids(now: datetime | None = None) -> list[int]:
+    """Votes past their close time (or whose proposal was withdrawn) that nothing has closed yet."""
+    now = now or utcnow()
+    query = (
+        select(Vote.id)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.closed_at.is_(None), (Vote.closes_at <= now) | (Proposal.state == State.WITHDRAWN))
+        .order_by(Vote.closes_at)
+    )
+    return list(db.session.scalars(query))
+
+
+# Reading
+
+
+def get_vote(actor: Person, vote_id: int, *, now: datetime | None = None) -> Vote:
+    """A vote the actor can see; a vote past its close is closed first, so a missed job changes nothing."""
+    vote = db.session.get(Vote, vote_id)
+    if vote is None or not permissions.can_see(actor, vote):
+        raise NotFound(f"There is no vote {vote_id} that you can see.")
+    close_vote(vote, now=now)
+    return vote
+
+
+def vote_of(actor: Person, proposal: Proposal, *, now: datetime | None = None) -> Vote:
+    proposal_permissions.require_see(actor, proposal)
+    if proposal.vote is None:
+        raise NotFound("This proposal has no vote yet.")
+    return get_vote(actor, proposal.vote.id, now=now)
+
+
+def get_proxy(vote: Vote, proxy_id: int) -> Proxy:
+    proxy = next((p for p in vote.proxies if p.id == proxy_id), None)
+    if proxy is None:
+        raise NotFound(f"Vote {vote.id} has no proxy {proxy_id}.")
+    return proxy
