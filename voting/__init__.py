@@ -1,1 +1,20 @@
 """Votes, ballots and the counting of them."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Called by the app factory: the models join the metadata; the pages, command, hooks and scheduler are added."""
+    from governance import templating
+    from voting import models  # noqa: F401 - the tables must be known to Alembic and the session
+    from voting.tasks import start_scheduler_on_first_request, votes_cli
+    from voting.views import bp, time_left, waiting
+
+    app.register_blueprint(bp)
+    app.cli.add_command(votes_cli)
+    app.jinja_env.filters["time_left"] = time_left
+    if waiting not in templating.waiting_providers:
+        templating.waiting_providers.append(waiting)
+    start_scheduler_on_first_request(app)

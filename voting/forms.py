@@ -1,0 +1,157 @@
+"""Forms of the vote pages (Flask-WTF: CSRF and shape; `voting.service` does the real checking)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from governance.errors import InvalidBallot, InvalidInput
+from governance.forms import choices
+from governance.timezones import DEFAULT_ZONE, is_valid_zone
+from voting.counting import Base, Method, QuorumBy, TieKind, YesNoChoice, YesNoTie
+from voting.counting.model import RANKED_METHODS
+from voting.models import METHOD_LABELS, ResultsShown, Secrecy, ThresholdKind, Vote, Weighting
+from voting.service import VoteSettings
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+BASE_LABELS = {
+    Base.CAST: "Votes cast (yes + no)",
+    Base.CAST_WITH_ABSTENTIONS: "Votes cast including abstentions",
+    Base.ELECTORATE: "The whole electorate",
+}
+TIE_LABELS = {
+    TieKind.EARLIER_ROUNDS_THEN_RANDOM: "Earlier rounds first, then a draw fixed by a seed printed with the result",
+    TieKind.CASTING: "Earlier rounds first, then a casting order set now",
+}
+YES_NO_TIE_LABELS = {
+    "": "Default: exactly on a 'more than' threshold fails, on an 'at least' threshold passes",
+    YesNoTie.FAIL: "Fails",
+    YesNoTie.PASS: "Passes",
+    YesNoTie.CASTING: "A casting decision, recorded now",
+}
+
+
+def local_to_utc(moment: datetime | None, zone: str, field_name: str) -> datetime | None:
+    """A wall-clock time in `zone` as aware UTC; a time the clocks skip is refused, a repeated one is the first."""
+    if moment is None:
+        return None
+    tz = ZoneInfo(zone if is_valid_zone(zone) else DEFAULT_ZONE)
+    aware = moment.replace(tzinfo=tz)
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment:
+        message = f"{moment:%d %b %Y %H:%M} does not exist in {zone}: the clocks change then."
+        raise InvalidInput(message, errors={field_name: [message]})
+    return aware.astimezone(UTC)
+
+
+class OpenVoteForm(FlaskForm):
+    method = SelectField("How co-ops answer", choices=choices((m.value, label) for m, label in METHOD_LABELS.items()))
+    options = TextAreaField("Options, one a line (for ranked, approval and score votes)",
+                            validators=[Optional(), Length(max=10_000)])
+    seats = IntegerField("Seats or places to fill", default=1, validators=[Optional(), NumberRange(min=1, max=50)])
+    opens_at = DateTimeLocalField("Opens at (empty: now)", format=LOCAL_FORMATS, validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes at", format=LOCAL_FORMATS,
+                                   validators=[DataRequired(message="Say when the vote closes.")])
+    quorum_percent = IntegerField("Quorum: share of the electorate that must take part, in % (empty: none)",
+                                  validators=[Optional(), NumberRange(min=1, max=100)])
+    quorum_by = SelectField("Quorum counted by", choices=choices([(QuorumBy.COUNT.value, "Co-ops"),
+                                                                  (QuorumBy.WEIGHT.value, "Weight")]))
+    threshold = SelectField("Threshold to pass (yes/no)", choices=choices((t.value, t.label) for t in ThresholdKind))
+    base = SelectField("Share of", choices=choices((b.value, label) for b, label in BASE_LABELS.items()))
+    secrecy = SelectField("Secrecy", choices=choices((s.value, s.label) for s in Secrecy))
+    results_shown = SelectField("Results show", choices=choices((r.value, r.label) for r in ResultsShown))
+    tie_kind = SelectField("Ties between options", choices=choices((t.value, label) for t, label in TIE_LABELS.items()))
+    casting_order = TextAreaField("Casting order, most preferred first, one a line (with a casting order)",
+                                  validators=[Optional(), Length(max=10_000)])
+    yes_no_tie = SelectField("A yes/no vote exactly on its threshold",
+                             choices=choices((str(k), label) for k, label in YES_NO_TIE_LABELS.items()))
+    yes_no_casting = SelectField("Casting decision", choices=choices([("", "—"), (YesNoChoice.YES.value, "Yes"),
+                                                                       (YesNoChoice.NO.value, "No")]))
+    score_max = IntegerField("Highest score (score votes)", default=5, validators=[Optional(), NumberRange(1, 100)])
+    weighting = SelectField("Weights", choices=choices((w.value, w.label) for w in Weighting))
+
+    def settings(self, zone: str, weights: dict[str, int]) -> VoteSettings:
+        return VoteSettings(
+            method=self.method.data,
+            options=_lines(self.options.data),
+            seats=self.seats.data or 1,
+            opens_at=local_to_utc(self.opens_at.data, zone, "opens_at"),
+            closes_at=local_to_utc(self.closes_at.data, zone, "closes_at"),
+            quorum_percent=self.quorum_percent.data,
+            quorum_by=self.quorum_by.data,
+            threshold=self.threshold.data,
+            base=self.base.data,
+            secrecy=self.secrecy.data,
+            results_shown=self.results_shown.data,
+            tie_kind=self.tie_kind.data,
+            casting_order=_lines(self.casting_order.data),
+            yes_no_tie=self.yes_no_tie.data or None,
+            yes_no_casting=self.yes_no_casting.data or None,
+            score_max=self.score_max.data or 5,
+            weighting=self.weighting.data,
+            weights=weights,
+            time_zone=zone,
+        )
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def weights_from(form: MultiDict, coops) -> dict[str, int]:
+    """Admin-set weights from inputs named weight-<co-op slug>; a non-number is named, not dropped."""
+    weights = {}
+    for coop in coops:
+        raw = (form.get(f"weight-{coop.slug}") or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit():
+            message = f"Give {coop.name} a whole-number weight."
+            raise InvalidInput(message, errors={"weights": [message]})
+        weights[coop.slug] = int(raw)
+    return weights
+
+
+class CastForm(FlaskForm):
+    """The co-op whose ballot is cast; the answer itself comes from method-specific inputs."""
+
+    coop = SelectField("Ballot of", coerce=int, validators=[InputRequired()])
+
+
+def choice_from(form: MultiDict, vote: Vote):
+    """The ballot as the page's inputs give it: an answer, ranks in order, approvals, or scores."""
+    if vote.method in (Method.CONSENT, Method.YES_NO):
+        return form.get("choice", "")
+    if vote.method in RANKED_METHODS:
+        return [key for key in form.getlist("rank") if key]
+    if vote.method == Method.APPROVAL:
+        return form.getlist("approve")
+    scores = {}
+    for option in vote.options:
+        raw = (form.get(f"score-{option['key']}") or "").strip()
+        if raw:
+            if not raw.lstrip("-").isdigit():
+                message = f"Give {option['name']} a whole-number score from 0 to {vote.score_max}."
+                raise InvalidBallot(message, errors={"choice": [message]})
+            scores[option["key"]] = int(raw)
+    return scores
+
+
+class ProxyForm(FlaskForm):
+    coop = SelectField("Our co-op", coerce=int, validators=[InputRequired()])
+    proxy = SelectField("Lets this co-op cast its ballot", coerce=int, validators=[InputRequired()])
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+class ReceiptForm(FlaskForm):
+    class Meta:
+        csrf = False  # a read: checking a receipt changes nothing
+
+    receipt = StringField("Your receipt", validators=[DataRequired(message="Paste a receipt."), Length(max=200)])

@@ -1,0 +1,231 @@
+"""Pages of votes: opening one, the vote with its ballots and proxies, receipts, and the result."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from governance.errors import DomainError
+from governance.extensions import db
+from governance.forms import choices, show_refusal
+from governance.models import Coop
+from governance.templating import viewer_zone
+from governance.types import utcnow
+from proposals import permissions as proposal_permissions
+from proposals.lifecycle import State
+from proposals.models import Proposal
+from proposals.service import get_visible
+from voting import permissions, results, service
+from voting.forms import CastForm, EmptyForm, OpenVoteForm, ProxyForm, ReceiptForm, choice_from, weights_from
+from voting.models import Vote
+
+bp = Blueprint("voting", __name__, url_prefix="/votes")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here is for signed-in people."""
+
+
+def _status(form) -> int:
+    return 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/open/<int:proposal_id>", methods=["GET", "POST"])
+def open_vote(proposal_id: int):
+    proposal = get_visible(current_user, proposal_id)
+    proposal_permissions.require_steward(current_user, proposal)
+    form = OpenVoteForm()
+    coops = proposal.addressed_coops
+    if form.validate_on_submit():
+        try:
+            settings = form.settings(viewer_zone(), weights_from(request.form, coops))
+            vote = service.open_vote(proposal, actor=current_user, settings=settings)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash("The vote is open. The proposal's text is frozen until it closes.", "success")
+            return redirect(url_for(".show", vote_id=vote.id))
+    else:
+        status = _status(form)
+    return render_template("voting/open.html", form=form, proposal=proposal, coops=coops,
+                           can_set_weights=permissions.can_set_weights(current_user, proposal)), status
+
+
+def _show(vote_id: int, *, status: int = 200, cast_error: DomainError | None = None,
+          proxy_error: DomainError | None = None):
+    vote = service.get_vote(current_user, vote_id)
+    db.session.commit()  # a read past the close has closed the vote: keep that
+    castings = permissions.castings(current_user, vote)
+    cast_form = CastForm(formdata=None)
+    cast_form.coop.choices = choices((c.coop.id, c.coop.name + (f" (as proxy, for {c.via.name})" if c.via else ""))
+                                     for c in castings)
+    proxy_form = ProxyForm(formdata=None)
+    own = permissions.delegate_coops(current_user, vote)
+    proxy_form.coop.choices = choices((c.id, c.name) for c in own)
+    proxy_form.proxy.choices = choices((e.coop.id, e.coop.name) for e in vote.electors)
+    return render_template(
+        "voting/show.html",
+        vote=vote,
+        proposal=vote.proposal,
+        rows=results.participation(vote),
+        turnout=results.turnout(vote),
+        castings=castings,
+        own_coops=own,
+        cast_form=cast_form,
+        proxy_form=proxy_form,
+        empty_form=EmptyForm(formdata=None),
+        receipt_form=ReceiptForm(formdata=None),
+        cast_error=cast_error,
+        proxy_error=proxy_error,
+        posted=request.form if request.method == "POST" else MultiDict(),
+        result=results.shown_result(vote, actor=current_user),
+        can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
+        describe=lambda b: results.describe_ballot(vote, b),
+        is_open_now=not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at,
+    ), status
+
+
+@bp.get("/<int:vote_id>")
+def show(vote_id: int):
+    return _show(vote_id)
+
+
+def _coop(raw: int | None) -> Coop:
+    coop = db.session.get(Coop, raw) if raw is not None else None
+    if coop is None:
+        abort(400, description="Choose a co-op.")
+    return coop
+
+
+@bp.post("/<int:vote_id>/ballots")
+def cast(vote_id: int):
+    vote = service.get_vote(current_user, vote_id)
+    coop = _coop(_int(request.form.get("coop")))
+    try:
+        ballot = service.cast_ballot(vote, actor=current_user, coop=coop, choice=choice_from(request.form, vote))
+    except DomainError as error:
+        db.session.rollback()
+        return _show(vote_id, status=error.status, cast_error=error)
+    db.session.commit()
+    flash(f"{coop.name}'s ballot is cast. Keep its receipt to check it was counted: {ballot.receipt}", "success")
+    return redirect(url_for(".show", vote_id=vote.id, _anchor="your-ballot"))
+
+
+@bp.post("/<int:vote_id>/proxies")
+def name_proxy(vote_id: int):
+    vote = service.get_vote(current_user, vote_id)
+    coop, proxy = _coop(_int(request.form.get("coop"))), _coop(_int(request.form.get("proxy")))
+    try:
+        service.name_proxy(vote, actor=current_user, coop=coop, proxy=proxy)
+    except DomainError as error:
+        db.session.rollback()
+        return _show(vote_id, status=error.status, proxy_error=error)
+    db.session.commit()
+    flash(f"{proxy.name} can now cast {coop.name}'s ballot, until you revoke it or cast it yourselves.", "success")
+    return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@bp.post("/<int:vote_id>/proxies/<int:proxy_id>/revoke")
+def revoke_proxy(vote_id: int, proxy_id: int):
+    vote = service.get_vote(current_user, vote_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400, description="The form expired; try again.")
+    proxy = service.revoke_proxy(service.get_proxy(vote, proxy_id), actor=current_user)
+    db.session.commit()
+    flash(f"{proxy.proxy_coop.name} is no longer {proxy.coop.name}'s proxy.", "success")
+    return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
+
+
+@bp.get("/<int:vote_id>/receipts")
+def receipts(vote_id: int):
+    vote = service.get_vote(current_user, vote_id)
+    db.session.commit()
+    form = ReceiptForm(request.args)
+    check, status = None, 200
+    if request.args.get("receipt") is not None and form.validate():
+        try:
+            check = results.check_receipt(vote, actor=current_user, receipt=form.receipt.data)
+        except DomainError as error:
+            show_refusal(form, error)
+            status = error.status
+    elif form.errors:
+        status = 400
+    published = results.published_receipts(vote) if vote.is_closed else None
+    return render_template("voting/receipts.html", vote=vote, proposal=vote.proposal, form=form, check=check,
+                           published=published), status
+
+
+@bp.get("/<int:vote_id>/result")
+def result(vote_id: int):
+    vote = service.get_vote(current_user, vote_id)
+    db.session.commit()
+    shown = results.shown_result(vote, actor=current_user)
+    return render_template(
+        "voting/result.html", vote=vote, proposal=vote.proposal, result=shown, rows=results.participation(vote),
+        turnout=results.turnout(vote), chart=results.chart(vote, shown), tie_uses=results.tie_uses(shown),
+        can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
+        describe=lambda b: results.describe_ballot(vote, b), can_download_blt=results.can_download_blt(vote),
+    )
+
+
+@bp.get("/<int:vote_id>/result.json")
+def result_json(vote_id: int):
+    vote = service.get_vote(current_user, vote_id)
+    db.session.commit()
+    body = json.dumps(results.result_document(vote, actor=current_user), indent=2, ensure_ascii=False)
+    return _download(body, "application/json", f"vote-{vote.id}-result.json")
+
+
+@bp.get("/<int:vote_id>/ballots.blt")
+def ballots_blt(vote_id: int):
+    vote = service.get_vote(current_user, vote_id)
+    db.session.commit()
+    return _download(results.blt(vote), "text/plain; charset=utf-8", f"vote-{vote.id}-ballots.blt")
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def time_left(closes_at: datetime | None, now: datetime | None = None) -> str:
+    """'2 days 3 hours left', '25 minutes left', or 'closed'."""
+    if closes_at is None:
+        return ""
+    seconds = int((closes_at - (now or utcnow())).total_seconds())
+    if seconds <= 0:
+        return "closed"
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return (" ".join(words) or "less than a minute") + " left"
+
+
+def waiting(person) -> list[dict]:
+    """For the home page: open votes in which a co-op this person can cast for has not voted yet."""
+    items = []
+    query = select(Vote).join(Proposal).where(Vote.closed_at.is_(None), Proposal.state == State.VOTING)
+    for vote in db.session.scalars(query):
+        if vote.closes_at <= utcnow() or not permissions.can_see(person, vote):
+            continue
+        voted = {b.coop_id for b in vote.current_ballots}
+        for casting in permissions.castings(person, vote):
+            if casting.coop.id not in voted:
+                items.append({"text": f"Cast {casting.coop.name}'s ballot ({time_left(vote.closes_at)}): "
+                                      f"{vote.proposal.title}", "url": url_for("voting.show", vote_id=vote.id)})
+    return items
