@@ -22,6 +22,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
+    from governance.database import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _configure_logging(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -40,8 +43,10 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_smorest.spec.plugins import integerconverter2paramschema
+
     from governance import auth
-    from governance.database import configure_engines
+    from governance.database import IdConverter, configure_engines
     from governance.extensions import api, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -52,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth.init_login(login_manager)
     api.init_app(app)
+    api.register_converter(IdConverter, integerconverter2paramschema)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from governance.extensions import db
 
@@ -29,3 +30,10 @@ def _sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id fits the database's integer column, or the URL does not match (404)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
