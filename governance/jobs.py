@@ -30,6 +30,7 @@ _PENDING = "roundtable.after_commit"
 
 def after_commit(session: Session, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Run fn(*args, **kwargs) once the session's current transaction has committed."""
+    session.connection()  # tie the work to a transaction that has begun, so a rollback drops it
     session.info.setdefault(_PENDING, []).append((fn, args, kwargs))
 
 
@@ -39,9 +40,11 @@ def _run_pending(session: Session) -> None:
         fn(*args, **kwargs)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    # Only when the whole transaction is gone: a rolled-back SAVEPOINT leaves the outer work standing.
+    if not session.in_transaction():
+        session.info.pop(_PENDING, None)
 
 
 @contextlib.contextmanager
