@@ -68,7 +68,7 @@ class YesNoTie(StrEnum):
     """What a yes/no vote that lands exactly on its threshold does."""
 
     FAIL = "fail"
-    PASS = "pass"  # noqa: S105 - a tie rule, not a password
+    PASS = "pass"
     CASTING = "casting"
 
 
