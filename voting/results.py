@@ -189,7 +189,7 @@ def result_document(vote: Vote, *, actor: Person) -> dict[str, Any]:
             for p in vote.proxies
         ],
         "receipts": published_receipts(vote) if vote.is_closed else None,
-        "result": vote.result if permissions.can_see_tallies(actor, vote) else None,
+        "result": shown_result(vote, actor=actor),
     }
 
 

@@ -1,0 +1,134 @@
+"""The votes API: opening, casting with receipts, proxies, receipts and results, and its OpenAPI document."""
+
+from datetime import timedelta
+
+from governance.extensions import db
+from governance.types import utcnow
+from tests.factories import api_token
+from tests.proposals.factories import proposal
+from tests.voting.factories import open_vote
+from voting import service
+from voting.counting import Method
+
+
+def test_a_steward_opens_a_ranked_vote_through_the_api(client, world):
+    made = proposal(world, discuss=True)
+    closes_at = utcnow() + timedelta(days=3)
+    body = {"method": "irv", "options": ["Thames Code", "Hudson Tech"], "closes_at": closes_at.isoformat(),
+            "quorum_percent": 50, "secrecy": "secret", "results_shown": "live"}
+    response = client.post(f"/api/v1/proposals/{made.id}/vote", json=body, headers=api_token(world.steward))
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()
+    assert data["options"] == [{"key": "thames-code", "name": "Thames Code"}, {"key": "hudson-tech", "name": "Hudson Tech"}]
+    assert data["proposal"]["state"] == "voting" and len(data["electorate"]) == 3 and data["secrecy"] == "secret"
+    assert "seed" in data["tie_rule"]
+
+
+def test_opening_refuses_a_naive_time_and_a_close_before_the_opening(client, world):
+    made = proposal(world, discuss=True)
+    headers = api_token(world.steward)
+    naive = client.post(f"/api/v1/proposals/{made.id}/vote", headers=headers,
+                        json={"method": "yes_no", "closes_at": "2030-01-01T12:00:00"})
+    assert naive.status_code == 422 and "closes_at" in str(naive.get_json()["errors"])
+    now = utcnow()
+    backwards = client.post(f"/api/v1/proposals/{made.id}/vote", headers=headers, json={
+        "method": "yes_no", "opens_at": (now + timedelta(days=2)).isoformat(),
+        "closes_at": (now + timedelta(days=1)).isoformat()})
+    assert backwards.status_code == 422
+    assert backwards.get_json()["errors"] == {"closes_at": ["The vote must close after it opens."]}
+    assert made.state.value == "discussion"
+
+
+def test_casting_returns_the_receipt_and_the_revision(client, world):
+    vote = open_vote(world, method=Method.IRV)
+    response = client.post(f"/api/v1/votes/{vote.id}/ballots", headers=api_token(world.delegates[0]),
+                           json={"coop": world.coops[0].slug, "choice": ["hudson-tech", "thames-code"]})
+    assert response.status_code == 201
+    data = response.get_json()
+    assert len(data["receipt"]) == 64 and data["revision"] == 1 and data["is_current"]
+    assert data["cast_by"]["name"] == world.delegates[0].name and data["via_proxy"] is None
+
+
+def test_a_repeated_option_is_a_422_naming_it(client, world):
+    vote = open_vote(world, method=Method.IRV)
+    response = client.post(f"/api/v1/votes/{vote.id}/ballots", headers=api_token(world.delegates[0]),
+                           json={"coop": world.coops[0].slug, "choice": ["hudson-tech", "hudson-tech"]})
+    assert response.status_code == 422
+    assert "repeated: hudson-tech" in response.get_json()["errors"]["choice"][0]
+
+
+def test_a_ballot_after_the_close_is_a_409(client, world):
+    now = utcnow()
+    vote = open_vote(world, now=now - timedelta(days=2), lasts=timedelta(days=1))
+    response = client.post(f"/api/v1/votes/{vote.id}/ballots", headers=api_token(world.delegates[0]),
+                           json={"coop": world.coops[0].slug, "choice": "yes"})
+    assert response.status_code == 409 and "closed" in response.get_json()["message"]
+
+
+def test_proxies_are_named_listed_and_revoked(client, world):
+    vote = open_vote(world)
+    headers = api_token(world.delegates[0])
+    named = client.post(f"/api/v1/votes/{vote.id}/proxies", headers=headers,
+                        json={"coop": world.coops[0].slug, "proxy": world.coops[1].slug})
+    assert named.status_code == 201
+    listed = client.get(f"/api/v1/votes/{vote.id}/proxies", headers=api_token(world.members[2])).get_json()
+    assert [(p["coop"]["slug"], p["proxy"]["slug"], p["is_active"]) for p in listed] == [
+        (world.coops[0].slug, world.coops[1].slug, True)]
+    revoked = client.delete(f"/api/v1/votes/{vote.id}/proxies/{named.get_json()['id']}", headers=headers)
+    assert revoked.status_code == 200 and revoked.get_json()["end_reason"] == "revoked"
+    assert client.delete(f"/api/v1/votes/{vote.id}/proxies/999", headers=headers).status_code == 404
+
+
+def test_after_the_close_receipts_are_published_and_checkable(client, world):
+    now = utcnow()
+    vote = open_vote(world, now=now - timedelta(hours=2), lasts=timedelta(hours=1), secrecy="secret")
+    ballot = service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes",
+                                 now=now - timedelta(minutes=90))
+    db.session.commit()
+    headers = api_token(world.members[1])
+    published = client.get(f"/api/v1/votes/{vote.id}/receipts", headers=headers).get_json()
+    assert published == {"count": 1, "receipts": [ballot.receipt]}
+    check = client.get(f"/api/v1/votes/{vote.id}/receipts/{ballot.receipt}", headers=headers).get_json()
+    assert check["is_counted"] and check["is_intact"] and check["content"] is None  # not Hudson's ballot
+    own = client.get(f"/api/v1/votes/{vote.id}/receipts/{ballot.receipt}", headers=api_token(world.members[0]))
+    assert own.get_json()["content"] == "yes"
+    assert client.get(f"/api/v1/votes/{vote.id}/receipts/xyz", headers=headers).status_code == 422
+
+
+def test_the_result_document_explains_the_count(client, world):
+    now = utcnow()
+    vote = open_vote(world, method=Method.CONSENT, now=now - timedelta(hours=2), lasts=timedelta(hours=1))
+    service.name_proxy(vote, actor=world.delegates[2], coop=world.coops[2], proxy=world.coops[0],
+                       now=now - timedelta(minutes=100))
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[2], choice="agree",
+                        now=now - timedelta(minutes=90))
+    service.cast_ballot(vote, actor=world.delegates[1], coop=world.coops[1], choice="block",
+                        now=now - timedelta(minutes=90))
+    db.session.commit()
+    data = client.get(f"/api/v1/votes/{vote.id}/result", headers=api_token(world.outsider))
+    assert data.status_code == 404
+    data = client.get(f"/api/v1/votes/{vote.id}/result", headers=api_token(world.members[0])).get_json()
+    assert data["result"]["outcome"] == "blocked" and data["result"]["blockers"] == ["Hudson Tech"]
+    rio = next(p for p in data["participation"] if p["coop"] == world.coops[2].slug)
+    assert rio["via_proxy"] == world.coops[0].slug and rio["choice"] == "agree"
+    assert data["electorate"] == {"coops": 3, "weight": 3} and len(data["receipts"]) == 2
+    assert vote.proposal.state.value == "rejected"
+
+
+def test_results_hidden_until_the_close_are_null(client, world):
+    vote = open_vote(world)
+    data = client.get(f"/api/v1/votes/{vote.id}/result", headers=api_token(world.members[0])).get_json()
+    assert data["result"] is None and data["receipts"] is None
+    live = open_vote(world, results_shown="live")
+    data = client.get(f"/api/v1/votes/{live.id}/result", headers=api_token(world.members[0])).get_json()
+    assert data["result"]["counts"] == {"yes": 0, "no": 0, "abstain": 0}, data
+
+
+def test_the_openapi_document_describes_the_votes_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ["/api/v1/proposals/{proposal_id}/vote", "/api/v1/votes/{vote_id}/ballots",
+                 "/api/v1/votes/{vote_id}/proxies", "/api/v1/votes/{vote_id}/receipts/{receipt}",
+                 "/api/v1/votes/{vote_id}/result"]:
+        assert path in spec["paths"]
+    for schema in ["VoteIn", "Vote", "BallotIn", "Ballot", "ProxyIn", "Proxy", "ReceiptCheck", "ResultDocument"]:
+        assert schema in spec["components"]["schemas"]

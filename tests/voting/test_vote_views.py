@@ -1,0 +1,196 @@
+"""The vote pages: opening in the steward's zone, casting and its receipt, proxies, receipts, the result."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from governance.extensions import db
+from governance.types import utcnow
+from tests.factories import sign_in
+from tests.proposals.factories import proposal
+from tests.voting.factories import open_vote
+from voting import service
+from voting.counting import Method
+
+
+def open_form(**overrides):
+    form = {"method": "yes_no", "options": "", "seats": "1", "opens_at": "", "closes_at": "2030-06-01T09:00",
+            "quorum_percent": "", "quorum_by": "count", "threshold": "majority", "base": "cast", "secrecy": "open",
+            "results_shown": "after_close", "tie_kind": "earlier_rounds_then_random", "casting_order": "",
+            "yes_no_tie": "", "yes_no_casting": "", "score_max": "5", "weighting": "equal"}
+    return {**form, **overrides}
+
+
+def test_the_proposal_page_links_the_open_vote_step_to_the_form(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert f'href="/votes/open/{made.id}"' in page
+
+
+def test_a_steward_opens_a_vote_with_times_in_their_zone(client, world):
+    world.steward.time_zone = "America/New_York"
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    response = client.post(f"/votes/open/{made.id}", data=open_form(threshold="two_thirds"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    vote = made.vote
+    assert vote.closes_at == datetime(2030, 6, 1, 13, 0, tzinfo=UTC) and vote.time_zone == "America/New_York"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "1 Jun 2030, 09:00 EDT (America/New_York)" in page and "hours left)" in page
+    proposal_page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert "Go to the vote" in proposal_page and "0 of 3 co-ops have voted" in proposal_page
+
+
+def test_each_person_sees_the_close_in_their_own_zone(client, world):
+    vote = open_vote(world, now=datetime(2030, 5, 1, 12, tzinfo=UTC), lasts=timedelta(days=31))
+    del vote
+    sign_in(client, world.members[2])  # Buenos Aires
+    page = client.get("/votes/" + str(db.session.scalar(db.select(service.Vote.id)))).get_data(as_text=True)
+    assert "1 Jun 2030, 09:00 -03 (America/Argentina/Buenos_Aires)" in page
+
+
+def test_a_failed_opening_keeps_what_was_typed_and_says_why(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    response = client.post(f"/votes/open/{made.id}", data=open_form(
+        method="irv", options="Thames Code\nHudson Tech", opens_at="2030-06-02T09:00"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The vote must close after it opens." in page and "Thames Code\nHudson Tech</textarea>" in page
+    assert made.state.value == "discussion" and made.vote is None
+
+
+def test_a_time_the_clocks_skip_is_refused(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)  # Europe/London: 01:30 on 29 March 2030 does not exist
+    response = client.post(f"/votes/open/{made.id}", data=open_form(closes_at="2030-03-31T01:30"))
+    assert response.status_code == 422 and "does not exist in Europe/London" in response.get_data(as_text=True)
+
+
+def test_a_delegate_casts_and_is_shown_the_ballot_who_cast_it_and_the_receipt(client, world):
+    vote = open_vote(world, method=Method.IRV, now=utcnow() - timedelta(hours=1))
+    sign_in(client, world.delegates[0])
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert "Your co-op has not voted yet." in page
+    response = client.post(f"/votes/{vote.id}/ballots", data={"coop": world.coops[0].id,
+                                                               "rank": ["hudson-tech", "thames-code", ""]})
+    assert response.status_code == 302
+    ballot = vote.current_ballot(world.coops[0])
+    page = client.get(response.location).get_data(as_text=True)
+    assert ballot.receipt in page and "1. Hudson Tech &gt; 2. Thames Code" in page
+    assert f"cast by {world.delegates[0].name}" in page and "on revision 1" in page
+
+
+def test_a_member_sees_whether_their_coop_has_voted_but_cannot_cast(client, world):
+    vote = open_vote(world, now=utcnow() - timedelta(hours=1))
+    sign_in(client, world.members[0])
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert "Thames Code: your co-op has not voted yet" in page and 'id="cast"' not in page
+    response = client.post(f"/votes/{vote.id}/ballots", data={"coop": world.coops[0].id, "choice": "yes"})
+    assert response.status_code == 403 and vote.ballots == []
+
+
+def test_a_refused_ballot_keeps_the_ranking_and_shows_why(client, world):
+    vote = open_vote(world, method=Method.IRV, now=utcnow() - timedelta(hours=1))
+    sign_in(client, world.delegates[0])
+    response = client.post(f"/votes/{vote.id}/ballots", data={"coop": world.coops[0].id,
+                                                               "rank": ["hudson-tech", "hudson-tech"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "ranked only once; repeated: hudson-tech" in page
+    assert page.count('value="hudson-tech" selected') == 2 and vote.ballots == []
+
+
+def test_a_ballot_without_a_coop_is_a_400_not_a_500(client, world):
+    vote = open_vote(world)
+    sign_in(client, world.delegates[0])
+    assert client.post(f"/votes/{vote.id}/ballots", data={"choice": "yes"}).status_code == 400
+    assert client.post(f"/votes/{vote.id}/ballots", data={"coop": "x", "choice": "yes"}).status_code == 400
+
+
+def test_a_delegate_names_and_revokes_a_proxy_on_the_page(client, world):
+    vote = open_vote(world, now=utcnow() - timedelta(hours=1))
+    sign_in(client, world.delegates[0])
+    response = client.post(f"/votes/{vote.id}/proxies", data={"coop": world.coops[0].id, "proxy": world.coops[1].id})
+    assert response.status_code == 302
+    proxy = vote.active_proxy(world.coops[0])
+    client.post(f"/votes/{vote.id}/proxies/{proxy.id}/revoke")
+    assert proxy.end_reason.value == "revoked"
+    refused = client.post(f"/votes/{vote.id}/proxies", data={"coop": world.coops[0].id, "proxy": world.coops[0].id})
+    assert refused.status_code == 422 and "cannot be its own proxy" in refused.get_data(as_text=True)
+
+
+def test_the_proxy_holder_sees_and_casts_the_ballot(client, world):
+    vote = open_vote(world, now=utcnow() - timedelta(hours=1))
+    service.name_proxy(vote, actor=world.delegates[0], coop=world.coops[0], proxy=world.coops[1])
+    db.session.commit()
+    sign_in(client, world.delegates[1])
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert "you hold its proxy, through Hudson Tech" in page
+    client.post(f"/votes/{vote.id}/ballots", data={"coop": world.coops[0].id, "choice": "no"})
+    assert vote.current_ballot(world.coops[0]).proxy_coop == world.coops[1]
+
+
+def closed_irv(world, **settings):
+    now = utcnow()
+    vote = open_vote(world, method=Method.IRV, now=now - timedelta(days=2), lasts=timedelta(days=1), **settings)
+    for i, ranking in enumerate([["thames-code", "hudson-tech"], ["hudson-tech"], ["rio-software", "hudson-tech"]]):
+        service.cast_ballot(vote, actor=world.delegates[i], coop=world.coops[i], choice=ranking,
+                            now=now - timedelta(days=1, hours=12))
+    db.session.commit()
+    return vote
+
+
+def test_the_result_page_explains_every_round_with_a_table_and_a_chart(client, world):
+    vote = closed_irv(world)
+    sign_in(client, world.members[1])
+    page = client.get(f"/votes/{vote.id}/result").get_data(as_text=True)
+    assert vote.is_closed and vote.proposal.state.value == "passed"
+    assert "won by instant runoff" in page  # which one the seeded draw decides
+    assert "3 co-ops were in the electorate" in page and "<strong>3</strong> took part" in page
+    assert "<th scope=\"col\">Round 2</th>" in page and '<svg role="img"' in page and "<rect" in page
+    assert "tie between" in page  # three first preferences of one each: the tie rule decided the exclusion
+    assert "<script" not in page and "http" not in page.split("<main")[1].split("</main>")[0].replace(
+        'http://localhost', '')
+    assert f'/votes/{vote.id}/ballots.blt' in page and f'/votes/{vote.id}/result.json' in page
+
+
+def test_the_result_downloads_as_json_and_ranked_ballots_as_blt(client, world):
+    vote = closed_irv(world, secrecy="secret")
+    sign_in(client, world.members[0])
+    data = json.loads(client.get(f"/votes/{vote.id}/result.json").get_data(as_text=True))
+    assert len(data["result"]["winners"]) == 1 and all("choice" not in p for p in data["participation"]
+                                                                 if p["coop"] != world.coops[0].slug)
+    blt = client.get(f"/votes/{vote.id}/ballots.blt")
+    assert blt.headers["Content-Disposition"].endswith('ballots.blt"')
+    text = blt.get_data(as_text=True)
+    assert text.startswith("3 1\n") and '"Host the shared service"' in text and "Thames Code Delegate" not in text
+
+
+def test_a_decision_vote_has_no_blt(client, world):
+    vote = open_vote(world, now=utcnow() - timedelta(days=2), lasts=timedelta(days=1))
+    sign_in(client, world.members[0])
+    assert client.get(f"/votes/{vote.id}/ballots.blt").status_code == 409
+
+
+def test_the_receipts_page_publishes_and_checks(client, world):
+    vote = closed_irv(world)
+    receipt = vote.current_ballot(world.coops[0]).receipt
+    sign_in(client, world.delegates[0])
+    page = client.get(f"/votes/{vote.id}/receipts?receipt={receipt}").get_data(as_text=True)
+    assert "Counted as cast" in page and page.count(receipt) >= 2 and "3 ballots were counted" in page
+    bad = client.get(f"/votes/{vote.id}/receipts?receipt=nope")
+    assert bad.status_code == 422 and 'value="nope"' in bad.get_data(as_text=True)
+
+
+def test_results_hidden_until_the_close_say_when_they_show(client, world):
+    vote = open_vote(world)
+    sign_in(client, world.members[0])
+    page = client.get(f"/votes/{vote.id}/result").get_data(as_text=True)
+    assert "The result is shown after the close" in page
+
+
+def test_the_home_page_asks_a_delegate_to_cast(client, world):
+    vote = open_vote(world, now=utcnow() - timedelta(hours=1))
+    sign_in(client, world.delegates[0])
+    page = client.get("/").get_data(as_text=True)
+    assert "Cast Thames Code&#39;s ballot" in page and f"/votes/{vote.id}" in page
