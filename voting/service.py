@@ -290,9 +290,11 @@ def _set_weight(coop: Coop, weights: dict[str, int]) -> int:
 def _lock(vote: Vote) -> None:
     """Hold the vote's row until the transaction ends, and read it (and its ballots and proxies) afresh."""
     db.session.flush()
+    # Fetch the row, not only run the query: populate_existing refreshes the object as rows are fetched,
+    # and a close committed while we waited for the lock must be seen here.
     db.session.execute(
         select(Vote).where(Vote.id == vote.id).with_for_update().execution_options(populate_existing=True)
-    )
+    ).scalar_one()
     db.session.expire(vote, ["ballots", "proxies"])
 
 
