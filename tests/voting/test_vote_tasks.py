@@ -1,0 +1,48 @@
+"""Closing what is due: the command, the Huey periodic task, and the scheduler that tests never start."""
+
+from datetime import timedelta
+
+from flask import Flask
+
+from governance.extensions import db
+from governance.types import utcnow
+from proposals.lifecycle import State, Transition
+from proposals.service import apply_transition
+from tests.voting.factories import open_vote
+from voting import service, tasks
+from voting.counting import Method
+
+
+def test_close_due_command_closes_past_votes_and_says_why(app, world):
+    now = utcnow()
+    due = open_vote(world, method=Method.CONSENT, now=now - timedelta(days=2), lasts=timedelta(days=1))
+    service.cast_ballot(due, actor=world.delegates[0], coop=world.coops[0], choice="agree",
+                        now=now - timedelta(days=1, hours=12))
+    running = open_vote(world)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["votes", "close-due"])
+    assert result.exit_code == 0, result.output
+    assert f"vote {due.id} (Host the shared service): Consented" in result.output
+    assert result.output.strip().endswith("closed 1 vote")
+    assert due.is_closed and due.proposal.state == State.PASSED and not running.is_closed
+    assert app.test_cli_runner().invoke(args=["votes", "close-due"]).output.strip() == "closed 0 votes"
+
+
+def test_the_periodic_task_closes_due_votes(world):
+    vote = open_vote(world, now=utcnow() - timedelta(days=2), lasts=timedelta(days=1))
+    assert tasks.close_due_votes.call_local() == 1
+    assert vote.is_closed and vote.proposal.state == State.REJECTED
+
+
+def test_a_withdrawn_proposals_vote_is_closed_uncounted(world):
+    vote = open_vote(world)
+    apply_transition(vote.proposal, Transition.WITHDRAW, actor=world.steward)
+    assert [v.id for v in tasks.close_due()] == [vote.id]
+    assert vote.outcome == "withdrawn" and vote.result is None
+
+
+def test_the_in_process_scheduler_is_not_started_when_testing():
+    app = Flask("scratch")
+    app.testing = True
+    tasks.start_scheduler_on_first_request(app)
+    assert app.before_request_funcs == {}
