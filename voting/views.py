@@ -50,7 +50,7 @@ def open_vote(proposal_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            status = error.status
+            status: int = int(error.status)
         else:
             db.session.commit()
             flash("The vote is open. The proposal's text is frozen until it closes.", "success")
