@@ -333,12 +333,19 @@ def apply_transition(
 # Discussion
 
 
-def add_comment(proposal: Proposal, *, actor: Person, body: str, parent: Comment | None = None) -> Comment:
+def require_discussion_open(proposal: Proposal, *, actor: Person) -> None:
+    """Who may write in the discussion, and when: people of the addressed co-ops, until a withdrawal."""
     permissions.require_see(actor, proposal)
     if not permissions.can_comment(actor, proposal):
         raise NotAllowed("Only people of the addressed co-ops can take part in this discussion.")
     if proposal.state == State.WITHDRAWN:
-        raise Conflict("This proposal was withdrawn; its discussion is closed.")
+        raise Conflict(
+            "This proposal was withdrawn; its discussion is closed.", current_state=proposal.state.value
+        )
+
+
+def add_comment(proposal: Proposal, *, actor: Person, body: str, parent: Comment | None = None) -> Comment:
+    require_discussion_open(proposal, actor=actor)
     if parent is not None:
         if parent.proposal_id != proposal.id:
             raise NotFound("That comment is not part of this proposal's discussion.")
@@ -362,9 +369,11 @@ def add_comment(proposal: Proposal, *, actor: Person, body: str, parent: Comment
 
 
 def edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
+    """Its author edits a comment while they may still write in the discussion (as for a new one)."""
     permissions.require_see(actor, comment.proposal)
     if comment.author_id != actor.id:
         raise NotAllowed("Only its author can edit a comment.")
+    require_discussion_open(comment.proposal, actor=actor)
     body = _text(body, "body", "A comment", COMMENT_MAX)
     if body == comment.body:
         raise InvalidInput("Nothing changed.")

@@ -3,9 +3,11 @@
 import pytest
 from sqlalchemy import select
 
+from governance import service as governance_service
 from governance.audit import AuditEvent
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from governance.extensions import db
+from governance.models import NetworkRoleKind
 from proposals import service
 from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Kind, Stance
@@ -138,6 +140,29 @@ def test_only_the_author_edits_a_comment_and_it_is_marked_edited(world):
         service.edit_comment(comment, actor=world.members[1], body="Hijack")
     service.edit_comment(comment, actor=world.members[0], body="Better")
     assert comment.is_edited and comment.body == "Better"
+
+
+def test_a_comment_cannot_be_edited_after_the_proposal_is_withdrawn(world):
+    made = proposal(world, discuss=True)
+    comment = service.add_comment(made, actor=world.members[0], body="First")
+    service.apply_transition(made, Transition.WITHDRAW, actor=world.steward)
+    with pytest.raises(Conflict, match="withdrawn"):
+        service.edit_comment(comment, actor=world.members[0], body="Rewritten after the fact")
+    assert comment.body == "First" and not comment.is_edited
+
+
+def test_an_author_who_may_no_longer_comment_cannot_edit_their_comment(world):
+    made = proposal(world, discuss=True)
+    grant = governance_service.grant_network_role
+    grant(actor=world.admin, network=world.network, person=world.steward, role=NetworkRoleKind.ADMIN)
+    comment = service.add_comment(made, actor=world.steward, body="As steward")
+    governance_service.revoke_network_role(
+        actor=world.admin, network=world.network, person=world.steward, role=NetworkRoleKind.STEWARD
+    )
+    db.session.expire(world.steward)  # a later request reads the roles afresh
+    with pytest.raises(NotAllowed):
+        service.edit_comment(comment, actor=world.steward, body="As admin only")
+    assert comment.body == "As steward"
 
 
 def test_who_is_in_counts_coops_and_worker_members(world):
