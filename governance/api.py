@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from governance import service
 from governance.errors import NotFound
 from governance.extensions import api, csrf, db
-from governance.models import Coop, CoopRole, Invitation, Network, person_by_email
+from governance.models import Coop, CoopRole, Network, person_by_email
 from governance.permissions import Perm, require
 from governance.schemas import (
     AdmissionInSchema,
@@ -33,18 +33,25 @@ blp = Blueprint("core", __name__, url_prefix="/api/v1", description="Networks, c
 
 
 def authenticate_api() -> None:
-    """Bearer tokens for everything; a browser session only for reading (no CSRF on a JSON API)."""
+    """A bearer token, when sent, decides who is calling (a browser session is then ignored);
+    without one, a browser session may read but not change anything (a JSON API has no CSRF token)."""
     if request.path in PUBLIC_PATHS:
         return
-    has_bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, secret = header.partition(" ")
+        person = service.person_for_token(secret.strip()) if scheme.lower() == "bearer" else None
+        if person is None:
+            abort(
+                401,
+                description="That token is not valid or was revoked: send 'Authorization: Bearer <token>'.",
+            )
+        db.session.commit()  # keeps the token's last-used time
+        g._login_user = person  # where Flask-Login keeps the current user for this request
+        return
     if not current_user.is_authenticated:
-        message = (
-            "That token is not valid or was revoked."
-            if has_bearer
-            else "Send 'Authorization: Bearer <token>'."
-        )
-        abort(401, description=message)
-    if request.method not in SAFE_METHODS and not has_bearer:
+        abort(401, description="Send 'Authorization: Bearer <token>'.")
+    if request.method not in SAFE_METHODS:
         abort(401, description="Changes through the API need 'Authorization: Bearer <token>'.")
 
 
@@ -175,14 +182,11 @@ def change_member_role(data, slug, person_id):
 @blp.route("/coops/<slug>/invitations", methods=["POST"])
 @blp.arguments(InvitationInSchema)
 @blp.response(201, InvitationSchema)
-@blp.alt_response(200, schema=MembershipSchema, description="The person had an account and joined at once.")
 def invite(data, slug):
-    """Invite a person into the co-op by email, with a role (network admins)."""
-    result = service.invite_person(actor=current_user, coop=by_slug(Coop, slug), **data)
+    """Invite a person into the co-op by email, with a role (network admins); they accept by the mailed link."""
+    invitation = service.invite_person(actor=current_user, coop=by_slug(Coop, slug), **data)
     db.session.commit()
-    if isinstance(result, Invitation):
-        return result
-    return jsonify(MembershipSchema().dump(result)), 200
+    return invitation
 
 
 def register_api(app: Flask) -> None:

@@ -12,7 +12,16 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from governance.models import CoopRole, NetworkRoleKind
 from governance.security import MIN_PASSWORD_LENGTH
@@ -75,7 +84,7 @@ class CoopForm(FlaskForm):
     city = StringField("City", validators=[Optional(), Length(max=120)])
     time_zone = StringField("Time zone", validators=[DataRequired(), valid_zone])
     worker_members = IntegerField(
-        "Worker-members", validators=[DataRequired(), NumberRange(min=0, max=1_000_000)]
+        "Worker-members", validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]
     )
     website = URLField("Website", validators=[Optional(), URL(), Length(max=300)])
 

@@ -12,7 +12,6 @@ class Perm(StrEnum):
     NETWORK_CREATE = "network:create"
     NETWORK_ADMIN = "network:admin"
     NETWORK_STEWARD = "network:steward"
-    NETWORK_READ_PEOPLE = "network:read-people"
     COOP_ADMIN = "coop:admin"
     AUDIT_READ = "audit:read"
 
@@ -49,8 +48,6 @@ def can(person: Person | None, perm: Perm, subject=None) -> bool:
             return is_admin_of(person, subject)
         case Perm.NETWORK_STEWARD:
             return is_steward_of(person, subject)
-        case Perm.NETWORK_READ_PEOPLE:
-            return belongs_to(person, subject)
         case Perm.COOP_ADMIN:
             return administers_coop(person, subject)
         case Perm.AUDIT_READ:
@@ -74,7 +71,6 @@ def _default_message(perm: Perm, subject) -> str:
         Perm.NETWORK_CREATE: "Only an instance administrator can create a network.",
         Perm.NETWORK_ADMIN: f"Only an admin{where} can do that.",
         Perm.NETWORK_STEWARD: f"Only a steward{where} can do that.",
-        Perm.NETWORK_READ_PEOPLE: f"Only people{where} can see that.",
         Perm.COOP_ADMIN: f"Only an admin of a network{where and ' that ' + name + ' is in'} can do that.",
         Perm.AUDIT_READ: "Only network admins can read the audit log.",
     }[perm]

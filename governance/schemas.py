@@ -12,6 +12,14 @@ def _zone(value: str) -> None:
         raise ma.ValidationError("Unknown time zone: use an IANA name such as Europe/London.")
 
 
+_http_url = validate.URL(schemes={"http", "https"}, error="An http:// or https:// address.")
+
+
+def _website(value: str) -> None:
+    if value:
+        _http_url(value)
+
+
 class Ref(ma.Schema):
     id = ma.fields.Int(dump_only=True)
     slug = ma.fields.Str(dump_only=True)
@@ -50,7 +58,7 @@ class CoopSchema(ma.Schema):
     city = ma.fields.Str(load_default="", validate=validate.Length(max=120))
     time_zone = ma.fields.Str(required=True, validate=_zone)
     worker_members = ma.fields.Int(load_default=0, validate=validate.Range(min=0, max=1_000_000))
-    website = ma.fields.Str(load_default="", validate=validate.Length(max=300))
+    website = ma.fields.Str(load_default="", validate=_website)
     networks = ma.fields.List(ma.fields.Nested(Ref), dump_only=True)
     delegates = ma.fields.Method("_delegates", dump_only=True)
 

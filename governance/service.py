@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -71,7 +72,8 @@ def _unique_slug(model, name: str) -> str:
     base = slugify(name)
     slug, n = base, 2
     while db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
+        suffix = f"-{n}"
+        slug, n = base[: 64 - len(suffix)] + suffix, n + 1
     return slug
 
 
@@ -89,6 +91,17 @@ def _require_zone(zone: str | None, field: str = "time_zone") -> str:
             errors={field: ["Unknown time zone."]},
         )
     return zone  # type: ignore[return-value]
+
+
+def _website(value: str | None) -> str:
+    """An http(s) address or nothing: the page shows it as a link."""
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if value and (parts.scheme not in {"http", "https"} or not parts.netloc or len(value) > 300):
+        raise InvalidInput(
+            "The website must be an http:// or https:// address.", errors={"website": ["Not a web address."]}
+        )
+    return value
 
 
 def _require_password(password: str | None) -> str:
@@ -147,7 +160,7 @@ def create_coop(
         city=city.strip(),
         time_zone=_require_zone(time_zone),
         worker_members=worker_members,
-        website=website.strip(),
+        website=_website(website),
     )
     db.session.add(coop)
     db.session.flush()
@@ -158,7 +171,13 @@ def create_coop(
 
 
 def admit_coop(*, actor: Person, network: Network, coop: Coop) -> NetworkMembership:
+    """Admit a co-op to a network; a co-op already in other networks is admitted only by someone who
+    administers it there, so no admin can pull another network's co-op into theirs."""
     require(actor, Perm.NETWORK_ADMIN, network)
+    if coop.network_memberships:
+        require(
+            actor, Perm.COOP_ADMIN, coop, f"Only an admin of a network {coop.name} is in can admit it here."
+        )
     if any(m.network_id == network.id for m in coop.network_memberships):
         raise Conflict(f"{coop.name} is already in {network.name}.")
     membership = NetworkMembership(network=network, coop=coop)
@@ -173,16 +192,18 @@ def admit_coop(*, actor: Person, network: Network, coop: Coop) -> NetworkMembers
 # People
 
 
-def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> Invitation | CoopMembership:
-    """Invite someone new by a single-use link; someone with an account joins the co-op at once."""
+def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> Invitation:
+    """Invite a person by a single-use link: someone new chooses a password and time zone; someone
+    with an account accepts while signed in. Nobody joins a co-op without saying yes."""
     require(actor, Perm.COOP_ADMIN, coop)
     email = _require_text(email, "email", "An email address").lower()
     if "@" not in email:
         raise InvalidInput("That is not an email address.", errors={"email": ["Not an email address."]})
     role = CoopRole(role)
     existing = person_by_email(email)
-    if existing is not None:
-        return add_member(actor=actor, coop=coop, person=existing, role=role)
+    if existing is not None and existing.role_in(coop) is not None:
+        message = f"{existing.name} is already in {coop.name}."
+        raise Conflict(message, errors={"email": [message]})
     secret = new_secret()
     hours = current_app.config["INVITATION_TTL_HOURS"]
     invitation = Invitation(
@@ -192,6 +213,7 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
         role=role,
         invited_by=actor,
         expires_at=utcnow() + timedelta(hours=hours),
+        person_id=existing.id if existing is not None else None,
     )
     db.session.add(invitation)
     db.session.flush()
@@ -203,11 +225,12 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
         data={"email": email, "coop": coop.slug, "role": role.value},
     )
     link = current_app.config["BASE_URL"] + url_for("auth.accept_invitation", token=secret)
+    step = "Sign in and accept here" if existing is not None else "Choose your password and time zone here"
     mail.send(
         email,
         f"You are invited to {coop.name} on Roundtable",
         f"{actor.name} invited you to join {coop.name} on Roundtable as a {role.value}.\n\n"
-        f"Choose your password and time zone here (the link works once, for {hours} hours):\n{link}\n",
+        f"{step} (the link works once, for {hours} hours):\n{link}\n",
     )
     invitation.link = link  # shown once to the admin, who may pass it on by hand
     return invitation
@@ -241,6 +264,28 @@ def find_invitation(secret: str) -> Invitation:
     if invitation.expires_at <= utcnow():
         raise Conflict("This invitation has expired. Ask your network admin for a new one.")
     return invitation
+
+
+def join_by_invitation(*, secret: str, actor: Person) -> CoopMembership:
+    """Someone who already has an account accepts an invitation into a further co-op."""
+    invitation = find_invitation(secret)
+    if invitation.email != actor.email.lower():
+        raise NotAllowed(f"This invitation is for {invitation.email}: sign in as that person to accept it.")
+    if actor.role_in(invitation.coop) is not None:
+        raise Conflict(f"You are already in {invitation.coop.name}.")
+    membership = CoopMembership(person=actor, coop=invitation.coop, role=invitation.role)
+    db.session.add(membership)
+    invitation.accepted_at = utcnow()
+    invitation.person_id = actor.id
+    db.session.flush()
+    audit.record(
+        Action.INVITATION_ACCEPTED,
+        actor=actor,
+        subject=invitation,
+        networks=invitation.coop.networks,
+        data={"coop": invitation.coop.slug, "role": invitation.role.value},
+    )
+    return membership
 
 
 def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) -> Person:

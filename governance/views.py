@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -34,6 +34,7 @@ from governance.models import (
     Person,
     person_by_email,
 )
+from governance.paging import page_number
 from governance.permissions import Perm, can, require
 from governance.templating import viewer_zone, waiting_for
 from governance.timezones import all_zones
@@ -97,9 +98,14 @@ def network(slug: str):
 
 
 def _admittable(network: Network) -> list[tuple[int, str]]:
+    """Co-ops outside this network that the viewer administers elsewhere (see service.admit_coop)."""
     inside = {c.id for c in network.coops}
     coops = db.session.scalars(select(Coop).order_by(Coop.name)).all()
-    return [(c.id, f"{c.name} ({c.country})") for c in coops if c.id not in inside]
+    return [
+        (c.id, f"{c.name} ({c.country})")
+        for c in coops
+        if c.id not in inside and can(current_user, Perm.COOP_ADMIN, c)
+    ]
 
 
 @bp.route("/networks/<slug>/coops/new", methods=["GET", "POST"])
@@ -210,13 +216,10 @@ def invite(slug: str):
             show_refusal(form, error)
         else:
             db.session.commit()
-            if isinstance(result, Invitation):
-                flash(
-                    f"Invitation sent to {result.email}. Its link, if you need to pass it on: {result.link}",
-                    "success",
-                )
-            else:
-                flash(f"{result.person.name} already had an account and is now in {coop.name}.", "success")
+            flash(
+                f"Invitation sent to {result.email}. Its link, if you need to pass it on: {result.link}",
+                "success",
+            )
             return redirect(url_for(".coop", slug=slug))
     pending = [
         i for i in db.session.scalars(select(Invitation).where(Invitation.coop_id == coop.id)) if i.is_pending
@@ -312,7 +315,7 @@ def audit_log():
         query = query.where(audit.AuditEvent.at >= filters["since"])
     if filters.get("until"):
         query = query.where(audit.AuditEvent.at < filters["until"])
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     actions = db.session.scalars(
         select(audit.AuditEvent.action).distinct().order_by(audit.AuditEvent.action)
     ).all()
@@ -335,9 +338,11 @@ def _audit_filters(visible: list[Network]) -> tuple[dict, list[str]]:
         if value := args.get(key):
             try:
                 day = datetime.strptime(value, "%Y-%m-%d")
-            except ValueError:
-                problems.append(f"{key.capitalize()} must be a date like 2026-11-25.")
-                continue
-            # The day is the viewer's: midnight in their own zone.
-            filters[key] = datetime.combine(day.date(), time(), tzinfo=ZoneInfo(viewer_zone())) + shift
+                # The day is the viewer's: midnight in their own zone.
+                moment = datetime.combine(day.date(), time(), tzinfo=ZoneInfo(viewer_zone())) + shift
+                filters[key] = moment.astimezone(UTC)  # a day at the calendar's edge may not exist in UTC
+            except (ValueError, OverflowError):
+                problems.append(
+                    f"{key.capitalize()} must be a date like 2026-11-25, between years 1 and 9998."
+                )
     return filters, problems

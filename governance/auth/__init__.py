@@ -1,6 +1,5 @@
-"""Signing in: sessions for pages, bearer tokens for the API."""
+"""Signing in: sessions for pages (bearer tokens for the API are read in governance.api)."""
 
-from flask import request
 from flask_login import LoginManager
 
 from governance.extensions import db
@@ -16,16 +15,3 @@ def init_login(manager: LoginManager) -> None:
     @manager.user_loader
     def load_user(person_id: str) -> Person | None:
         return db.session.get(Person, int(person_id)) if person_id.isdigit() else None
-
-    @manager.request_loader
-    def load_from_bearer(req) -> Person | None:
-        from governance.service import person_for_token
-
-        header = request.headers.get("Authorization", "")
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            return None
-        person = person_for_token(secret.strip())
-        if person is not None:
-            db.session.commit()  # keeps the token's last-used time
-        return person

@@ -1,22 +1,27 @@
 """Sign in and out, invitations, password reset."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from governance import service
 from governance.errors import DomainError
 from governance.extensions import db, limiter
-from governance.forms import AcceptInvitationForm, ResetPasswordForm, ResetRequestForm, SignInForm
+from governance.forms import AcceptInvitationForm, EmptyForm, ResetPasswordForm, ResetRequestForm, SignInForm
 from governance.timezones import all_zones
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an outside URL (open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
+    """Only a path on this site: never an outside URL (open redirect), never a header-breaking one."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target) or "\\" in target:
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.home")
+    return target
 
 
 def _sign_in_limit() -> str:
@@ -65,6 +70,8 @@ def accept_invitation(token: str):
         invitation = service.find_invitation(token)
     except DomainError as error:
         return render_template("error.html", message=error.message, status=error.status), error.status
+    if invitation.person_id is not None:
+        return _join_with_account(token, invitation)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
@@ -82,6 +89,20 @@ def accept_invitation(token: str):
     return render_template(
         "auth/accept_invitation.html", form=form, invitation=invitation, zones=all_zones()
     ), status
+
+
+def _join_with_account(token: str, invitation):
+    """The invitation is for someone who has an account: they accept it signed in, with one button."""
+    if not current_user.is_authenticated:
+        flash(f"Sign in as {invitation.email} to accept the invitation to {invitation.coop.name}.", "info")
+        return redirect(url_for("auth.sign_in", next=request.path))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        service.join_by_invitation(secret=token, actor=current_user)
+        db.session.commit()
+        flash(f"You are now a {invitation.role.value} of {invitation.coop.name}.", "success")
+        return redirect(url_for("main.coop", slug=invitation.coop.slug))
+    return render_template("auth/join_invitation.html", form=form, invitation=invitation)
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])

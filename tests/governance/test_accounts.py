@@ -109,15 +109,28 @@ def test_inviting_someone_already_in_the_coop_is_a_clear_error(client, world):
     assert "already in Thames Code" in response.get_data(as_text=True)
 
 
-def test_inviting_an_existing_account_adds_them_to_the_coop_at_once(client, world, outbox):
+def test_a_person_with_an_account_joins_a_further_coop_only_by_accepting(client, world, outbox):
+    person, other = world.delegates[0], world.coops[1]
     sign_in(client, world.admin)
-    other = world.coops[1]
     response = client.post(
-        f"/coops/{other.slug}/invite", data={"email": world.delegates[0].email.upper(), "role": "member"}
+        f"/coops/{other.slug}/invite", data={"email": person.email.upper(), "role": "member"}
     )
     assert response.status_code == 302
-    assert world.delegates[0].role_in(other) == CoopRole.MEMBER
-    assert not list(outbox.glob("*.eml"))
+    assert person.role_in(other) is None  # not without saying yes
+    link = _link_in_mail(outbox, "invitations")
+    client.post("/sign-out")
+
+    response = client.get(link)  # signed out: sent to sign in, and back
+    assert response.status_code == 302 and "/sign-in?next=" in response.headers["Location"]
+    sign_in(client, world.members[2])
+    assert client.post(link).status_code == 403  # someone else cannot take it
+    client.post("/sign-out")
+    sign_in(client, person)
+    assert "Join Hudson Tech" in client.get(link).get_data(as_text=True)
+    response = client.post(link)
+    assert response.status_code == 302
+    assert person.role_in(other) == CoopRole.MEMBER
+    assert client.get(link).status_code == 409  # used
 
 
 def test_invitation_emails_are_case_insensitive_duplicates(world, ctx):
@@ -146,11 +159,23 @@ def test_wrong_password_is_refused_with_a_message(client, world):
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_sign_in_does_not_redirect_off_site(client, world):
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/x", "/%09/evil.example", "https://evil.example/", "/%0a/x", "/\\evil.example", "x"],
+)
+def test_sign_in_does_not_redirect_off_site(client, world, target):
     response = client.post(
-        "/sign-in?next=//evil.example/x", data={"email": world.delegates[0].email, "password": PASSWORD}
+        f"/sign-in?next={target}", data={"email": world.delegates[0].email, "password": PASSWORD}
     )
+    assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_sign_in_returns_to_a_page_on_this_site(client, world):
+    response = client.post(
+        "/sign-in?next=/networks/testnet", data={"email": world.delegates[0].email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/networks/testnet"
 
 
 def test_sign_out_ends_the_session(client, world):

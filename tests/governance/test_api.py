@@ -155,6 +155,30 @@ def test_changes_through_the_api_need_a_bearer_token_not_a_cookie(client, world)
     _is_error(client.post("/api/v1/networks", json={"name": "Cookie Net"}), 401)
 
 
+def test_a_coop_website_must_be_a_web_address(client, world):
+    headers = api_token(world.admin)
+    coop = {"name": "Evil Co", "country": "GB", "time_zone": "Europe/London"}
+    for website in ["javascript:alert(document.domain)", "data:text/html,x", "ftp://example.org"]:
+        body = _is_error(
+            client.post("/api/v1/networks/testnet/coops", json={**coop, "website": website}, headers=headers),
+            422,
+        )
+        assert "website" in body["errors"]["json"]
+    response = client.post(
+        "/api/v1/networks/testnet/coops", json={**coop, "website": "https://evil.example"}, headers=headers
+    )
+    assert response.status_code == 201
+
+
+def test_a_token_decides_who_calls_even_beside_a_session(client, world):
+    sign_in(client, world.admin)
+    _is_error(
+        client.post("/api/v1/networks", json={"name": "Junk"}, headers={"Authorization": "Bearer junk"}), 401
+    )
+    body = client.get("/api/v1/me", headers=api_token(world.members[0])).get_json()
+    assert body["email"] == world.members[0].email  # the token's holder, not the signed-in admin
+
+
 def test_conflicts_are_409(client, world):
     headers = api_token(world.admin)
     response = client.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from governance.errors import NotAllowed
 from governance.extensions import db
 from governance.models import Coop, CoopRole, Network, NetworkRoleKind
 from tests.factories import sign_in
@@ -96,6 +97,65 @@ def test_coop_with_unknown_time_zone_is_refused_keeping_the_form(client, world):
     page = response.get_data(as_text=True)
     assert "Unknown time zone" in page and 'value="Lakeshore"' in page
     assert db.session.scalar(select(Coop).where(Coop.name == "Lakeshore")) is None
+
+
+def test_admin_of_one_network_cannot_pull_in_another_networks_coop(client, world):
+    from governance import service
+
+    service.grant_network_role(
+        actor=world.admin, network=world.other_network, person=world.outsider, role=NetworkRoleKind.ADMIN
+    )
+    db.session.commit()
+    sign_in(client, world.outsider)
+    coop = world.coops[0]
+    assert (
+        str(coop.id) not in client.get("/networks/othernet").get_data(as_text=True).split("Admit a co-op")[-1]
+    )
+    response = client.post("/networks/othernet/admit", data={"coop": str(coop.id)}, follow_redirects=True)
+    assert "Choose a co-op" in response.get_data(as_text=True)
+    assert [n.name for n in coop.networks] == ["Testnet"]
+    with pytest.raises(NotAllowed, match="Only an admin of a network Thames Code is in"):
+        service.admit_coop(actor=world.outsider, network=world.other_network, coop=coop)
+
+
+def test_a_coop_may_have_no_worker_members_yet(client, world):
+    sign_in(client, world.admin)
+    data = {"name": "Seedling", "country": "GB", "time_zone": "Europe/London", "worker_members": "0"}
+    assert client.post("/networks/testnet/coops/new", data=data).status_code == 302
+
+
+def test_long_coop_names_get_distinct_slugs_that_fit(client, world):
+    from governance import service
+
+    base = "Long " + "x" * 150
+    first = service.create_coop(
+        actor=world.admin, network=world.network, name=base + "0", country="GB", time_zone="UTC"
+    )
+    second = service.create_coop(
+        actor=world.admin, network=world.network, name=base + "1", country="GB", time_zone="UTC"
+    )
+    db.session.flush()
+    assert first.slug != second.slug
+    assert len(second.slug) <= 64
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=99999999999999999999",
+        "page=-3",
+        "page=x",
+        "since=9999-12-31",
+        "until=9999-12-31",
+        "since=0001-01-01",
+    ],
+)
+def test_audit_page_survives_odd_paging_and_dates(client, world, query):
+    sign_in(client, world.admin)
+    response = client.get(f"/audit?{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "must be a date like" in response.get_data(as_text=True)
 
 
 def test_admin_admits_an_existing_coop_to_a_second_network(client, world):
