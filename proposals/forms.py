@@ -24,15 +24,37 @@ from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITL
 COUNT = [Optional(), NumberRange(min=0, max=1_000_000)]
 
 
+MONEY_LIMIT = Decimal(10**11)  # in major units; MONEY_MAX minor units in the service
+CENT = Decimal("0.01")
+
+
 def money(form, field) -> None:
+    """An amount such as '1,250.50': finite, not negative, in range, and whole in a currency without cents."""
     if field.data in (None, ""):
         return
     try:
         value = Decimal(str(field.data).replace(",", "").strip())
+        # NaN, sNaN and Infinity parse, but compare (or quantize) with an InvalidOperation or never equal.
+        is_number = value.is_finite()
+        is_cents = is_number and abs(value) < MONEY_LIMIT and value == value.quantize(CENT)
     except InvalidOperation:
-        raise ValidationError("Give an amount such as 1250 or 1250.50.") from None
-    if value < 0 or value != value.quantize(Decimal("0.01")) or value >= 10**11:
+        is_number = is_cents = False
+    if not is_number:
+        raise ValidationError("Give an amount such as 1250 or 1250.50.")
+    if value < 0:
         raise ValidationError("Give an amount such as 1250 or 1250.50, not negative.")
+    if value >= MONEY_LIMIT:
+        raise ValidationError(f"Give an amount below {MONEY_LIMIT:,}.")
+    if not is_cents:
+        raise ValidationError("Give at most two decimal places, such as 1250.50.")
+    currency = _currency(form)
+    if currency in ZERO_DECIMAL_CURRENCIES and value != value.to_integral_value():
+        raise ValidationError(f"{currency} has no minor units: give a whole amount, such as 1250.")
+
+
+def _currency(form) -> str:
+    field = getattr(form, "currency", None)
+    return str(getattr(field, "data", None) or "").strip().upper()
 
 
 def to_minor(text: str | None, currency: str | None) -> int | None:

@@ -1,5 +1,7 @@
 """Marshmallow schemas of the proposals API (they are also its OpenAPI document)."""
 
+import math
+
 import marshmallow as ma
 from flask_login import current_user
 from marshmallow import validate
@@ -7,26 +9,59 @@ from marshmallow import validate
 from governance.markdown import render
 from governance.schemas import PersonRefSchema, Ref
 from proposals import permissions
+from proposals.diff import ZERO_DECIMAL_CURRENCIES
 from proposals.lifecycle import ActorKind, State, Transition, allowed_transitions
 from proposals.models import Kind, Stance
-from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
+from proposals.service import (
+    BODY_MAX,
+    COMMENT_MAX,
+    COUNT_MAX,
+    MONEY_MAX,
+    NOTE_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+)
 
-COUNT = validate.Range(min=0, max=1_000_000)
+COUNT = validate.Range(min=0, max=COUNT_MAX)
+MONEY = validate.Range(min=0, max=MONEY_MAX)
+ID = validate.Range(min=1, max=2**31 - 1)  # the database's integer column
+
+
+class WholeNumber(ma.fields.Int):
+    """An integer; a fraction (60.5) is refused, never truncated as marshmallow's Int would."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+            raise ma.ValidationError(self._fraction_message(data))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+    def _fraction_message(self, data) -> str:
+        return "Give a whole number."
+
+
+class MinorUnits(WholeNumber):
+    """An amount in whole minor units (pence, cents; yen for JPY), in the currency given alongside."""
+
+    def _fraction_message(self, data) -> str:
+        currency = str((data or {}).get("currency") or "").strip().upper()
+        if currency in ZERO_DECIMAL_CURRENCIES:
+            return f"{currency} has no minor units: give a whole amount, such as 1250."
+        return "Give whole minor units, such as 125050 for 1,250.50."
 
 
 class FactsSchema(ma.Schema):
-    monthly_revenue_minor = ma.fields.Int(
+    monthly_revenue_minor = MinorUnits(
         allow_none=True,
-        validate=validate.Range(min=0),
-        metadata={"description": "Integer minor units (pence)."},
+        validate=MONEY,
+        metadata={"description": "Whole minor units (pence; yen for JPY)."},
     )
-    monthly_costs_minor = ma.fields.Int(allow_none=True, validate=validate.Range(min=0))
+    monthly_costs_minor = MinorUnits(allow_none=True, validate=MONEY)
     currency = ma.fields.Str(
         allow_none=True, validate=validate.Regexp(r"^[A-Za-z]{3}$", error="A three-letter ISO 4217 code.")
     )
-    hours_per_month = ma.fields.Int(allow_none=True, validate=COUNT)
-    seats = ma.fields.Int(allow_none=True, validate=COUNT)
-    term_months = ma.fields.Int(allow_none=True, validate=COUNT)
+    hours_per_month = WholeNumber(allow_none=True, validate=COUNT)
+    seats = WholeNumber(allow_none=True, validate=COUNT)
+    term_months = WholeNumber(allow_none=True, validate=COUNT)
 
 
 class ProposalEditSchema(ma.Schema):

@@ -1,7 +1,13 @@
 """The proposals API: the same rules as the pages, as JSON, with errors in flask-smorest's shape."""
 
+import json
+
+import pytest
+from sqlalchemy import select
+
 from governance.extensions import db
 from proposals.lifecycle import State, Transition
+from proposals.models import Proposal
 from proposals.service import apply_transition
 from tests.factories import api_token
 from tests.proposals.factories import HOSTING_FACTS, proposal
@@ -43,6 +49,30 @@ def test_an_unknown_network_is_a_422_naming_it(client, world):
     )
     assert response.status_code == 422
     assert response.json["message"] == "Unknown network: nowhere."
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "1e400", "125050.5", "true", '"x"'])
+def test_an_amount_that_is_not_whole_minor_units_is_a_422_naming_the_field(client, world, amount):
+    body = json.dumps(new_proposal(world)).replace(
+        '"monthly_revenue_minor": 125000', f'"monthly_revenue_minor": {amount}'
+    )
+    response = client.post(
+        "/api/v1/proposals", data=body, content_type="application/json", headers=api_token(world.steward)
+    )
+    assert response.status_code == 422, response.json
+    assert "monthly_revenue_minor" in response.json["errors"]["json"]["facts"]
+    assert db.session.scalar(select(Proposal)) is None
+
+
+def test_a_fraction_of_a_yen_is_a_422_naming_the_currency(client, world):
+    facts = HOSTING_FACTS | {"currency": "JPY", "monthly_costs_minor": 400.5}
+    response = client.post(
+        "/api/v1/proposals", json=new_proposal(world, facts=facts), headers=api_token(world.steward)
+    )
+    assert response.status_code == 422
+    [message] = response.json["errors"]["json"]["facts"]["monthly_costs_minor"]
+    assert "JPY has no minor units" in message
+    assert db.session.scalar(select(Proposal)) is None
 
 
 def test_a_member_cannot_draft(client, world):

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from governance.extensions import db
@@ -64,6 +65,57 @@ def test_facts_on_a_policy_are_refused_on_the_form(client, world):
     response = client.post("/proposals/new", data=draft_form(world, kind="policy"))
     assert response.status_code == 400
     assert "carries no money or capacity facts" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("NaN", "Give an amount such as 1250 or 1250.50."),
+        ("-nan", "Give an amount such as 1250 or 1250.50."),
+        ("sNaN", "Give an amount such as 1250 or 1250.50."),
+        ("Infinity", "Give an amount such as 1250 or 1250.50."),
+        ("-Infinity", "Give an amount such as 1250 or 1250.50."),
+        ("1e400", "Give an amount below 100,000,000,000."),
+        ("1e-400", "Give at most two decimal places"),
+    ],
+)
+def test_an_amount_that_is_not_a_plain_number_is_refused_on_the_form(client, world, amount, message):
+    sign_in(client, world.steward)
+    response = client.post("/proposals/new", data=draft_form(world, monthly_revenue=amount, title="Keep me"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page and "Keep me" in page and f'value="{amount}"' in page
+    assert db.session.scalar(select(Proposal)) is None
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("-1", "not negative"), ("100000000000", "below 100,000,000,000"), ("12.345", "two decimal")],
+)
+def test_an_amount_out_of_range_is_refused_with_the_reason(client, world, amount, message):
+    sign_in(client, world.steward)
+    response = client.post("/proposals/new", data=draft_form(world, monthly_costs=amount))
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert db.session.scalar(select(Proposal)) is None
+
+
+@pytest.mark.parametrize("currency", ["JPY", "krw", "CLP", "ISK", "VND"])
+def test_a_fraction_in_a_currency_without_minor_units_is_refused_naming_it(client, world, currency):
+    sign_in(client, world.steward)
+    form = draft_form(world, currency=currency, monthly_revenue="1250.75", monthly_costs="400")
+    response = client.post("/proposals/new", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"{currency.upper()} has no minor units" in page and "1250.75" in page
+    assert db.session.scalar(select(Proposal)) is None
+
+
+def test_a_whole_amount_in_yen_is_kept_whole(client, world):
+    sign_in(client, world.steward)
+    form = draft_form(world, currency="JPY", monthly_revenue="1,250", monthly_costs="400.00")
+    assert client.post("/proposals/new", data=form).status_code == 302
+    made = db.session.scalar(select(Proposal))
+    assert (made.monthly_revenue_minor, made.monthly_costs_minor, made.currency) == (1250, 400, "JPY")
 
 
 def test_a_delegate_cannot_open_the_draft_form(client, world):
