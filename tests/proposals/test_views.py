@@ -151,6 +151,23 @@ def test_an_unknown_filter_is_named(client, world):
     assert "There is no kind called &#39;nonsense&#39;." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "9" * 5000, "10001", "2"])
+def test_a_page_past_the_end_is_an_empty_list(client, world, page):
+    proposal(world, title="Talking about it", discuss=True)
+    sign_in(client, world.steward)
+    response = client.get(f"/proposals?page={page}")
+    assert response.status_code == 200
+    assert "No proposals to show." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "x", "²", "1.5", ""])
+def test_a_page_that_is_not_a_count_shows_the_first(client, world, page):
+    proposal(world, title="Talking about it", discuss=True)
+    sign_in(client, world.steward)
+    response = client.get(f"/proposals?page={page}")
+    assert response.status_code == 200 and "Talking about it" in response.get_data(as_text=True)
+
+
 def test_members_do_not_see_drafts_in_the_list(client, world):
     proposal(world, title="Still a draft")
     sign_in(client, world.members[0])
