@@ -1,0 +1,61 @@
+"""Proposals as a steward and a delegate use them, in headless Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_steward_drafts_a_proposal_that_keeps_its_input_when_refused(page):
+    sign_in(page, "steward@roundtable.example")
+    page.goto("/proposals/new")
+    page.get_by_label("Title").fill("   ")
+    page.get_by_label("Kind").select_option("learning")
+    page.get_by_label("Addressed to the co-ops of").select_option(label="CoTech")
+    page.get_by_label("Body (Markdown)").fill("Let us *learn* together.<script>alert(1)</script>")
+    page.get_by_role("button", name="Save the draft").click()
+    assert page.locator(".field-error, .flash.error").first.is_visible()
+    assert "learn* together" in page.get_by_label("Body (Markdown)").input_value()
+
+    page.get_by_label("Title").fill("A learning strand on running tech co-ops")
+    page.get_by_role("button", name="Save the draft").click()
+    assert page.get_by_role("heading", name="A learning strand on running tech co-ops").is_visible()
+    body = page.locator("section[aria-labelledby=body-h]")
+    assert body.locator("em").inner_text() == "learn"
+    assert body.locator("script").count() == 0
+
+
+def test_steward_opens_discussion_and_a_delegate_says_their_coop_is_in(page, browser, live_server):
+    sign_in(page, "steward@roundtable.example")
+    page.goto("/proposals/new")
+    page.get_by_label("Title").fill("Shared on-call rota across time zones")
+    page.get_by_label("Kind").select_option("policy")
+    page.get_by_label("Addressed to the co-ops of").select_option(label="Patio")
+    page.get_by_label("Summary").fill("Cover each other's evenings.")
+    page.get_by_label("Body (Markdown)").fill("One rota, four time zones.")
+    page.get_by_role("button", name="Save the draft").click()
+    page.get_by_role("button", name="Open for discussion").click()
+    assert page.locator(".badge", has_text="discussion").first.is_visible()
+    proposal_url = page.url
+
+    delegate = browser.new_context(base_url=live_server).new_page()
+    sign_in(delegate, "delegate@cooperativa-rio-software.example")
+    delegate.goto(proposal_url)
+    section = delegate.locator("section[aria-labelledby=who-is-in]")
+    section.get_by_label("Co-op", exact=True).select_option(label="Cooperativa Río Software")
+    section.get_by_label("Is your co-op in?").select_option("interested")
+    section.get_by_label("Note (optional)").fill("We can carry the Buenos Aires hours.")
+    section.get_by_role("button", name="Save").click()
+    row = delegate.get_by_role("row").filter(has_text="Cooperativa Río Software")
+    assert "interested" in row.inner_text() and "Buenos Aires hours" in row.inner_text()
+    assert "In: 1" in delegate.locator("section[aria-labelledby=who-is-in] tfoot").inner_text()
+    delegate.context.close()
+
+
+def test_member_of_a_coop_not_addressed_gets_not_found(page):
+    sign_in(page, "member@parana-sistemas.example")  # FACTTIC only; the demo proposal is not addressed to it
+    page.goto("/proposals")
+    assert page.get_by_text("Take over the shared hosted service").count() == 0
