@@ -110,10 +110,11 @@ def _count_ranked(
     if not profile.weights.size:
         sentence = "Nobody was elected: no ballot ranked any option."
         return Result(method, Outcome.NO_RESULT, sentence, options, seats=seats)
+    labels = [option.label for option in options]
     if method is Method.MEEK:
-        outcome = count_meek(profile, keys, seats, rules.tie_rule)
+        outcome = count_meek(profile, keys, seats, rules.tie_rule, labels)
     else:
-        outcome = count_scottish_stv(profile, keys, seats, rules.tie_rule)
+        outcome = count_scottish_stv(profile, keys, seats, rules.tie_rule, labels)
     result = Result(
         method,
         Outcome.ELECTED if outcome.winners else Outcome.NO_RESULT,

@@ -35,16 +35,21 @@ class _Tally:
     quota: int
 
 
-def count_meek(profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule) -> RankedOutcome:
-    """Count the profile for `seats` seats by Meek's method."""
-    return _MeekCount(profile, keys, seats, tie_rule).run()
+def count_meek(
+    profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule, labels: list[str] | None = None
+) -> RankedOutcome:
+    """Count the profile for `seats` seats by Meek's method; `labels` name the options in words."""
+    return _MeekCount(profile, keys, seats, tie_rule, labels).run()
 
 
 class _MeekCount:
     """Keep values, the elected, the excluded, and the rounds so far."""
 
-    def __init__(self, profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule) -> None:
+    def __init__(
+        self, profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule, labels: list[str] | None
+    ) -> None:
         self.keys, self.seats, self.tie_rule = keys, seats, tie_rule
+        self.labels = labels or keys
         self.n = profile.n_candidates
         self.scale = profile.weight_scale * S
         self.prefs, self.weights = profile.prefs, profile.weights.astype(object)
@@ -68,7 +73,7 @@ class _MeekCount:
                 action, excluded = "keep values lowered for the newly elected", None
             else:
                 excluded = self._exclude_lowest(tally)
-                action = f"exclusion of {self.keys[excluded.option_index]}"
+                action = f"exclusion of {self.labels[excluded.option_index]}"
             tally, iterations = self._converge()
             action += f" ({iterations} iteration{'s' if iterations != 1 else ''})"
         last = self.rounds[-1]

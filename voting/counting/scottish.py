@@ -41,17 +41,20 @@ def droop_quota(total: Fraction, seats: int) -> Fraction:
 
 
 def count_scottish_stv(
-    profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule
+    profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule, labels: list[str] | None = None
 ) -> RankedOutcome:
-    """Count the profile for `seats` seats by the Scottish STV rules."""
-    return _ScottishCount(profile, keys, seats, tie_rule).run()
+    """Count the profile for `seats` seats by the Scottish STV rules; `labels` name the options in words."""
+    return _ScottishCount(profile, keys, seats, tie_rule, labels).run()
 
 
 class _ScottishCount:
     """The state of one count: where each group of papers sits and at what value."""
 
-    def __init__(self, profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule) -> None:
+    def __init__(
+        self, profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule, labels: list[str] | None
+    ) -> None:
         self.keys, self.seats, self.tie_rule = keys, seats, tie_rule
+        self.labels = labels or keys
         self.n = profile.n_candidates
         self.scale = profile.weight_scale * UNIT
         is_big = int(profile.weights.sum()) * UNIT * UNIT >= _SAFE
@@ -168,7 +171,7 @@ class _ScottishCount:
             transfer_value=Fraction(surplus * UNIT // total, UNIT),
             lost_to_rounding=self._fraction(surplus - moved),
         )
-        self._record(f"transfer of the surplus of {self.keys[c]}", [transfer])
+        self._record(f"transfer of the surplus of {self.labels[c]}", [transfer])
 
     def _exclude(self, lowest: tuple[int, str]) -> None:
         """Exclude a candidate and move each paper at the value it arrived with (rule 50)."""
@@ -184,7 +187,7 @@ class _ScottishCount:
             amounts=self._named(amounts),
             non_transferable=self._fraction(non_transferable),
         )
-        self._record(f"exclusion of {self.keys[c]}", [transfer])
+        self._record(f"exclusion of {self.labels[c]}", [transfer])
         self.rounds[-1].excluded.append(Decision(self.keys[c], reason))
 
     def _take_pile(self, c: int) -> np.ndarray:
