@@ -87,9 +87,20 @@ def test_with_redis_url_jobs_are_queued_on_redis(monkeypatch):
     def add(a, b):
         return a + b
 
-    result = add(2, 3)
-    assert huey.pending_count() == 1
-    task = huey.dequeue()
-    huey.execute(task)
-    assert result.get() == 5
-    huey.storage.flush_results()
+    try:
+        result = add(2, 3)
+        assert huey.pending_count() == 1
+        task = huey.dequeue()
+        huey.execute(task)
+        assert result.get() == 5
+    finally:
+        huey.storage.flush_results()
+        huey.storage.conn.connection_pool.disconnect()
+
+
+def test_the_worker_entry_point_knows_every_task():
+    import worker
+
+    names = set(worker.huey._registry._registry)
+    assert any(name.endswith("deliver") for name in names)
+    assert any(name.endswith("close_due_votes") for name in names)

@@ -1,0 +1,10 @@
+"""The job queue's entry point, beside wsgi.py: with REDIS_URL set, run `huey_consumer worker.huey`.
+
+Importing the modules that define tasks registers them with the one Huey instance.
+"""
+
+import governance.mail  # noqa: F401  (deliver: mail)
+import voting.tasks  # noqa: F401  (close_due_votes: every minute)
+from governance.jobs import huey
+
+__all__ = ["huey"]
