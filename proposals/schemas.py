@@ -180,7 +180,9 @@ class StateChangeSchema(ma.Schema):
 
 class CommentInSchema(ma.Schema):
     body = ma.fields.Str(required=True, validate=validate.Length(min=1, max=COMMENT_MAX))
-    parent_id = ma.fields.Int(allow_none=True, load_default=None)
+    parent_id = ma.fields.Int(
+        allow_none=True, load_default=None, strict=True, validate=ID, metadata={"description": "To reply."}
+    )
 
 
 class CommentEditSchema(ma.Schema):

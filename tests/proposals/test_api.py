@@ -149,6 +149,40 @@ def test_comments_and_interest_through_the_api(client, world):
     assert (row["stance"], row["country"], row["time_zone"]) == ("interested", "US", "America/New_York")
 
 
+@pytest.mark.parametrize("parent_id", [99999999999999999999, 2**31, 0, -1, 1.5, "1"])
+def test_a_parent_id_that_is_not_a_comment_id_is_a_422(client, world, parent_id):
+    made = proposal(world, discuss=True)
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/comments",
+        json={"body": "x", "parent_id": parent_id},
+        headers=api_token(world.members[0]),
+    )
+    assert response.status_code == 422, response.json
+    assert "parent_id" in response.json["errors"]["json"]
+    assert made.comments == []
+
+
+def test_a_reply_to_an_unknown_comment_is_a_404(client, world):
+    made = proposal(world, discuss=True)
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/comments",
+        json={"body": "x", "parent_id": 2**31 - 1},
+        headers=api_token(world.members[0]),
+    )
+    assert response.status_code == 404 and "no comment 2147483647" in response.json["message"]
+
+
+def test_a_comment_cannot_be_edited_through_the_api_once_withdrawn(client, world):
+    made = proposal(world, discuss=True)
+    headers = api_token(world.members[0])
+    posted = client.post(f"/api/v1/proposals/{made.id}/comments", json={"body": "Mine"}, headers=headers)
+    apply_transition(made, Transition.WITHDRAW, actor=world.steward)
+    db.session.commit()
+    url = f"/api/v1/proposals/{made.id}/comments/{posted.json['id']}"
+    response = client.patch(url, json={"body": "Rewritten"}, headers=headers)
+    assert response.status_code == 409 and "withdrawn" in response.json["message"]
+
+
 def test_a_delegate_cannot_speak_for_another_coop(client, world):
     made = proposal(world, discuss=True)
     url = f"/api/v1/proposals/{made.id}/interest/{world.coops[0].slug}"
