@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from governance.errors import DomainError
+from governance.errors import DomainError, NotFound
 from governance.extensions import db
 from governance.forms import show_refusal
 from governance.models import Network
@@ -127,13 +127,17 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
     coops = permissions.signal_coops(current_user, proposal)
     interest_form.coop.choices = choices((c.id, c.name) for c in coops)
     steward = permissions.can_steward(current_user, proposal)
+    can_comment = permissions.can_comment(current_user, proposal)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         revision=proposal.current_revision,
         who=service.who_is_in(proposal),
         can_steward=steward,
-        can_comment=permissions.can_comment(current_user, proposal),
+        is_discussion_open=can_comment and proposal.state != State.WITHDRAWN,
+        is_interest_open=bool(coops) and proposal.state == State.DISCUSSION,
+        comment_reasons=_reasons(comment_form),
+        interest_reasons=_reasons(interest_form),
         steps=allowed_transitions(proposal.state, ActorKind.STEWARD) if steward else [],
         frozen_reason=_frozen_reason(proposal),
         comment_form=comment_form or CommentForm(formdata=None),
@@ -141,6 +145,13 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
         transition_form=TransitionForm(formdata=None),
         fact_lines=diff.fact_lines(proposal.facts),
     ), status
+
+
+def _reasons(form) -> list[str]:
+    """Why a submitted form was refused: the service's message first, then each field's."""
+    if form is None:
+        return []
+    return [*form.form_errors, *(m for f in form if f.errors for m in f.errors)]
 
 
 def _frozen_reason(proposal) -> str | None:
@@ -214,26 +225,37 @@ def compare(proposal_id: int):
 def comment(proposal_id: int):
     proposal = service.get_visible(current_user, proposal_id)
     form = CommentForm()
+    status = 400
     if form.validate_on_submit():
-        parent = _parent(proposal, form.parent_id.data)
         try:
+            parent = _parent(proposal, form, form.parent_id.data)
             made = service.add_comment(proposal, actor=current_user, body=form.body.data, parent=parent)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
+            status = error.status
         else:
             db.session.commit()
             flash("Your comment is posted.", "success")
             return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{made.id}"))
-    return _show_page(proposal, comment_form=form, status=400)
+    return _show_page(proposal, comment_form=form, status=status)
 
 
-def _parent(proposal, raw: str | None) -> Comment | None:
+ID_MAX = 2**31 - 1  # the database's integer column
+
+
+def _parent(proposal, form, raw: str | None) -> Comment | None:
+    """The comment replied to; an unknown one is refused (its parent_id dropped, so a retry posts anew)."""
     if not raw:
         return None
-    parent = db.session.get(Comment, int(raw)) if raw.isdigit() else None
+    # "²".isdigit() is True and int() refuses it; a number past the column overflows in the database.
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= len(str(ID_MAX)) else 0
+    parent = db.session.get(Comment, number) if 1 <= number <= ID_MAX else None
     if parent is None or parent.proposal_id != proposal.id:
-        abort(404, description="The comment you replied to is not in this discussion.")
+        form.parent_id.data = None
+        raise NotFound(
+            "The comment you replied to is not in this discussion; post your text as a new comment."
+        )
     return parent
 
 
@@ -246,18 +268,27 @@ def edit_comment(proposal_id: int, comment_id: int):
     if found.author_id != current_user.id:
         abort(403, description="Only its author can edit a comment.")
     form = CommentForm(data={"body": found.body} if request.method == "GET" else None)
-    if form.validate_on_submit():
+    status = 200
+    if request.method == "GET":
+        try:
+            service.require_discussion_open(proposal, actor=current_user)
+        except DomainError as error:
+            show_refusal(form, error)  # said before anything is typed
+    elif form.validate_on_submit():
         try:
             service.edit_comment(found, actor=current_user, body=form.body.data)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
+            status = error.status
         else:
             db.session.commit()
             flash("Your comment is updated.", "success")
             return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{found.id}"))
+    else:
+        status = 400
     page = render_template("proposals/comment_edit.html", proposal=proposal, comment=found, form=form)
-    return page, _failed(form)
+    return page, status
 
 
 @bp.post("/<int:proposal_id>/interest")
@@ -268,6 +299,7 @@ def interest(proposal_id: int):
     form.coop.choices = choices((c.id, c.name) for c in coops)
     if not coops:
         abort(403, description="Only a delegate of an addressed co-op can say whether it is in.")
+    status = 400
     if form.validate_on_submit():
         coop = next(c for c in coops if c.id == form.coop.data)
         try:
@@ -277,11 +309,12 @@ def interest(proposal_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
+            status = error.status
         else:
             db.session.commit()
             flash(f"Noted: {coop.name} is {form.stance.data.replace('_', ' ')}.", "success")
             return redirect(url_for(".show", proposal_id=proposal.id, _anchor="who-is-in"))
-    return _show_page(proposal, interest_form=form, status=400)
+    return _show_page(proposal, interest_form=form, status=status)
 
 
 def waiting(person) -> list[dict]:

@@ -272,6 +272,105 @@ def test_an_empty_comment_is_refused_on_the_page(client, world):
     assert response.status_code == 400 and "Write something first." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "parent_id", ["99999999999999999999", "2147483648", "2147483647", "²", "abc", "0", "-1", " 1"]
+)
+def test_a_reply_to_a_comment_that_is_not_there_is_not_found_and_keeps_the_text(client, world, parent_id):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    data = {"body": "My considered reply", "parent_id": parent_id}
+    response = client.post(f"/proposals/{made.id}/comments", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "The comment you replied to is not in this discussion" in page
+    assert "My considered reply" in page
+    assert db.session.scalar(select(Comment)) is None
+
+
+def test_a_reply_to_a_comment_of_another_proposal_is_not_found(client, world):
+    elsewhere = proposal(world, discuss=True, title="Elsewhere")
+    sign_in(client, world.members[0])
+    client.post(f"/proposals/{elsewhere.id}/comments", data={"body": "Over there"})
+    theirs = db.session.scalar(select(Comment))
+    made = proposal(world, discuss=True)
+    data = {"body": "Here", "parent_id": str(theirs.id)}
+    assert client.post(f"/proposals/{made.id}/comments", data=data).status_code == 404
+    assert len(made.comments) == 0
+
+
+def refusal(page: str, anchor: str) -> str:
+    """The alert at the top of the page that says why something typed was not saved."""
+    match = re.search(rf'<section[^>]*id="{anchor}".*?</section>', page, re.S)
+    assert match, f"no #{anchor} on the page"
+    assert page.index(f'id="{anchor}"') < page.index('id="body-h"'), "the reason is shown near the top"
+    return match.group(0)
+
+
+def test_a_comment_on_a_proposal_withdrawn_meanwhile_says_why_and_keeps_the_text(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    apply_transition(made, Transition.WITHDRAW, actor=world.steward)
+    db.session.commit()
+    response = client.post(f"/proposals/{made.id}/comments", data={"body": "My long comment"})
+    assert response.status_code == 409
+    alert = refusal(response.get_data(as_text=True), "comment-refused")
+    assert "This proposal was withdrawn; its discussion is closed." in alert
+    assert re.search(r"<textarea[^>]*readonly[^>]*>\s*My long comment</textarea>", alert)
+    assert db.session.scalar(select(Comment)) is None
+
+
+def test_a_reply_on_a_proposal_withdrawn_meanwhile_keeps_the_text(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    client.post(f"/proposals/{made.id}/comments", data={"body": "First"})
+    first = db.session.scalar(select(Comment))
+    apply_transition(made, Transition.WITHDRAW, actor=world.steward)
+    db.session.commit()
+    data = {"body": "A reply <b>typed</b> at length", "parent_id": str(first.id)}
+    response = client.post(f"/proposals/{made.id}/comments", data=data)
+    alert = refusal(response.get_data(as_text=True), "comment-refused")
+    assert "withdrawn" in alert and "A reply &lt;b&gt;typed&lt;/b&gt; at length" in alert
+
+
+def test_an_empty_comment_is_named_at_the_top_too(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    response = client.post(f"/proposals/{made.id}/comments", data={"body": ""})
+    alert = refusal(response.get_data(as_text=True), "comment-refused")
+    assert "Write something first." in alert and 'href="#new-comment"' in alert
+
+
+def test_who_is_in_after_the_discussion_ended_says_why_and_keeps_the_note(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.delegates[0])
+    apply_transition(made, Transition.OPEN_VOTE, actor=world.steward)
+    db.session.commit()
+    data = {"coop": world.coops[0].id, "stance": "interested", "note": "We can give two people"}
+    response = client.post(f"/proposals/{made.id}/interest", data=data)
+    assert response.status_code == 409
+    alert = refusal(response.get_data(as_text=True), "interest-refused")
+    assert "while the proposal is in discussion" in alert
+    assert re.search(r"<textarea[^>]*readonly[^>]*>\s*We can give two people</textarea>", alert)
+    assert made.interests == []
+
+
+def test_a_comment_cannot_be_edited_once_the_proposal_is_withdrawn(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.members[0])
+    client.post(f"/proposals/{made.id}/comments", data={"body": "First thought"})
+    found = db.session.scalar(select(Comment))
+    apply_transition(made, Transition.WITHDRAW, actor=world.steward)
+    db.session.commit()
+    edit_url = f"/proposals/{made.id}/comments/{found.id}/edit"
+    assert edit_url not in client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert "its discussion is closed" in client.get(edit_url).get_data(as_text=True)
+    response = client.post(edit_url, data={"body": "Second thought"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "its discussion is closed" in page and "Second thought" in page
+    assert found.body == "First thought" and not found.is_edited
+
+
 def test_an_edited_comment_is_marked(client, world):
     made = proposal(world, discuss=True)
     sign_in(client, world.members[0])
