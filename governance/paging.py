@@ -6,6 +6,11 @@ MAX_PAGE = 10_000
 
 
 def page_number() -> int:
-    """`?page=N` as 1..MAX_PAGE; anything else is page 1 (a page past the end is simply empty)."""
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
+    """`?page=N` within 1..MAX_PAGE: a page past the end is an empty list, never an overflow in the
+    database; anything that is not a plain count (x, ², 1.5, -3) is the first page."""
+    raw = request.args.get("page", "")
+    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, and int() refuses it
+        return 1
+    if len(raw) > len(str(MAX_PAGE)):  # int() refuses over 4,300 digits; any such number is past the end
+        return MAX_PAGE
+    return min(max(int(raw), 1), MAX_PAGE)

@@ -9,6 +9,7 @@ from governance.errors import DomainError, NotFound
 from governance.extensions import db
 from governance.forms import show_refusal
 from governance.models import Network
+from governance.paging import page_number
 from governance.permissions import is_steward_of
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
@@ -38,7 +39,7 @@ def index():
         query = query.where(service.Proposal.kind == filters["kind"])
     if filters.get("state"):
         query = query.where(service.Proposal.state == filters["state"])
-    page = db.paginate(query, page=_page_number(), per_page=30, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=30, error_out=False)
     can_draft = any(is_steward_of(current_user, n) for n in current_user.networks)
     return render_template(
         "proposals/list.html",
@@ -50,22 +51,6 @@ def index():
         problems=problems,
         can_draft=can_draft,
     ), (400 if problems else 200)
-
-
-PAGE_MAX = 10_000
-
-
-def _page_number() -> int:
-    """`?page=N` within 1..PAGE_MAX: a page past the end is an empty list, never an overflow in the database.
-
-    To fold into `governance.templating.page_number()` once it exists.
-    """
-    raw = request.args.get("page", "")
-    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, and int() refuses it
-        return 1
-    if len(raw) > len(str(PAGE_MAX)):  # int() refuses over 4,300 digits; any such number is past the end
-        return PAGE_MAX
-    return min(max(int(raw), 1), PAGE_MAX)
 
 
 def _list_filters() -> tuple[dict, list[str]]:
