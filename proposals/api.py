@@ -70,7 +70,11 @@ def create_proposal(data):
 @blp.route("/proposals/<int:proposal_id>")
 @blp.response(200, ProposalSchema)
 def get_proposal(proposal_id):
-    return _proposal(proposal_id)
+    """A proposal; if its vote is past its close, the vote is closed first and the state shows the outcome."""
+    proposal = _proposal(proposal_id)
+    if service.settle(proposal):
+        db.session.commit()
+    return proposal
 
 
 @blp.route("/proposals/<int:proposal_id>", methods=["PATCH"])
@@ -128,7 +132,7 @@ def transitions(proposal_id):
 )
 def take_transition(data, proposal_id):
     """Take a lifecycle step (stewards of an addressed network)."""
-    change = service.apply_transition(
+    change = service.take_step(
         _proposal(proposal_id), data["transition"], actor=current_user, note=data["note"]
     )
     db.session.commit()

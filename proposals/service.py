@@ -15,7 +15,7 @@ An illegal step raises `governance.errors.InvalidTransition` (409, with current_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -269,6 +269,38 @@ def guard_context(proposal: Proposal, *, is_due: bool = False) -> GuardContext:
         is_commitment=proposal.kind.has_facts,
         is_due=is_due,
     )
+
+
+# What must be settled before a proposal is shown: the voting feature adds "close its vote if it is due",
+# so reading a proposal past its vote's close shows the outcome, whether or not a job has run.
+settle_hooks: list[Callable[[Proposal], bool]] = []
+
+
+def settle(proposal: Proposal) -> bool:
+    """Run the settle hooks; True when one of them changed something (the caller commits)."""
+    return any([hook(proposal) for hook in settle_hooks])
+
+
+def take_step(
+    proposal: Proposal, transition: Transition | str, *, actor: Person, note: str = ""
+) -> StateChange:
+    """A steward's step from the page's step buttons or the API's transitions endpoint.
+
+    Opening the vote is refused here: a vote needs its method, times and rules, so it opens only through
+    `voting.service.open_vote`, which takes this step itself. Anything else is `apply_transition`.
+    """
+    if transition in (Transition.OPEN_VOTE, Transition.OPEN_VOTE.value):
+        permissions.require_steward(actor, proposal)
+        next_state(
+            proposal.state, Transition.OPEN_VOTE, ActorKind.STEWARD
+        )  # an illegal step is refused as usual
+        raise InvalidTransition(
+            "A vote opens with its method, times and rules: use “Open the vote…” on the proposal's page, "
+            f"or POST /api/v1/proposals/{proposal.id}/vote.",
+            current_state=proposal.state.value,
+            allowed=[t.value for t in allowed_transitions(proposal.state, ActorKind.STEWARD)],
+        )
+    return apply_transition(proposal, transition, actor=actor, note=note)
 
 
 def apply_transition(

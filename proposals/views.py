@@ -104,7 +104,10 @@ def new():
 
 @bp.get("/<int:proposal_id>")
 def show(proposal_id: int):
-    return _show_page(service.get_visible(current_user, proposal_id))
+    proposal = service.get_visible(current_user, proposal_id)
+    if service.settle(proposal):
+        db.session.commit()
+    return _show_page(proposal)
 
 
 def _show_page(proposal, *, comment_form=None, interest_form=None, status: int = 200):
@@ -185,7 +188,7 @@ def take_step(proposal_id: int):
     form = TransitionForm()
     if not form.validate_on_submit():
         abort(400, description="Choose a step to take.")
-    change = service.apply_transition(proposal, form.chosen(), actor=current_user, note=form.note.data or "")
+    change = service.take_step(proposal, form.chosen(), actor=current_user, note=form.note.data or "")
     db.session.commit()
     flash(f"The proposal is now in {change.to_state.label}.", "success")
     return redirect(url_for(".show", proposal_id=proposal.id))

@@ -17,4 +17,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["time_left"] = time_left
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)
+    from proposals.service import settle_hooks
+    from voting.service import close_due_vote_of
+
+    if close_due_vote_of not in settle_hooks:
+        settle_hooks.append(close_due_vote_of)
     start_scheduler_on_first_request(app)

@@ -521,6 +521,11 @@ def due_vote_ids(now: datetime | None = None) -> list[int]:
 # Reading
 
 
+def close_due_vote_of(proposal: Proposal) -> bool:
+    """The proposals feature's settle hook: a proposal read past its vote's close shows the outcome."""
+    return proposal.vote is not None and close_vote(proposal.vote)
+
+
 def get_vote(actor: Person, vote_id: int, *, now: datetime | None = None) -> Vote:
     """A vote the actor can see; a vote past its close is closed first, so a missed job changes nothing."""
     vote = db.session.get(Vote, vote_id)

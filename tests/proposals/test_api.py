@@ -205,3 +205,16 @@ def test_the_openapi_document_describes_the_proposals_schemas(client):
     assert {"Proposal", "ProposalIn", "Revision", "StateChange", "WhoIsIn"} <= set(
         spec["components"]["schemas"]
     )
+
+
+def test_a_vote_cannot_be_opened_as_a_bare_step_without_its_rules(client, world):
+    """Otherwise the proposal would sit in voting with no vote that could ever close."""
+    made = proposal(world, discuss=True)
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/transitions",
+        json={"transition": "open_vote"},
+        headers=api_token(world.steward),
+    )
+    assert response.status_code == 409
+    assert f"/api/v1/proposals/{made.id}/vote" in response.json["message"]
+    assert made.state == State.DISCUSSION

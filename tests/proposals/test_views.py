@@ -422,3 +422,16 @@ def test_the_home_page_asks_a_delegate_whether_their_coop_is_in(client, world):
 def test_the_navigation_links_to_proposals(client, world):
     sign_in(client, world.members[0])
     assert 'href="/proposals"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_open_vote_step_on_the_page_points_to_the_vote_form(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    response = client.post(
+        f"/proposals/{made.id}/steps",
+        data={"transition": "open_vote"},
+        headers={"Referer": f"http://localhost/proposals/{made.id}"},
+        follow_redirects=True,
+    )
+    assert "A vote opens with its method, times and rules" in response.get_data(as_text=True)
+    assert made.state == State.DISCUSSION

@@ -16,8 +16,13 @@ from voting.counting import Method
 def test_close_due_command_closes_past_votes_and_says_why(app, world):
     now = utcnow()
     due = open_vote(world, method=Method.CONSENT, now=now - timedelta(days=2), lasts=timedelta(days=1))
-    service.cast_ballot(due, actor=world.delegates[0], coop=world.coops[0], choice="agree",
-                        now=now - timedelta(days=1, hours=12))
+    service.cast_ballot(
+        due,
+        actor=world.delegates[0],
+        coop=world.coops[0],
+        choice="agree",
+        now=now - timedelta(days=1, hours=12),
+    )
     running = open_vote(world)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["votes", "close-due"])
@@ -46,3 +51,30 @@ def test_the_in_process_scheduler_is_not_started_when_testing():
     app.testing = True
     tasks.start_scheduler_on_first_request(app)
     assert app.before_request_funcs == {}
+
+
+def test_reading_a_proposal_past_its_vote_close_closes_the_vote_first(client, world):
+    from tests.factories import sign_in
+
+    vote = open_vote(world, method=Method.CONSENT, now=utcnow() - timedelta(days=2), lasts=timedelta(days=1))
+    service.cast_ballot(
+        vote,
+        actor=world.delegates[0],
+        coop=world.coops[0],
+        choice="agree",
+        now=utcnow() - timedelta(days=1, hours=12),
+    )
+    db.session.commit()
+    sign_in(client, world.members[1])
+    page = client.get(f"/proposals/{vote.proposal.id}").get_data(as_text=True)
+    assert vote.is_closed and vote.proposal.state == State.PASSED
+    assert "See the vote and the result" in page
+
+
+def test_reading_a_proposal_through_the_api_past_its_vote_close_shows_the_outcome(client, world):
+    from tests.factories import api_token
+
+    vote = open_vote(world, now=utcnow() - timedelta(days=2), lasts=timedelta(days=1))
+    db.session.commit()
+    body = client.get(f"/api/v1/proposals/{vote.proposal.id}", headers=api_token(world.members[1])).get_json()
+    assert body["state"] == "rejected"
