@@ -25,7 +25,7 @@ def is_valid_zone(name: str | None) -> bool:
 
 
 def to_zone(moment: datetime, zone: str | None) -> datetime:
-    return moment.astimezone(ZoneInfo(zone if is_valid_zone(zone) else DEFAULT_ZONE))
+    return moment.astimezone(ZoneInfo(zone if zone and is_valid_zone(zone) else DEFAULT_ZONE))
 
 
 def format_in_zone(moment: datetime | None, zone: str | None, style: str = "datetime") -> str:
