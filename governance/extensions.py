@@ -1,14 +1,17 @@
 """Flask extensions, created unbound and initialised in the app factory."""
 
+import json
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from webargs.flaskparser import FlaskParser
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,6 +24,25 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class JSONParser(FlaskParser):
+    """webargs' parser, answering a body Python cannot read as JSON (say, an integer of more than 4,300
+    digits, which json refuses with a plain ValueError) with the same 400 as any malformed JSON."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except ValueError as error:
+            raise json.JSONDecodeError(
+                str(error), "<request body>", 0
+            ) from error  # a non-empty doc: not "missing"
+
+
+# Every flask-smorest blueprint, the features' included, parses its arguments with it.
+Blueprint.ARGUMENTS_PARSER = JSONParser()
 
 
 class RoundtableApi(Api):

@@ -186,3 +186,22 @@ def test_conflicts_are_409(client, world):
     )
     body = _is_error(response, 409)
     assert "already in Testnet" in body["message"]
+
+
+def test_a_number_too_long_for_python_is_a_400_not_a_crash(client, world):
+    body = '{"name": "X", "country": "GB", "time_zone": "UTC", "worker_members": ' + "9" * 5000 + "}"
+    response = client.post(
+        "/api/v1/networks/testnet/coops",
+        data=body,
+        headers={**api_token(world.admin), "Content-Type": "application/json"},
+    )
+    assert _is_error(response, 400)
+
+
+def test_a_body_over_the_size_limit_is_a_413(client, world):
+    response = client.post(
+        "/api/v1/networks/testnet/coops",
+        data="x" * (1024 * 1024 + 1),
+        headers={**api_token(world.admin), "Content-Type": "application/json"},
+    )
+    assert _is_error(response, 413)
