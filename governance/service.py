@@ -45,6 +45,7 @@ from governance.security import (
 )
 from governance.timezones import is_valid_zone
 from governance.types import utcnow
+from governance.validation import clean_text
 
 
 class Action(StrEnum):
@@ -75,13 +76,6 @@ def _unique_slug(model, name: str) -> str:
         suffix = f"-{n}"
         slug, n = base[: 64 - len(suffix)] + suffix, n + 1
     return slug
-
-
-def _require_text(value: str | None, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(f"{label} is required.", errors={field: [f"{label} is required."]})
-    return value
 
 
 def _require_zone(zone: str | None, field: str = "time_zone") -> str:
@@ -116,7 +110,7 @@ def _require_password(password: str | None) -> str:
 
 def create_network(*, actor: Person, name: str, description: str = "") -> Network:
     require(actor, Perm.NETWORK_CREATE)
-    name = _require_text(name, "name", "A name")
+    name = clean_text(name, "name", "A name")
     if db.session.scalar(select(Network.id).where(func.lower(Network.name) == name.lower())):
         raise Conflict(f"A network called {name} exists already.", errors={"name": ["Already taken."]})
     network = Network(name=name, slug=_unique_slug(Network, name), description=description.strip())
@@ -141,8 +135,8 @@ def create_coop(
 ) -> Coop:
     """Create a co-op and admit it to the network at once."""
     require(actor, Perm.NETWORK_ADMIN, network)
-    name = _require_text(name, "name", "A name")
-    country = _require_text(country, "country", "A country").upper()
+    name = clean_text(name, "name", "A name")
+    country = clean_text(country, "country", "A country").upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise InvalidInput(
             "Give the country as a two-letter ISO code, such as GB.", errors={"country": ["Two letters."]}
@@ -196,7 +190,7 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
     """Invite a person by a single-use link: someone new chooses a password and time zone; someone
     with an account accepts while signed in. Nobody joins a co-op without saying yes."""
     require(actor, Perm.COOP_ADMIN, coop)
-    email = _require_text(email, "email", "An email address").lower()
+    email = clean_text(email, "email", "An email address").lower()
     if "@" not in email:
         raise InvalidInput("That is not an email address.", errors={"email": ["Not an email address."]})
     role = CoopRole(role)
@@ -290,7 +284,7 @@ def join_by_invitation(*, secret: str, actor: Person) -> CoopMembership:
 
 def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) -> Person:
     invitation = find_invitation(secret)
-    name = _require_text(name, "name", "Your name")
+    name = clean_text(name, "name", "Your name")
     password = _require_password(password)
     time_zone = _require_zone(time_zone)
     if person_by_email(invitation.email) is not None:
@@ -375,7 +369,7 @@ def revoke_network_role(*, actor: Person, network: Network, person: Person, role
 
 
 def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | None = None) -> Person:
-    actor.name = _require_text(name, "name", "Your name")
+    actor.name = clean_text(name, "name", "Your name")
     actor.time_zone = _require_zone(time_zone)
     if locale:
         actor.locale = locale
@@ -433,7 +427,7 @@ def reset_password(*, token: str, password: str) -> Person:
 
 def create_token(*, actor: Person, name: str) -> tuple[AccessToken, str]:
     """A new token; the secret is returned once and only its hash is kept."""
-    name = _require_text(name, "name", "A name for the token")[:100]
+    name = clean_text(name, "name", "A name for the token")[:100]
     secret = new_api_token()
     token = AccessToken(person=actor, name=name, token_hash=digest(secret), prefix=secret[:10])
     db.session.add(token)

@@ -28,6 +28,7 @@ from governance.extensions import db
 from governance.models import Coop, Network, Person
 from governance.permissions import is_admin_of, is_steward_of
 from governance.types import utcnow
+from governance.validation import clean_text, invalid
 from proposals import permissions
 from proposals.lifecycle import (
     EDITABLE_STATES,
@@ -55,24 +56,11 @@ class Action(StrEnum):
     INTEREST = "proposal.interest"
 
 
-def _invalid(field_name: str, message: str) -> InvalidInput:
-    return InvalidInput(message, errors={field_name: [message]})
-
-
-def _text(value: str | None, field_name: str, label: str, limit: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise _invalid(field_name, f"{label} is required.")
-    if len(value) > limit:
-        raise _invalid(field_name, f"{label} is too long: at most {limit} characters.")
-    return value
-
-
 def _kind(value) -> Kind:
     try:
         return Kind(value)
     except ValueError:
-        raise _invalid(
+        raise invalid(
             "kind", f"Unknown kind {value!r}: choose one of {', '.join(k.value for k in Kind)}."
         ) from None
 
@@ -82,9 +70,9 @@ def _count(facts: dict, name: str, limit: int) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _invalid(name, "Give a whole number.")
+        raise invalid(name, "Give a whole number.")
     if not 0 <= value <= limit:
-        raise _invalid(name, f"Give a number from 0 to {limit}.")
+        raise invalid(name, f"Give a number from 0 to {limit}.")
     return value
 
 
@@ -95,7 +83,7 @@ def clean_facts(kind: Kind, facts: dict[str, Any] | None) -> dict[str, Any]:
     if unknown:
         raise InvalidInput(f"Unknown facts: {', '.join(sorted(unknown))}.")
     if facts and not kind.has_facts:
-        raise _invalid(
+        raise invalid(
             "kind", f"A {kind.label.lower()} proposal carries no money or capacity facts; leave them empty."
         )
     cleaned: dict[str, Any] = {
@@ -108,10 +96,10 @@ def clean_facts(kind: Kind, facts: dict[str, Any] | None) -> dict[str, Any]:
     }
     currency = str(facts.get("currency") or "").strip().upper()
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
-        raise _invalid("currency", "Give the currency as a three-letter ISO code, such as GBP.")
+        raise invalid("currency", "Give the currency as a three-letter ISO code, such as GBP.")
     has_money = cleaned["monthly_revenue_minor"] is not None or cleaned["monthly_costs_minor"] is not None
     if has_money and not currency:
-        raise _invalid("currency", "Say which currency the revenue and costs are in, such as GBP.")
+        raise invalid("currency", "Say which currency the revenue and costs are in, such as GBP.")
     cleaned["currency"] = currency or None
     return {name: cleaned[name] for name in FACT_FIELDS}
 
@@ -133,11 +121,11 @@ def networks_by_slugs(slugs: Iterable[str]) -> list[Network]:
     """The networks named, or a clear error naming the ones that do not exist."""
     wanted = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
     if not wanted:
-        raise _invalid("networks", "Address the proposal to at least one network.")
+        raise invalid("networks", "Address the proposal to at least one network.")
     found = {n.slug: n for n in db.session.scalars(select(Network).where(Network.slug.in_(wanted)))}
     unknown = [s for s in wanted if s not in found]
     if unknown:
-        raise _invalid("networks", f"Unknown network: {', '.join(unknown)}.")
+        raise invalid("networks", f"Unknown network: {', '.join(unknown)}.")
     return [found[s] for s in wanted]
 
 
@@ -172,23 +160,25 @@ def create_proposal(
 ) -> Proposal:
     """A steward of every addressed network drafts a proposal; its text is revision 1."""
     if not networks:
-        raise _invalid("networks", "Address the proposal to at least one network.")
+        raise invalid("networks", "Address the proposal to at least one network.")
     if not permissions.can_steward_networks(actor, networks):
         others = [n.name for n in networks if not is_steward_of(actor, n)]
         raise NotAllowed(f"Only a steward of {', '.join(others)} can address a proposal to it.")
     kind = _kind(kind)
     proposal = Proposal(
         kind=kind,
-        title=_text(title, "title", "A title", TITLE_MAX),
-        summary=_text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
-        body=_text(body, "body", "The body", BODY_MAX, required=False),
+        title=clean_text(title, "title", "A title", TITLE_MAX),
+        summary=clean_text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
+        body=clean_text(body, "body", "The body", BODY_MAX, required=False),
         created_by=actor,
         state=State.DRAFT,
         **clean_facts(kind, facts),
     )
     proposal.networks = list({n.id: n for n in networks}.values())
     db.session.add(proposal)
-    note = _text(change_note, "change_note", "The change note", NOTE_MAX, required=False) or "First draft."
+    note = (
+        clean_text(change_note, "change_note", "The change note", NOTE_MAX, required=False) or "First draft."
+    )
     revision = _snapshot(proposal, actor=actor, change_note=note)
     db.session.flush()
     audit.record(
@@ -233,12 +223,12 @@ def edit_proposal(
     new_kind = _kind(kind) if kind is not None else proposal.kind
     changes = {
         "kind": new_kind,
-        "title": _text(title, "title", "A title", TITLE_MAX),
-        "summary": _text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
-        "body": _text(body, "body", "The body", BODY_MAX, required=False),
+        "title": clean_text(title, "title", "A title", TITLE_MAX),
+        "summary": clean_text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
+        "body": clean_text(body, "body", "The body", BODY_MAX, required=False),
         **clean_facts(new_kind, facts),
     }
-    note = _text(change_note, "change_note", "The change note", NOTE_MAX, required=False)
+    note = clean_text(change_note, "change_note", "The change note", NOTE_MAX, required=False)
     changed = sorted(name for name, value in changes.items() if getattr(proposal, name) != value)
     if not changed:
         raise InvalidInput("Nothing changed, so no revision was made.")
@@ -339,7 +329,7 @@ def apply_transition(
             current_state=before.value,
             allowed=[t.value for t in allowed_transitions(before, actor_kind)],
         )
-    note = _text(note, "note", "The note", NOTE_MAX, required=False)
+    note = clean_text(note, "note", "The note", NOTE_MAX, required=False)
     proposal.state = after
     proposal.state_changed_at = utcnow()
     change = StateChange(transition=transition, from_state=before, to_state=after, actor=actor, note=note)
@@ -386,7 +376,7 @@ def add_comment(proposal: Proposal, *, actor: Person, body: str, parent: Comment
         proposal=proposal,
         parent=parent,
         author=actor,
-        body=_text(body, "body", "A comment", COMMENT_MAX),
+        body=clean_text(body, "body", "A comment", COMMENT_MAX),
     )
     db.session.add(comment)
     db.session.flush()
@@ -406,7 +396,7 @@ def edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
     if comment.author_id != actor.id:
         raise NotAllowed("Only its author can edit a comment.")
     require_discussion_open(comment.proposal, actor=actor)
-    body = _text(body, "body", "A comment", COMMENT_MAX)
+    body = clean_text(body, "body", "A comment", COMMENT_MAX)
     if body == comment.body:
         raise InvalidInput("Nothing changed.")
     comment.body = body
@@ -442,8 +432,8 @@ def signal_interest(
     try:
         stance = Stance(stance)
     except ValueError:
-        raise _invalid("stance", f"Choose one of {', '.join(s.value for s in Stance)}.") from None
-    note = _text(note, "note", "The note", 1000, required=False)
+        raise invalid("stance", f"Choose one of {', '.join(s.value for s in Stance)}.") from None
+    note = clean_text(note, "note", "The note", 1000, required=False)
     interest = next((i for i in proposal.interests if i.coop_id == coop.id), None)
     before = interest.stance.value if interest else None
     if interest is None:
