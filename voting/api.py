@@ -24,8 +24,12 @@ from voting.schemas import (
     VoteSchema,
 )
 
-blp = Blueprint("voting_api", __name__, url_prefix="/api/v1",
-                description="Votes: opening, ballots, proxies, receipts and results")
+blp = Blueprint(
+    "voting_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Votes: opening, ballots, proxies, receipts and results",
+)
 
 
 def _vote(vote_id: int) -> Vote:
@@ -77,7 +81,9 @@ def participation(vote_id):
 def cast_ballot(data, vote_id):
     """Cast a co-op's ballot (its delegates, or its proxy's); the response carries the receipt to keep."""
     vote = _vote(vote_id)
-    ballot = service.cast_ballot(vote, actor=current_user, coop=by_slug(Coop, data["coop"]), choice=data["choice"])
+    ballot = service.cast_ballot(
+        vote, actor=current_user, coop=by_slug(Coop, data["coop"]), choice=data["choice"]
+    )
     db.session.commit()
     return ballot
 
@@ -106,8 +112,9 @@ def proxies(vote_id):
 def name_proxy(data, vote_id):
     """Let another co-op of the electorate cast your co-op's ballot (your co-op's delegates)."""
     vote = _vote(vote_id)
-    made = service.name_proxy(vote, actor=current_user, coop=by_slug(Coop, data["coop"]),
-                              proxy=by_slug(Coop, data["proxy"]))
+    made = service.name_proxy(
+        vote, actor=current_user, coop=by_slug(Coop, data["coop"]), proxy=by_slug(Coop, data["proxy"])
+    )
     db.session.commit()
     return made
 

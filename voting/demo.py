@@ -23,7 +23,12 @@ from voting import service
 from voting.counting import Method
 
 HOST_TITLE = "Which co-op should host the shared service?"
-HOST_OPTIONS = ["Thames Code Co-op", "Hudson Tech Collective", "Cooperativa Río Software", "Lakeshore Tech Co-op"]
+HOST_OPTIONS = [
+    "Thames Code Co-op",
+    "Hudson Tech Collective",
+    "Cooperativa Río Software",
+    "Lakeshore Tech Co-op",
+]
 # Three rounds: Lakeshore is excluded, then Río; Thames wins with 5 of 8.
 HOST_BALLOTS = {
     "Thames Code Co-op": ["thames-code-co-op", "lakeshore-tech-co-op"],
@@ -37,8 +42,12 @@ HOST_BALLOTS = {
 }
 POLICY_TITLE = "A shared referral policy for sub-contracting between member co-ops"
 POLICY_BALLOTS = {"Thames Code Co-op": "agree", "Clyde Web Workers": "agree", "Mill Digital": "block"}
-OPEN_BALLOTS = {"Thames Code Co-op": "yes", "Hudson Tech Collective": "yes", "Clyde Web Workers": "abstain",
-                "Mill Digital": "no"}
+OPEN_BALLOTS = {
+    "Thames Code Co-op": "yes",
+    "Hudson Tech Collective": "yes",
+    "Clyde Web Workers": "abstain",
+    "Mill Digital": "no",
+}
 
 
 def load(world) -> None:
@@ -62,8 +71,13 @@ def _delegate(world, coop_name: str):
 
 def _discussed(world, *, title, kind, networks, summary, body, facts=None) -> Proposal:
     proposal = proposals_service.create_proposal(
-        actor=world.steward, networks=[world.networks[n] for n in networks], kind=kind, title=title,
-        summary=summary, body=body, facts=facts,
+        actor=world.steward,
+        networks=[world.networks[n] for n in networks],
+        kind=kind,
+        title=title,
+        summary=summary,
+        body=body,
+        facts=facts,
     )
     proposals_service.apply_transition(proposal, Transition.OPEN_DISCUSSION, actor=world.steward)
     return proposal
@@ -71,29 +85,53 @@ def _discussed(world, *, title, kind, networks, summary, body, facts=None) -> Pr
 
 def _cast_all(world, vote, ballots: dict, at) -> None:
     for coop_name, choice in ballots.items():
-        service.cast_ballot(vote, actor=_delegate(world, coop_name), coop=world.coops[coop_name], choice=choice,
-                            now=at)
+        service.cast_ballot(
+            vote, actor=_delegate(world, coop_name), coop=world.coops[coop_name], choice=choice, now=at
+        )
 
 
 def _closed_host_vote(world, now) -> None:
     proposal = _discussed(
-        world, title=HOST_TITLE, kind=Kind.SHARED_SERVICE, networks=[n for n, _ in _all_networks()],
+        world,
+        title=HOST_TITLE,
+        kind=Kind.SHARED_SERVICE,
+        networks=[n for n, _ in _all_networks()],
         summary="Before we commit, choose the co-op that would host the shared service and hold its contracts.",
         body="Rank the co-ops you would trust to host it. The host holds the customer contracts, runs the "
-             "servers and coordinates the rota; the others give hours.",
+        "servers and coordinates the rota; the others give hours.",
         facts=proposals_demo.FACTS,
     )
     opened = now - timedelta(days=21)
-    vote = service.open_vote(proposal, actor=world.steward, now=opened, settings=service.VoteSettings(
-        method=Method.IRV, options=HOST_OPTIONS, opens_at=opened, closes_at=opened + timedelta(days=7),
-        quorum_percent=50, time_zone="Europe/London"))
-    service.name_proxy(vote, actor=_delegate(world, "Paraná Sistemas"), coop=world.coops["Paraná Sistemas"],
-                       proxy=world.coops["Cooperativa Río Software"], now=opened + timedelta(days=1))
+    vote = service.open_vote(
+        proposal,
+        actor=world.steward,
+        now=opened,
+        settings=service.VoteSettings(
+            method=Method.IRV,
+            options=HOST_OPTIONS,
+            opens_at=opened,
+            closes_at=opened + timedelta(days=7),
+            quorum_percent=50,
+            time_zone="Europe/London",
+        ),
+    )
+    service.name_proxy(
+        vote,
+        actor=_delegate(world, "Paraná Sistemas"),
+        coop=world.coops["Paraná Sistemas"],
+        proxy=world.coops["Cooperativa Río Software"],
+        now=opened + timedelta(days=1),
+    )
     ballots = dict(HOST_BALLOTS)
     parana = ballots.pop("Paraná Sistemas")
     _cast_all(world, vote, ballots, opened + timedelta(days=2))
-    service.cast_ballot(vote, actor=_delegate(world, "Cooperativa Río Software"), coop=world.coops["Paraná Sistemas"],
-                        choice=parana, now=opened + timedelta(days=3))
+    service.cast_ballot(
+        vote,
+        actor=_delegate(world, "Cooperativa Río Software"),
+        coop=world.coops["Paraná Sistemas"],
+        choice=parana,
+        now=opened + timedelta(days=3),
+    )
     service.close_vote(vote, now=vote.closes_at)
 
 
@@ -105,22 +143,50 @@ def _all_networks():
 
 def _closed_policy_vote(world, now) -> None:
     proposal = _discussed(
-        world, title=POLICY_TITLE, kind=Kind.POLICY, networks=["CoTech"],
+        world,
+        title=POLICY_TITLE,
+        kind=Kind.POLICY,
+        networks=["CoTech"],
         summary="When one co-op passes work to another, a referral fee of 5% for the first year.",
         body="A member co-op that refers a client to another pays nothing; the co-op that takes the work "
-             "pays the referrer 5% of invoices for the first twelve months.",
+        "pays the referrer 5% of invoices for the first twelve months.",
     )
     opened = now - timedelta(days=10)
-    vote = service.open_vote(proposal, actor=world.steward, now=opened, settings=service.VoteSettings(
-        method=Method.CONSENT, opens_at=opened, closes_at=opened + timedelta(days=5), time_zone="Europe/London"))
+    vote = service.open_vote(
+        proposal,
+        actor=world.steward,
+        now=opened,
+        settings=service.VoteSettings(
+            method=Method.CONSENT,
+            opens_at=opened,
+            closes_at=opened + timedelta(days=5),
+            time_zone="Europe/London",
+        ),
+    )
     _cast_all(world, vote, POLICY_BALLOTS, opened + timedelta(days=1))
     service.close_vote(vote, now=vote.closes_at)
 
 
 def _open_shared_service_vote(world, proposal: Proposal, now) -> None:
-    vote = service.open_vote(proposal, actor=world.steward, now=now, settings=service.VoteSettings(
-        method=Method.YES_NO, opens_at=now, closes_at=now + timedelta(days=7), threshold="two_thirds",
-        quorum_percent=50, results_shown="live", time_zone="Europe/London"))
-    service.name_proxy(vote, actor=_delegate(world, "Lakeshore Tech Co-op"), coop=world.coops["Lakeshore Tech Co-op"],
-                       proxy=world.coops["Hudson Tech Collective"], now=now)
+    vote = service.open_vote(
+        proposal,
+        actor=world.steward,
+        now=now,
+        settings=service.VoteSettings(
+            method=Method.YES_NO,
+            opens_at=now,
+            closes_at=now + timedelta(days=7),
+            threshold="two_thirds",
+            quorum_percent=50,
+            results_shown="live",
+            time_zone="Europe/London",
+        ),
+    )
+    service.name_proxy(
+        vote,
+        actor=_delegate(world, "Lakeshore Tech Co-op"),
+        coop=world.coops["Lakeshore Tech Co-op"],
+        proxy=world.coops["Hudson Tech Collective"],
+        now=now,
+    )
     _cast_all(world, vote, OPEN_BALLOTS, now)

@@ -70,9 +70,10 @@ class ResultsShown(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {ResultsShown.LIVE: "Live, while the vote is open", ResultsShown.AFTER_CLOSE: "Only after the close"}[
-            self
-        ]
+        return {
+            ResultsShown.LIVE: "Live, while the vote is open",
+            ResultsShown.AFTER_CLOSE: "Only after the close",
+        }[self]
 
 
 class Weighting(enum.StrEnum):
@@ -121,8 +122,10 @@ class Vote(db.Model):
     __table_args__ = (
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         CheckConstraint("seats >= 1", name="at_least_one_seat"),
-        CheckConstraint("quorum_percent IS NULL OR (quorum_percent > 0 AND quorum_percent <= 100)",
-                        name="quorum_is_a_percentage"),
+        CheckConstraint(
+            "quorum_percent IS NULL OR (quorum_percent > 0 AND quorum_percent <= 100)",
+            name="quorum_is_a_percentage",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,7 +139,9 @@ class Vote(db.Model):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # the zone the steward entered times in
     quorum_percent: Mapped[int | None]
-    quorum_by: Mapped[QuorumBy] = mapped_column(enum_column(QuorumBy, "vote_quorum_by"), default=QuorumBy.COUNT)
+    quorum_by: Mapped[QuorumBy] = mapped_column(
+        enum_column(QuorumBy, "vote_quorum_by"), default=QuorumBy.COUNT
+    )
     threshold: Mapped[ThresholdKind] = mapped_column(
         enum_column(ThresholdKind, "vote_threshold"), default=ThresholdKind.MAJORITY
     )
@@ -151,9 +156,13 @@ class Vote(db.Model):
     tie_seed: Mapped[str] = mapped_column(String(64))
     casting_order: Mapped[list[str]] = mapped_column(JSON, default=list)
     yes_no_tie: Mapped[YesNoTie | None] = mapped_column(enum_column(YesNoTie, "vote_yes_no_tie"))
-    yes_no_casting: Mapped[YesNoChoice | None] = mapped_column(enum_column(YesNoChoice, "vote_yes_no_casting"))
+    yes_no_casting: Mapped[YesNoChoice | None] = mapped_column(
+        enum_column(YesNoChoice, "vote_yes_no_casting")
+    )
     score_max: Mapped[int] = mapped_column(default=5)
-    weighting: Mapped[Weighting] = mapped_column(enum_column(Weighting, "vote_weighting"), default=Weighting.EQUAL)
+    weighting: Mapped[Weighting] = mapped_column(
+        enum_column(Weighting, "vote_weighting"), default=Weighting.EQUAL
+    )
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set once, by the close: closed_at is the close time itself, counted_at when the count ran.
@@ -251,7 +260,10 @@ class Elector(db.Model):
     """A co-op of the electorate, frozen with its weight when the vote opened."""
 
     __tablename__ = "vote_electors"
-    __table_args__ = (UniqueConstraint("vote_id", "coop_id"), CheckConstraint("weight > 0", name="weight_positive"))
+    __table_args__ = (
+        UniqueConstraint("vote_id", "coop_id"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)

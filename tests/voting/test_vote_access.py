@@ -49,8 +49,14 @@ OPEN_VOTE = {
     "admin": {"see": 200, "cast": 403, "proxy": 403, "participation": 200, "result": 200, "receipts": 409},
     "delegate": {"see": 200, "cast": 201, "proxy": 201, "participation": 200, "result": 200, "receipts": 409},
     "member": {"see": 200, "cast": 403, "proxy": 403, "participation": 200, "result": 200, "receipts": 409},
-    "other_delegate": {"see": 200, "cast": 403, "proxy": 403, "participation": 200, "result": 200,
-                       "receipts": 409},
+    "other_delegate": {
+        "see": 200,
+        "cast": 403,
+        "proxy": 403,
+        "participation": 200,
+        "result": 200,
+        "receipts": 409,
+    },
     "outsider": {"see": 404, "cast": 404, "proxy": 404, "participation": 404, "result": 404, "receipts": 404},
 }
 
@@ -70,16 +76,22 @@ OPENS = {"steward": 201, "admin": 403, "delegate": 403, "member": 403, "other_de
 def test_who_opens_a_vote(client, world, who):
     made = proposal(world, discuss=True)
     closes_at = (utcnow() + timedelta(days=3)).isoformat()
-    response = client.post(f"/api/v1/proposals/{made.id}/vote", json={"method": "yes_no", "closes_at": closes_at},
-                           headers=api_token(someone(world, who)))
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/vote",
+        json={"method": "yes_no", "closes_at": closes_at},
+        headers=api_token(someone(world, who)),
+    )
     assert response.status_code == OPENS[who], response.get_json()
 
 
 @pytest.mark.parametrize(("who", "status"), [("delegate", 201), ("other_delegate", 201), ("member", 403)])
 def test_a_proxys_delegates_cast_for_the_coop_that_named_it(client, world, who, status):
     vote = open_vote(world)
-    client.post(f"/api/v1/votes/{vote.id}/proxies", json={"coop": world.coops[0].slug, "proxy": world.coops[1].slug},
-                headers=api_token(world.delegates[0]))
+    client.post(
+        f"/api/v1/votes/{vote.id}/proxies",
+        json={"coop": world.coops[0].slug, "proxy": world.coops[1].slug},
+        headers=api_token(world.delegates[0]),
+    )
     response = attempt(client, world, vote, "cast", api_token(someone(world, who)))
     assert response.status_code == status
 
@@ -88,6 +100,9 @@ def test_a_ballot_for_a_coop_outside_the_electorate_is_forbidden(client, world):
     vote = open_vote(world)
     elsewhere = coop(world.admin, world.other_network, "Elsewhere Co-op")
     service.add_member(actor=world.admin, coop=elsewhere, person=world.delegates[0], role="delegate")
-    response = client.post(f"/api/v1/votes/{vote.id}/ballots", json={"coop": elsewhere.slug, "choice": "yes"},
-                           headers=api_token(world.delegates[0]))
+    response = client.post(
+        f"/api/v1/votes/{vote.id}/ballots",
+        json={"coop": elsewhere.slug, "choice": "yes"},
+        headers=api_token(world.delegates[0]),
+    )
     assert response.status_code == 403 and "electorate" in response.get_json()["message"]

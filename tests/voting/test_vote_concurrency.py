@@ -40,8 +40,13 @@ def scratch_app(database_url: str, threads: int):
     with server.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
-        app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(
-            hide_password=False), "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads, "max_overflow": 0}})
+        app = create_app(
+            {
+                **TEST_SETTINGS,
+                "SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
+                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads, "max_overflow": 0},
+            }
+        )
         try:
             with app.app_context():
                 upgrade()
@@ -89,12 +94,17 @@ def make_votes(app, count: int, *, lasts: timedelta) -> tuple[list[int], dict]:
     with app.test_request_context():
         world = factories.small_world()
         second = factories.person("Second Thames Delegate")
-        governance_service.add_member(actor=world.admin, coop=world.coops[0], person=second, role=CoopRole.DELEGATE)
+        governance_service.add_member(
+            actor=world.admin, coop=world.coops[0], person=second, role=CoopRole.DELEGATE
+        )
         db.session.commit()
         start = utcnow() - timedelta(hours=1)
         ids = [open_vote(world, now=start, lasts=lasts).id for _ in range(count)]
-        people = {"thames": [world.delegates[0].id, second.id], "hudson": world.delegates[1].id,
-                  "coops": [c.id for c in world.coops]}
+        people = {
+            "thames": [world.delegates[0].id, second.id],
+            "hudson": world.delegates[1].id,
+            "coops": [c.id for c in world.coops],
+        }
         db.session.remove()
     return ids, people
 
@@ -105,8 +115,13 @@ def cast_job(vote_id, person_id, coop_id, choice, now=None):
 
     def job():
         vote = db.session.get(Vote, vote_id)
-        ballot = service.cast_ballot(vote, actor=db.session.get(Person, person_id),
-                                     coop=db.session.get(Coop, coop_id), choice=choice, now=now)
+        ballot = service.cast_ballot(
+            vote,
+            actor=db.session.get(Person, person_id),
+            coop=db.session.get(Coop, coop_id),
+            choice=choice,
+            now=now,
+        )
         return ballot.receipt
 
     return job
@@ -119,8 +134,13 @@ def test_two_delegates_casting_at_once_leave_one_current_ballot(database_url):
         ids, people = make_votes(app, ROUNDS, lasts=timedelta(days=1))
         thames = people["coops"][0]
         for vote_id in ids:
-            outcomes = run_together(app, [cast_job(vote_id, people["thames"][0], thames, "yes"),
-                                          cast_job(vote_id, people["thames"][1], thames, "no")])
+            outcomes = run_together(
+                app,
+                [
+                    cast_job(vote_id, people["thames"][0], thames, "yes"),
+                    cast_job(vote_id, people["thames"][1], thames, "no"),
+                ],
+            )
             assert all(isinstance(o, str) for o in outcomes), outcomes
         with app.app_context():
             for vote_id in ids:
@@ -147,11 +167,14 @@ def test_a_ballot_racing_the_close_is_counted_or_refused_never_lost(database_url
             def close(vote_id=vote_id):
                 return service.close_vote(db.session.get(Vote, vote_id), now=closes[vote_id])
 
-            outcomes = run_together(app, [
-                cast_job(vote_id, people["thames"][0], thames, "yes", now=just_before),
-                close,
-                cast_job(vote_id, people["hudson"], hudson, "no", now=just_before),
-            ])
+            outcomes = run_together(
+                app,
+                [
+                    cast_job(vote_id, people["thames"][0], thames, "yes", now=just_before),
+                    close,
+                    cast_job(vote_id, people["hudson"], hudson, "no", now=just_before),
+                ],
+            )
             assert outcomes[1] is True, outcomes
             cast = [o for o in (outcomes[0], outcomes[2]) if isinstance(o, str)]
             refused = [o for o in (outcomes[0], outcomes[2]) if isinstance(o, VoteClosed)]
