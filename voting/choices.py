@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -45,19 +46,39 @@ def _clean_answer(answers, choice: Any) -> str:
 
 
 def _keys(choice: Any, what: str) -> list[str]:
-    if isinstance(choice, str) or not isinstance(choice, Sequence) or not all(isinstance(k, str) for k in choice):
+    if (
+        isinstance(choice, str)
+        or not isinstance(choice, Sequence)
+        or not all(isinstance(k, str) for k in choice)
+    ):
         raise _bad(f"A {what} ballot is a list of options.")
     return list(choice)
+
+
+def _listed(keys) -> str:
+    """Some keys for a message: a few, not all of a ballot of thousands."""
+    keys = [str(k) for k in keys]
+    return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+
+
+def _within(option_keys: Sequence[str], keys: Sequence[str], what: str) -> None:
+    """Refuse a list longer than the options before any other check, then unknown keys (one set look-up each)."""
+    if len(keys) > len(option_keys):
+        raise _bad(
+            f"A {what} ballot names each option at most once: this vote has {len(option_keys)} options."
+        )
+    known = set(option_keys)
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise _bad(f"Not an option of this vote: {_listed(unknown)}.")
 
 
 def _clean_ranking(option_keys: Sequence[str], choice: Any) -> list[str]:
     ranking = [k for k in _keys(choice, "ranked") if k != ""]
     if not ranking:
         raise _bad("Rank at least one option.")
-    unknown = [k for k in ranking if k not in option_keys]
-    if unknown:
-        raise _bad(f"Not an option of this vote: {', '.join(unknown)}.")
-    repeated = sorted({k for k in ranking if ranking.count(k) > 1})
+    _within(option_keys, ranking, "ranked")
+    repeated = sorted(k for k, n in Counter(ranking).items() if n > 1)
     if repeated:
         raise _bad(f"Each option can be ranked only once; repeated: {', '.join(repeated)}.")
     return ranking
@@ -65,9 +86,7 @@ def _clean_ranking(option_keys: Sequence[str], choice: Any) -> list[str]:
 
 def _clean_approval(option_keys: Sequence[str], choice: Any) -> list[str]:
     approved = _keys(choice, "approval")
-    unknown = [k for k in approved if k not in option_keys]
-    if unknown:
-        raise _bad(f"Not an option of this vote: {', '.join(unknown)}.")
+    _within(option_keys, approved, "approval")
     if len(set(approved)) != len(approved):
         raise _bad("Approve each option at most once.")
     return [k for k in option_keys if k in approved]
@@ -76,16 +95,16 @@ def _clean_approval(option_keys: Sequence[str], choice: Any) -> list[str]:
 def _clean_scores(option_keys: Sequence[str], choice: Any, score_max: int) -> dict[str, int]:
     if not isinstance(choice, Mapping):
         raise _bad("A score ballot gives options their scores.")
-    unknown = [k for k in choice if k not in option_keys]
-    if unknown:
-        raise _bad(f"Not an option of this vote: {', '.join(map(str, unknown))}.")
+    _within(option_keys, list(choice), "score")
     scores: dict[str, int] = {}
     for key in option_keys:
         value = choice.get(key)
         if value is None or value == "":
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= score_max:
-            raise _bad(f"Give each score as a whole number from 0 to {score_max}; {value!r} for {key} is not.")
+            raise _bad(
+                f"Give each score as a whole number from 0 to {score_max}; {value!r} for {key} is not."
+            )
         scores[key] = value
     if not scores:
         raise _bad("Score at least one option.")
