@@ -16,7 +16,7 @@ from governance.timezones import DEFAULT_ZONE, is_valid_zone
 from voting.counting import Base, Method, QuorumBy, TieKind, YesNoChoice, YesNoTie
 from voting.counting.model import RANKED_METHODS
 from voting.models import METHOD_LABELS, ResultsShown, Secrecy, ThresholdKind, Vote, Weighting
-from voting.service import VoteSettings
+from voting.service import WEIGHT_MAX, VoteSettings
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 BASE_LABELS = {
@@ -36,42 +36,81 @@ YES_NO_TIE_LABELS = {
 }
 
 
+DIGITS_MAX = 9  # every whole number these forms take (ids, weights, scores) fits in nine digits
+
+
+def whole_number(raw: str | None) -> int | None:
+    """A whole number as typed in a form, or None: only ASCII digits count ("²" and "٣" are digits to
+    str.isdigit but not to int), and at most nine of them, so int() never overflows or meets a huge string."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= DIGITS_MAX else None
+
+
 def local_to_utc(moment: datetime | None, zone: str, field_name: str) -> datetime | None:
     """A wall-clock time in `zone` as aware UTC; a time the clocks skip is refused, a repeated one is the first."""
     if moment is None:
         return None
     tz = ZoneInfo(zone if is_valid_zone(zone) else DEFAULT_ZONE)
     aware = moment.replace(tzinfo=tz)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment:
+    try:
+        in_utc = aware.astimezone(UTC)
+        is_real = in_utc.astimezone(tz).replace(tzinfo=None) == moment
+    except OverflowError:  # the calendar's first or last hours have no UTC form
+        message = f"{moment:%d %b %Y %H:%M} is out of range: give a time within the next ten years."
+        raise InvalidInput(message, errors={field_name: [message]}) from None
+    if not is_real:
         message = f"{moment:%d %b %Y %H:%M} does not exist in {zone}: the clocks change then."
         raise InvalidInput(message, errors={field_name: [message]})
-    return aware.astimezone(UTC)
+    return in_utc
 
 
 class OpenVoteForm(FlaskForm):
-    method = SelectField("How co-ops answer", choices=choices((m.value, label) for m, label in METHOD_LABELS.items()))
-    options = TextAreaField("Options, one a line (for ranked, approval and score votes)",
-                            validators=[Optional(), Length(max=10_000)])
-    seats = IntegerField("Seats or places to fill", default=1, validators=[Optional(), NumberRange(min=1, max=50)])
+    method = SelectField(
+        "How co-ops answer", choices=choices((m.value, label) for m, label in METHOD_LABELS.items())
+    )
+    options = TextAreaField(
+        "Options, one a line (for ranked, approval and score votes)",
+        validators=[Optional(), Length(max=10_000)],
+    )
+    seats = IntegerField(
+        "Seats or places to fill", default=1, validators=[Optional(), NumberRange(min=1, max=50)]
+    )
     opens_at = DateTimeLocalField("Opens at (empty: now)", format=LOCAL_FORMATS, validators=[Optional()])
-    closes_at = DateTimeLocalField("Closes at", format=LOCAL_FORMATS,
-                                   validators=[DataRequired(message="Say when the vote closes.")])
-    quorum_percent = IntegerField("Quorum: share of the electorate that must take part, in % (empty: none)",
-                                  validators=[Optional(), NumberRange(min=1, max=100)])
-    quorum_by = SelectField("Quorum counted by", choices=choices([(QuorumBy.COUNT.value, "Co-ops"),
-                                                                  (QuorumBy.WEIGHT.value, "Weight")]))
-    threshold = SelectField("Threshold to pass (yes/no)", choices=choices((t.value, t.label) for t in ThresholdKind))
+    closes_at = DateTimeLocalField(
+        "Closes at", format=LOCAL_FORMATS, validators=[DataRequired(message="Say when the vote closes.")]
+    )
+    quorum_percent = IntegerField(
+        "Quorum: share of the electorate that must take part, in % (empty: none)",
+        validators=[Optional(), NumberRange(min=1, max=100)],
+    )
+    quorum_by = SelectField(
+        "Quorum counted by",
+        choices=choices([(QuorumBy.COUNT.value, "Co-ops"), (QuorumBy.WEIGHT.value, "Weight")]),
+    )
+    threshold = SelectField(
+        "Threshold to pass (yes/no)", choices=choices((t.value, t.label) for t in ThresholdKind)
+    )
     base = SelectField("Share of", choices=choices((b.value, label) for b, label in BASE_LABELS.items()))
     secrecy = SelectField("Secrecy", choices=choices((s.value, s.label) for s in Secrecy))
     results_shown = SelectField("Results show", choices=choices((r.value, r.label) for r in ResultsShown))
-    tie_kind = SelectField("Ties between options", choices=choices((t.value, label) for t, label in TIE_LABELS.items()))
-    casting_order = TextAreaField("Casting order, most preferred first, one a line (with a casting order)",
-                                  validators=[Optional(), Length(max=10_000)])
-    yes_no_tie = SelectField("A yes/no vote exactly on its threshold",
-                             choices=choices((str(k), label) for k, label in YES_NO_TIE_LABELS.items()))
-    yes_no_casting = SelectField("Casting decision", choices=choices([("", "—"), (YesNoChoice.YES.value, "Yes"),
-                                                                       (YesNoChoice.NO.value, "No")]))
-    score_max = IntegerField("Highest score (score votes)", default=5, validators=[Optional(), NumberRange(1, 100)])
+    tie_kind = SelectField(
+        "Ties between options", choices=choices((t.value, label) for t, label in TIE_LABELS.items())
+    )
+    casting_order = TextAreaField(
+        "Casting order, most preferred first, one a line (with a casting order)",
+        validators=[Optional(), Length(max=10_000)],
+    )
+    yes_no_tie = SelectField(
+        "A yes/no vote exactly on its threshold",
+        choices=choices((str(k), label) for k, label in YES_NO_TIE_LABELS.items()),
+    )
+    yes_no_casting = SelectField(
+        "Casting decision",
+        choices=choices([("", "—"), (YesNoChoice.YES.value, "Yes"), (YesNoChoice.NO.value, "No")]),
+    )
+    score_max = IntegerField(
+        "Highest score (score votes)", default=5, validators=[Optional(), NumberRange(1, 100)]
+    )
     weighting = SelectField("Weights", choices=choices((w.value, w.label) for w in Weighting))
 
     def settings(self, zone: str, weights: dict[str, int]) -> VoteSettings:
@@ -109,10 +148,11 @@ def weights_from(form: MultiDict, coops) -> dict[str, int]:
         raw = (form.get(f"weight-{coop.slug}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
-            message = f"Give {coop.name} a whole-number weight."
+        weight = whole_number(raw)
+        if weight is None:
+            message = f"Give {coop.name} a whole-number weight from 1 to {WEIGHT_MAX:,}."
             raise InvalidInput(message, errors={"weights": [message]})
-        weights[coop.slug] = int(raw)
+        weights[coop.slug] = weight
     return weights
 
 
@@ -134,10 +174,11 @@ def choice_from(form: MultiDict, vote: Vote):
     for option in vote.options:
         raw = (form.get(f"score-{option['key']}") or "").strip()
         if raw:
-            if not raw.lstrip("-").isdigit():
+            score = whole_number(raw)
+            if score is None:
                 message = f"Give {option['name']} a whole-number score from 0 to {vote.score_max}."
                 raise InvalidBallot(message, errors={"choice": [message]})
-            scores[option["key"]] = int(raw)
+            scores[option["key"]] = score
     return scores
 
 
@@ -154,4 +195,6 @@ class ReceiptForm(FlaskForm):
     class Meta:
         csrf = False  # a read: checking a receipt changes nothing
 
-    receipt = StringField("Your receipt", validators=[DataRequired(message="Paste a receipt."), Length(max=200)])
+    receipt = StringField(
+        "Your receipt", validators=[DataRequired(message="Paste a receipt."), Length(max=200)]
+    )
