@@ -14,7 +14,7 @@ from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
 from voting.counting import Ballot as CountedBallot
 from voting.counting import write_blt
-from voting.models import Ballot, Proxy, Vote
+from voting.models import Ballot, Proxy, Vote, Weighting
 
 RECEIPT = re.compile(r"^[0-9a-f]{64}$")
 COLOURS = ["#1f6f5c", "#b35c00", "#3559a8", "#8a3f8f", "#6b7b12", "#a12b2b", "#2f7f9f", "#7a5a3a"]
@@ -41,7 +41,9 @@ class Participant:
 def participation(vote: Vote) -> list[Participant]:
     current = {b.coop_id: b for b in vote.current_ballots}
     proxies = {p.coop_id: p for p in vote.active_proxies}
-    rows = [Participant(e.coop, e.weight, current.get(e.coop_id), proxies.get(e.coop_id)) for e in vote.electors]
+    rows = [
+        Participant(e.coop, e.weight, current.get(e.coop_id), proxies.get(e.coop_id)) for e in vote.electors
+    ]
     return sorted(rows, key=lambda r: r.coop.name.casefold())
 
 
@@ -56,7 +58,10 @@ class Turnout:
 def turnout(vote: Vote) -> Turnout:
     rows = participation(vote)
     return Turnout(
-        sum(r.has_voted for r in rows), len(rows), sum(r.weight for r in rows if r.has_voted), vote.electorate_weight
+        sum(r.has_voted for r in rows),
+        len(rows),
+        sum(r.weight for r in rows if r.has_voted),
+        vote.electorate_weight,
     )
 
 
@@ -67,7 +72,9 @@ def describe_ballot(vote: Vote, ballot: Ballot) -> str:
 def published_receipts(vote: Vote) -> list[str]:
     """The receipts of the ballots counted, sorted so their order says nothing about who cast when."""
     if not vote.is_closed:
-        raise Conflict("The receipts counted are published when the vote closes.", closes_at=vote.closes_at.isoformat())
+        raise Conflict(
+            "The receipts counted are published when the vote closes.", closes_at=vote.closes_at.isoformat()
+        )
     if vote.result is None:
         return []
     return sorted(b.receipt for b in vote.current_ballots)
@@ -75,17 +82,21 @@ def published_receipts(vote: Vote) -> list[str]:
 
 @dataclass(frozen=True)
 class ReceiptCheck:
+    """A receipt's check. Its co-op, cast time and content are there only for those who may see the ballot:
+    anyone may check a receipt, and a co-op named beside a receipt would link it to its line in the BLT file."""
+
     receipt: str
     is_found: bool
     is_counted: bool
     is_intact: bool
     message: str
-    ballot: Ballot | None = None
-    content: str | None = None  # shown only to those who may see the ballot
+    coop: Coop | None = None
+    cast_at: datetime | None = None
+    content: str | None = None
 
 
 def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
-    """Whether the ballot with this receipt was counted as cast; its content for those who may see it."""
+    """Whether the ballot with this receipt was counted as cast; whose and what, for those who may see it."""
     receipt = (receipt or "").strip().lower()
     if not RECEIPT.match(receipt):
         message = "A receipt is 64 letters and digits (0-9, a-f), as shown when the ballot was cast."
@@ -95,34 +106,71 @@ def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
         return ReceiptCheck(receipt, False, False, False, "No ballot of this vote has that receipt.")
     is_intact = receipt_for(vote.id, ballot.coop_id, ballot.choice, ballot.nonce) == receipt
     counted = vote.result is not None and ballot.is_current
-    content = describe_ballot(vote, ballot) if permissions.can_see_ballot(actor, ballot) else None
-    return ReceiptCheck(receipt, True, counted, is_intact, _receipt_message(vote, ballot, is_intact), ballot, content)
+    if not permissions.can_see_ballot(actor, ballot):
+        return ReceiptCheck(
+            receipt, True, counted, is_intact, _receipt_message(vote, ballot, is_intact, None)
+        )
+    return ReceiptCheck(
+        receipt,
+        True,
+        counted,
+        is_intact,
+        _receipt_message(vote, ballot, is_intact, ballot.coop),
+        ballot.coop,
+        ballot.cast_at,
+        describe_ballot(vote, ballot),
+    )
 
 
-def _receipt_message(vote: Vote, ballot: Ballot, is_intact: bool) -> str:
-    whose = f"{ballot.coop.name}'s ballot"
+def _receipt_message(vote: Vote, ballot: Ballot, is_intact: bool, coop: Coop | None) -> str:
+    whose = f"{coop.name}'s ballot" if coop else "The ballot"
+    whose_in = f"{coop.name}'s ballot" if coop else "the ballot"
     if not is_intact:
-        return f"Warning: {whose} as stored no longer matches this receipt. Tell the network's admins."
+        return f"Warning: {whose_in} as stored no longer matches this receipt. Tell the network's admins."
     if not ballot.is_current:
-        return f"Not counted: {whose} with this receipt was replaced by a later ballot from {ballot.coop.name}."
+        later = f"a later ballot from {coop.name}" if coop else "a later ballot from the same co-op"
+        return f"Not counted: {whose_in} with this receipt was replaced by {later}."
     if vote.is_closed and vote.result is None:
         return "Not counted: the proposal was withdrawn, so the vote closed without a count."
     if vote.is_closed:
-        return f"Counted as cast: {whose} with this receipt is among the ballots counted, unchanged."
-    return f"This is {whose} now; it will be counted at the close unless {ballot.coop.name} casts again."
+        return f"Counted as cast: {whose_in} with this receipt is among the ballots counted, unchanged."
+    again = coop.name if coop else "its co-op"
+    return (
+        f"{whose} with this receipt is current; it will be counted at the close unless {again} casts again."
+    )
+
+
+def blt_refusal(vote: Vote) -> str | None:
+    """Why the ballots do not download as BLT, or None when they do."""
+    if not (vote.is_ranked and vote.is_closed and vote.result is not None):
+        return "Ranked ballots download as BLT after the close."
+    if vote.is_secret and vote.weighting != Weighting.EQUAL:
+        return (
+            "This secret vote's ballots do not download as BLT: each line carries its co-op's weight, "
+            "and the weights are published, so a line would show whose ballot it is."
+        )
+    return None
 
 
 def can_download_blt(vote: Vote) -> bool:
-    return vote.is_ranked and vote.is_closed and vote.result is not None
+    return blt_refusal(vote) is None
 
 
 def blt(vote: Vote) -> str:
-    """The counted ballots as a BLT file, ordered by receipt: nothing in it links a ballot to a co-op."""
-    if not can_download_blt(vote):
-        raise Conflict("Ranked ballots download as BLT after the close.")
+    """The counted ballots as a BLT file, ordered by their content (then weight): nothing in the order links a
+    line to a co-op, or to a receipt (a receipt's check may name its co-op, to that co-op's people)."""
+    refusal = blt_refusal(vote)
+    if refusal is not None:
+        raise Conflict(refusal)
     weights = {e.coop_id: e.weight for e in vote.electors}
-    ballots = sorted(vote.current_ballots, key=lambda b: b.receipt)
-    counted = [CountedBallot(for_counting(vote.method, b.choice), weights[b.coop_id]) for b in ballots]
+    position = {o["key"]: i for i, o in enumerate(vote.options)}
+    counted = sorted(
+        (
+            CountedBallot(for_counting(vote.method, b.choice), weights[b.coop_id])
+            for b in vote.current_ballots
+        ),
+        key=lambda c: ([position[k] for k in c.choice], c.weight),
+    )
     title = vote.proposal.title.replace('"', "'")
     return write_blt(vote.option_list, counted, seats=vote.rules().seats, title=title)
 
@@ -174,8 +222,13 @@ def result_document(vote: Vote, *, actor: Person) -> dict[str, Any]:
     show_choices = vote.is_closed and not vote.is_secret
     rows = []
     for row in participation(vote):
-        item: dict[str, Any] = {"coop": row.coop.slug, "name": row.coop.name, "weight": row.weight,
-                                "voted": row.has_voted, "via_proxy": row.via.slug if row.via else None}
+        item: dict[str, Any] = {
+            "coop": row.coop.slug,
+            "name": row.coop.name,
+            "weight": row.weight,
+            "voted": row.has_voted,
+            "via_proxy": row.via.slug if row.via else None,
+        }
         if row.ballot is not None and (show_choices or permissions.can_see_ballot(actor, row.ballot)):
             item["choice"] = row.ballot.choice
         rows.append(item)
@@ -184,8 +237,13 @@ def result_document(vote: Vote, *, actor: Person) -> dict[str, Any]:
         "electorate": {"coops": len(vote.electors), "weight": vote.electorate_weight},
         "participation": rows,
         "proxies": [
-            {"coop": p.coop.slug, "proxy": p.proxy_coop.slug, "named_at": _iso(p.named_at),
-             "ended_at": _iso(p.ended_at), "end_reason": p.end_reason.value if p.end_reason else None}
+            {
+                "coop": p.coop.slug,
+                "proxy": p.proxy_coop.slug,
+                "named_at": _iso(p.named_at),
+                "ended_at": _iso(p.ended_at),
+                "end_reason": p.end_reason.value if p.end_reason else None,
+            }
             for p in vote.proxies
         ],
         "receipts": published_receipts(vote) if vote.is_closed else None,
@@ -203,7 +261,9 @@ class Bar:
     label: str
 
 
-def chart(vote: Vote, result: dict[str, Any] | None, *, height: int = 160, bar: int = 18) -> dict[str, Any] | None:
+def chart(
+    vote: Vote, result: dict[str, Any] | None, *, height: int = 160, bar: int = 18
+) -> dict[str, Any] | None:
     """Bars of each option's tally in each round, for an inline SVG (no script, no outside asset)."""
     rounds = (result or {}).get("rounds") or []
     if not rounds:
@@ -216,11 +276,27 @@ def chart(vote: Vote, result: dict[str, Any] | None, *, height: int = 160, bar: 
         for j, key in enumerate(keys):
             value = float(round_["tallies"].get(key, 0))
             h = value / top * height
-            bars.append(Bar(40 + i * group + j * bar, 10 + height - h, bar - 3, h, COLOURS[j % len(COLOURS)],
-                            f"Round {round_['number']}, {vote.option_name(key)}: {round_['tallies_exact'].get(key, 0)}"))
+            bars.append(
+                Bar(
+                    40 + i * group + j * bar,
+                    10 + height - h,
+                    bar - 3,
+                    h,
+                    COLOURS[j % len(COLOURS)],
+                    f"Round {round_['number']}, {vote.option_name(key)}: {round_['tallies_exact'].get(key, 0)}",
+                )
+            )
     legend = [(vote.option_name(k), COLOURS[j % len(COLOURS)]) for j, k in enumerate(keys)]
-    return {"bars": bars, "width": 40 + group * len(rounds), "height": height + 40, "base": 10 + height,
-            "top": top, "group": group, "rounds": [r["number"] for r in rounds], "legend": legend}
+    return {
+        "bars": bars,
+        "width": 40 + group * len(rounds),
+        "height": height + 40,
+        "base": 10 + height,
+        "top": top,
+        "group": group,
+        "rounds": [r["number"] for r in rounds],
+        "legend": legend,
+    }
 
 
 def shown_result(vote: Vote, *, actor: Person) -> dict[str, Any] | None:

@@ -20,21 +20,30 @@ class VoteInSchema(ma.Schema):
     seats = ma.fields.Int(load_default=1, validate=validate.Range(min=1, max=OPTIONS_MAX))
     opens_at = ma.fields.AwareDateTime(load_default=None, metadata={"description": "Default: now."})
     closes_at = ma.fields.AwareDateTime(required=True)
-    quorum_percent = ma.fields.Int(allow_none=True, load_default=None, validate=validate.Range(min=1, max=100))
+    quorum_percent = ma.fields.Int(
+        allow_none=True, load_default=None, validate=validate.Range(min=1, max=100)
+    )
     quorum_by = ma.fields.Enum(QuorumBy, by_value=True, load_default=QuorumBy.COUNT)
     threshold = ma.fields.Enum(ThresholdKind, by_value=True, load_default=ThresholdKind.MAJORITY)
     base = ma.fields.Enum(Base, by_value=True, load_default=Base.CAST)
     secrecy = ma.fields.Enum(Secrecy, by_value=True, load_default=Secrecy.OPEN)
     results_shown = ma.fields.Enum(ResultsShown, by_value=True, load_default=ResultsShown.AFTER_CLOSE)
     tie_kind = ma.fields.Enum(TieKind, by_value=True, load_default=TieKind.EARLIER_ROUNDS_THEN_RANDOM)
-    casting_order = ma.fields.List(ma.fields.Str(), load_default=list,
-                                   metadata={"description": "Every option, most preferred first (tie_kind casting)."})
+    casting_order = ma.fields.List(
+        ma.fields.Str(),
+        load_default=list,
+        metadata={"description": "Every option, most preferred first (tie_kind casting)."},
+    )
     yes_no_tie = ma.fields.Enum(YesNoTie, by_value=True, allow_none=True, load_default=None)
     yes_no_casting = ma.fields.Enum(YesNoChoice, by_value=True, allow_none=True, load_default=None)
     score_max = ma.fields.Int(load_default=5, validate=validate.Range(min=1, max=SCORE_MAX_LIMIT))
     weighting = ma.fields.Enum(Weighting, by_value=True, load_default=Weighting.EQUAL)
-    weights = ma.fields.Dict(keys=ma.fields.Str(), values=ma.fields.Int(), load_default=dict,
-                             metadata={"description": "Co-op slug -> weight, when weighting is set_by_admin."})
+    weights = ma.fields.Dict(
+        keys=ma.fields.Str(),
+        values=ma.fields.Int(),
+        load_default=dict,
+        metadata={"description": "Co-op slug -> weight, when weighting is set_by_admin."},
+    )
 
 
 class OptionSchema(ma.Schema):
@@ -80,12 +89,16 @@ class VoteSchema(ma.Schema):
 
 
 class BallotInSchema(ma.Schema):
-    coop = ma.fields.Str(required=True, metadata={"description": "The slug of the co-op whose ballot this is."})
+    coop = ma.fields.Str(
+        required=True, metadata={"description": "The slug of the co-op whose ballot this is."}
+    )
     choice = ma.fields.Raw(
         required=True,
-        metadata={"description": "consent: agree|abstain|disagree|block; yes_no: yes|no|abstain; "
-                                 "irv/stv/meek: option keys in order of preference; approval: option keys; "
-                                 "score: {option key: whole score from 0 to the vote's score_max}."},
+        metadata={
+            "description": "consent: agree|abstain|disagree|block; yes_no: yes|no|abstain; "
+            "irv/stv/meek: option keys in order of preference; approval: option keys; "
+            "score: {option key: whole score from 0 to the vote's score_max}."
+        },
     )
 
 
@@ -99,12 +112,16 @@ class BallotSchema(ma.Schema):
     is_current = ma.fields.Bool()
     replaced_at = ma.fields.AwareDateTime(allow_none=True)
     choice = ma.fields.Raw()
-    receipt = ma.fields.Str(metadata={"description": "SHA-256 over the vote, the co-op, the choice and a nonce."})
+    receipt = ma.fields.Str(
+        metadata={"description": "SHA-256 over the vote, the co-op, the choice and a nonce."}
+    )
 
 
 class ProxyInSchema(ma.Schema):
     coop = ma.fields.Str(required=True, metadata={"description": "Slug of the co-op naming its proxy."})
-    proxy = ma.fields.Str(required=True, metadata={"description": "Slug of the co-op that will cast its ballot."})
+    proxy = ma.fields.Str(
+        required=True, metadata={"description": "Slug of the co-op that will cast its ballot."}
+    )
 
 
 class ProxySchema(ma.Schema):
@@ -124,8 +141,10 @@ class ParticipantSchema(ma.Schema):
     has_voted = ma.fields.Bool()
     cast_at = ma.fields.Function(lambda r: r.ballot.cast_at.isoformat() if r.ballot else None)
     via_proxy = ma.fields.Nested(Ref, attribute="via", allow_none=True)
-    proxy = ma.fields.Function(lambda r: r.proxy.proxy_coop.slug if r.proxy else None,
-                               metadata={"description": "The co-op it has named as proxy now, if any."})
+    proxy = ma.fields.Function(
+        lambda r: r.proxy.proxy_coop.slug if r.proxy else None,
+        metadata={"description": "The co-op it has named as proxy now, if any."},
+    )
 
 
 class ReceiptsSchema(ma.Schema):
@@ -139,9 +158,16 @@ class ReceiptCheckSchema(ma.Schema):
     is_counted = ma.fields.Bool()
     is_intact = ma.fields.Bool(metadata={"description": "The stored ballot still hashes to this receipt."})
     message = ma.fields.Str()
-    coop = ma.fields.Function(lambda c: c.ballot.coop.slug if c.ballot else None)
-    cast_at = ma.fields.Function(lambda c: c.ballot.cast_at.isoformat() if c.ballot else None)
-    content = ma.fields.Str(allow_none=True, metadata={"description": "Only for those who may see the ballot."})
+    coop = ma.fields.Function(
+        lambda c: c.coop.slug if c.coop else None,
+        metadata={"description": "Only for those who may see the ballot."},
+    )
+    cast_at = ma.fields.AwareDateTime(
+        allow_none=True, metadata={"description": "Only for those who may see it."}
+    )
+    content = ma.fields.Str(
+        allow_none=True, metadata={"description": "Only for those who may see the ballot."}
+    )
 
 
 class ResultDocumentSchema(ma.Schema):
@@ -150,6 +176,10 @@ class ResultDocumentSchema(ma.Schema):
     participation = ma.fields.List(ma.fields.Dict())
     proxies = ma.fields.List(ma.fields.Dict())
     receipts = ma.fields.List(ma.fields.Str(), allow_none=True)
-    result = ma.fields.Dict(allow_none=True, metadata={
-        "description": "The count, as the counting engine explains it: outcome, sentence, counts, base, threshold, "
-                       "quorum, rounds, tie rule; null while results are hidden until the close."})
+    result = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The count, as the counting engine explains it: outcome, sentence, counts, base, threshold, "
+            "quorum, rounds, tie rule; null while results are hidden until the close."
+        },
+    )

@@ -21,7 +21,16 @@ from proposals.lifecycle import State
 from proposals.models import Proposal
 from proposals.service import get_visible
 from voting import permissions, results, service
-from voting.forms import CastForm, EmptyForm, OpenVoteForm, ProxyForm, ReceiptForm, choice_from, weights_from
+from voting.forms import (
+    CastForm,
+    EmptyForm,
+    OpenVoteForm,
+    ProxyForm,
+    ReceiptForm,
+    choice_from,
+    weights_from,
+    whole_number,
+)
 from voting.models import Vote
 
 bp = Blueprint("voting", __name__, url_prefix="/votes")
@@ -57,18 +66,29 @@ def open_vote(proposal_id: int):
             return redirect(url_for(".show", vote_id=vote.id))
     else:
         status = _status(form)
-    return render_template("voting/open.html", form=form, proposal=proposal, coops=coops,
-                           can_set_weights=permissions.can_set_weights(current_user, proposal)), status
+    return render_template(
+        "voting/open.html",
+        form=form,
+        proposal=proposal,
+        coops=coops,
+        can_set_weights=permissions.can_set_weights(current_user, proposal),
+    ), status
 
 
-def _show(vote_id: int, *, status: int = 200, cast_error: DomainError | None = None,
-          proxy_error: DomainError | None = None):
+def _show(
+    vote_id: int,
+    *,
+    status: int = 200,
+    cast_error: DomainError | None = None,
+    proxy_error: DomainError | None = None,
+):
     vote = service.get_vote(current_user, vote_id)
     db.session.commit()  # a read past the close has closed the vote: keep that
     castings = permissions.castings(current_user, vote)
     cast_form = CastForm(formdata=None)
-    cast_form.coop.choices = choices((c.coop.id, c.coop.name + (f" (as proxy, for {c.via.name})" if c.via else ""))
-                                     for c in castings)
+    cast_form.coop.choices = choices(
+        (c.coop.id, c.coop.name + (f" (as proxy, for {c.via.name})" if c.via else "")) for c in castings
+    )
     proxy_form = ProxyForm(formdata=None)
     own = permissions.delegate_coops(current_user, vote)
     proxy_form.coop.choices = choices((c.id, c.name) for c in own)
@@ -90,6 +110,11 @@ def _show(vote_id: int, *, status: int = 200, cast_error: DomainError | None = N
         posted=request.form if request.method == "POST" else MultiDict(),
         result=results.shown_result(vote, actor=current_user),
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
+        history=lambda coop: [
+            b
+            for b in vote.ballots
+            if b.coop_id == coop.id and not b.is_current and permissions.can_see_ballot(current_user, b)
+        ],
         describe=lambda b: results.describe_ballot(vote, b),
         is_open_now=not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at,
     ), status
@@ -110,33 +135,39 @@ def _coop(raw: int | None) -> Coop:
 @bp.post("/<int:vote_id>/ballots")
 def cast(vote_id: int):
     vote = service.get_vote(current_user, vote_id)
-    coop = _coop(_int(request.form.get("coop")))
+    coop = _coop(whole_number(request.form.get("coop")))
     try:
-        ballot = service.cast_ballot(vote, actor=current_user, coop=coop, choice=choice_from(request.form, vote))
+        ballot = service.cast_ballot(
+            vote, actor=current_user, coop=coop, choice=choice_from(request.form, vote)
+        )
     except DomainError as error:
         db.session.rollback()
         return _show(vote_id, status=error.status, cast_error=error)
     db.session.commit()
-    flash(f"{coop.name}'s ballot is cast. Keep its receipt to check it was counted: {ballot.receipt}", "success")
+    flash(
+        f"{coop.name}'s ballot is cast. Keep its receipt to check it was counted: {ballot.receipt}", "success"
+    )
     return redirect(url_for(".show", vote_id=vote.id, _anchor="your-ballot"))
 
 
 @bp.post("/<int:vote_id>/proxies")
 def name_proxy(vote_id: int):
     vote = service.get_vote(current_user, vote_id)
-    coop, proxy = _coop(_int(request.form.get("coop"))), _coop(_int(request.form.get("proxy")))
+    coop, proxy = (
+        _coop(whole_number(request.form.get("coop"))),
+        _coop(whole_number(request.form.get("proxy"))),
+    )
     try:
         service.name_proxy(vote, actor=current_user, coop=coop, proxy=proxy)
     except DomainError as error:
         db.session.rollback()
         return _show(vote_id, status=error.status, proxy_error=error)
     db.session.commit()
-    flash(f"{proxy.name} can now cast {coop.name}'s ballot, until you revoke it or cast it yourselves.", "success")
+    flash(
+        f"{proxy.name} can now cast {coop.name}'s ballot, until you revoke it or cast it yourselves.",
+        "success",
+    )
     return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
-
-
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
 
 
 @bp.post("/<int:vote_id>/proxies/<int:proxy_id>/revoke")
@@ -165,8 +196,9 @@ def receipts(vote_id: int):
     elif form.errors:
         status = 400
     published = results.published_receipts(vote) if vote.is_closed else None
-    return render_template("voting/receipts.html", vote=vote, proposal=vote.proposal, form=form, check=check,
-                           published=published), status
+    return render_template(
+        "voting/receipts.html", vote=vote, proposal=vote.proposal, form=form, check=check, published=published
+    ), status
 
 
 @bp.get("/<int:vote_id>/result")
@@ -175,10 +207,18 @@ def result(vote_id: int):
     db.session.commit()
     shown = results.shown_result(vote, actor=current_user)
     return render_template(
-        "voting/result.html", vote=vote, proposal=vote.proposal, result=shown, rows=results.participation(vote),
-        turnout=results.turnout(vote), chart=results.chart(vote, shown), tie_uses=results.tie_uses(shown),
+        "voting/result.html",
+        vote=vote,
+        proposal=vote.proposal,
+        result=shown,
+        rows=results.participation(vote),
+        turnout=results.turnout(vote),
+        chart=results.chart(vote, shown),
+        tie_uses=results.tie_uses(shown),
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
-        describe=lambda b: results.describe_ballot(vote, b), can_download_blt=results.can_download_blt(vote),
+        describe=lambda b: results.describe_ballot(vote, b),
+        can_download_blt=results.can_download_blt(vote),
+        blt_refusal=results.blt_refusal(vote),
     )
 
 
@@ -198,7 +238,9 @@ def ballots_blt(vote_id: int):
 
 
 def _download(body: str, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 def time_left(closes_at: datetime | None, now: datetime | None = None) -> str:
@@ -226,6 +268,11 @@ def waiting(person) -> list[dict]:
         voted = {b.coop_id for b in vote.current_ballots}
         for casting in permissions.castings(person, vote):
             if casting.coop.id not in voted:
-                items.append({"text": f"Cast {casting.coop.name}'s ballot ({time_left(vote.closes_at)}): "
-                                      f"{vote.proposal.title}", "url": url_for("voting.show", vote_id=vote.id)})
+                items.append(
+                    {
+                        "text": f"Cast {casting.coop.name}'s ballot ({time_left(vote.closes_at)}): "
+                        f"{vote.proposal.title}",
+                        "url": url_for("voting.show", vote_id=vote.id),
+                    }
+                )
     return items
