@@ -7,13 +7,25 @@ close can be tested to the microsecond; it defaults to the clock.
 Casting, naming proxies and closing each lock the vote's row first (`SELECT ... FOR UPDATE` on PostgreSQL;
 SQLite serialises writers itself) and compare `now` with `closes_at` inside that lock: a ballot racing the
 close is either counted or refused, and two delegates of one co-op casting at once leave one current ballot.
+
+Proxies go one step, never further: a co-op that has named an active proxy cannot hold another's, and a
+co-op holding another's proxy cannot name its own (no chains, no cycles). Two rules are kept on purpose:
+naming a proxy after casting lets the proxy replace the co-op's ballot (that is what naming it means); and
+revoking a proxy after it cast leaves that ballot counted until the co-op casts its own (a revocation stops
+future ballots, it does not unmake a ballot cast while the proxy held the right).
+
+For a secret vote the `vote.ballot_cast` event records who cast (the co-op, the delegate, the proxy) but not
+the receipt: the event's actor names the co-op anyway, so a receipt beside it would let anyone reading the
+audit log join a receipt to a co-op, and the receipt to its ballot through the published BLT file. The
+receipts counted are recorded together, sorted, in the `vote.closed` event.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -62,6 +74,7 @@ from voting.models import (
 )
 
 OPTION_MAX, OPTIONS_MAX, SCORE_MAX_LIMIT, WEIGHT_MAX = 200, 50, 100, 1_000_000
+CLOSES_WITHIN = timedelta(days=3653)  # ten years: a later close is a typing slip, and far dates overflow
 
 
 class Action(StrEnum):
@@ -116,7 +129,9 @@ class VoteSettings:
 # Opening
 
 
-def open_vote(proposal: Proposal, *, actor: Person, settings: VoteSettings, now: datetime | None = None) -> Vote:
+def open_vote(
+    proposal: Proposal, *, actor: Person, settings: VoteSettings, now: datetime | None = None
+) -> Vote:
     """A steward opens the vote: the proposal moves to voting, its text freezes, the electorate freezes."""
     now = now or utcnow()
     proposal_permissions.require_steward(actor, proposal)
@@ -125,9 +140,17 @@ def open_vote(proposal: Proposal, *, actor: Person, settings: VoteSettings, now:
     vote_fields = _checked_settings(settings, now)
     electors = _electorate(proposal, actor, vote_fields["weighting"], settings.weights)
     revision = proposal.current_revision
-    apply_transition(proposal, Transition.OPEN_VOTE, actor=actor, data={"method": vote_fields["method"].value})
-    vote = Vote(proposal=proposal, revision=revision, opened_by=actor, created_at=now, tie_seed=secrets.token_hex(4),
-                **vote_fields)
+    apply_transition(
+        proposal, Transition.OPEN_VOTE, actor=actor, data={"method": vote_fields["method"].value}
+    )
+    vote = Vote(
+        proposal=proposal,
+        revision=revision,
+        opened_by=actor,
+        created_at=now,
+        tie_seed=secrets.token_hex(4),
+        **vote_fields,
+    )
     vote.electors = electors
     db.session.add(vote)
     db.session.flush()
@@ -174,22 +197,40 @@ def _checked_settings(s: VoteSettings, now: datetime) -> dict[str, Any]:
         "score_max": _checked_score_max(s.score_max),
     }
     checked["casting_order"] = _checked_casting(checked["tie_kind"], s.casting_order, options, method)
-    checked["yes_no_tie"], checked["yes_no_casting"] = _checked_yes_no_tie(method, s.yes_no_tie, s.yes_no_casting)
+    checked["yes_no_tie"], checked["yes_no_casting"] = _checked_yes_no_tie(
+        method, s.yes_no_tie, s.yes_no_casting
+    )
     if method in DECISION_METHODS and keys:
         raise _invalid("options", "A decision vote has no options: co-ops answer the proposal itself.")
     return checked
 
 
-def _checked_times(opens_at: datetime, closes_at: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+def _checked_times(
+    opens_at: datetime, closes_at: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
     if closes_at is None:
         raise _invalid("closes_at", "Say when the vote closes.")
     if opens_at.tzinfo is None or closes_at.tzinfo is None:
         raise _invalid("closes_at", "Give times with their time zone.")
+    opens_at = _in_utc(opens_at, "opens_at")
+    closes_at = _in_utc(closes_at, "closes_at")
     if closes_at <= opens_at:
         raise _invalid("closes_at", "The vote must close after it opens.")
     if closes_at <= now:
         raise _invalid("closes_at", "That close time has already passed.")
+    if closes_at > now + CLOSES_WITHIN:
+        raise _invalid("closes_at", "A vote closes at most ten years from now.")
     return opens_at, closes_at
+
+
+def _in_utc(moment: datetime, field_name: str) -> datetime:
+    """The moment in UTC; one at the very edge of the calendar (year 1, year 9999) has no UTC form."""
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise _invalid(
+            field_name, "That date is out of range: give a time within the next ten years."
+        ) from None
 
 
 def _checked_options(method: Method, names: list[str]) -> list[dict[str, str]]:
@@ -203,12 +244,28 @@ def _checked_options(method: Method, names: list[str]) -> list[dict[str, str]]:
         raise _invalid("options", f"At most {OPTIONS_MAX} options.")
     for name in cleaned:
         if len(name) > OPTION_MAX or '"' in name:
-            raise _invalid("options", f"Each option is at most {OPTION_MAX} characters, without double quotes.")
-    keys = [slugify(n) for n in cleaned]
-    repeated = sorted({n for n, k in zip(cleaned, keys, strict=True) if keys.count(k) > 1})
+            raise _invalid(
+                "options", f"Each option is at most {OPTION_MAX} characters, without double quotes."
+            )
+    folded = Counter(n.casefold() for n in cleaned)
+    repeated = sorted({n for n in cleaned if folded[n.casefold()] > 1})
     if repeated:
         raise _invalid("options", f"Each option must be different: {', '.join(repeated)}.")
-    return [{"key": k, "name": n} for k, n in zip(keys, cleaned, strict=True)]
+    return [{"key": k, "name": n} for k, n in zip(_option_keys(cleaned), cleaned, strict=True)]
+
+
+def _option_keys(names: list[str]) -> list[str]:
+    """Each name's slug; names whose slugs collide ("C++", "C#"; names in scripts without Latin letters,
+    which all slugify to "item") get -2, -3, ... in order, never taking a key another name slugifies to."""
+    natural = [slugify(n) for n in names]
+    reserved, used, keys = set(natural), set(), []
+    for base in natural:
+        key, n = base, 2
+        while key in used or (key != base and key in reserved):
+            key, n = f"{base}-{n}", n + 1
+        used.add(key)
+        keys.append(key)
+    return keys
 
 
 def _checked_seats(method: Method, seats: int, option_count: int) -> int:
@@ -235,7 +292,9 @@ def _checked_score_max(score_max: int) -> int:
     return score_max
 
 
-def _checked_casting(kind: TieKind, order: list[str], options: list[dict[str, str]], method: Method) -> list[str]:
+def _checked_casting(
+    kind: TieKind, order: list[str], options: list[dict[str, str]], method: Method
+) -> list[str]:
     if kind != TieKind.CASTING or method in DECISION_METHODS:
         return []
     by_name = {o["name"]: o["key"] for o in options} | {o["key"]: o["key"] for o in options}
@@ -257,7 +316,9 @@ def _checked_yes_no_tie(method: Method, tie, casting) -> tuple[YesNoTie | None, 
     return tie, casting
 
 
-def _electorate(proposal: Proposal, actor: Person, weighting: Weighting, weights: dict[str, int]) -> list[Elector]:
+def _electorate(
+    proposal: Proposal, actor: Person, weighting: Weighting, weights: dict[str, int]
+) -> list[Elector]:
     """The addressed co-ops at this moment, each with its weight: a co-op admitted later does not vote."""
     coops = proposal.addressed_coops
     if not coops:
@@ -269,8 +330,10 @@ def _electorate(proposal: Proposal, actor: Person, weighting: Weighting, weights
     if weighting == Weighting.WORKER_MEMBERS:
         empty = [c.name for c in coops if c.worker_members < 1]
         if empty:
-            raise _invalid("weighting", f"Weighting by worker-members needs each co-op's count; missing: "
-                                        f"{', '.join(empty)}.")
+            raise _invalid(
+                "weighting",
+                f"Weighting by worker-members needs each co-op's count; missing: {', '.join(empty)}.",
+            )
         return [Elector(coop=c, weight=c.worker_members) for c in coops]
     if weights:
         raise _invalid("weights", "Weights are given only when an admin sets them.")
@@ -316,7 +379,9 @@ def _require_open(vote: Vote, now: datetime) -> None:
 def _require_elector(vote: Vote, coop: Coop) -> Elector:
     elector = vote.elector(coop)
     if elector is None:
-        raise NotAllowed(f"{coop.name} is not in this vote's electorate (it was frozen when the vote opened).")
+        raise NotAllowed(
+            f"{coop.name} is not in this vote's electorate (it was frozen when the vote opened)."
+        )
     return elector
 
 
@@ -329,7 +394,9 @@ def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: date
     _require_elector(vote, coop)
     casting = permissions.casting_for(actor, vote, coop)
     if casting is None:
-        raise NotAllowed(f"Only a delegate of {coop.name}, or of the co-op it named as its proxy, can cast its ballot.")
+        raise NotAllowed(
+            f"Only a delegate of {coop.name}, or of the co-op it named as its proxy, can cast its ballot."
+        )
     clean = clean_choice(vote.method, [o["key"] for o in vote.options], choice, score_max=vote.score_max)
     previous = db.session.scalar(
         select(Ballot).where(Ballot.vote_id == vote.id, Ballot.coop_id == coop.id, Ballot.is_current)
@@ -339,8 +406,15 @@ def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: date
         db.session.flush()  # the partial unique index allows one current ballot: retire the old one first
     nonce = new_nonce()
     ballot = Ballot(
-        vote=vote, coop=coop, cast_by=actor, proxy_coop=casting.via, revision=vote.proposal.current_revision,
-        choice=clean, nonce=nonce, receipt=receipt_for(vote.id, coop.id, clean, nonce), cast_at=now,
+        vote=vote,
+        coop=coop,
+        cast_by=actor,
+        proxy_coop=casting.via,
+        revision=vote.proposal.current_revision,
+        choice=clean,
+        nonce=nonce,
+        receipt=receipt_for(vote.id, coop.id, clean, nonce),
+        cast_at=now,
     )
     db.session.add(ballot)
     proxy = vote.active_proxy(coop)
@@ -352,16 +426,25 @@ def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: date
         actor=actor,
         subject=vote,
         networks=vote.proposal.networks,
-        data={
-            "coop": coop.slug,
-            "via_proxy": casting.via.slug if casting.via else None,
-            "receipt": ballot.receipt,
-            "replaces": previous.receipt if previous else None,
-            "revision": ballot.revision.number if ballot.revision else None,
-            "proxy_voided": bool(casting.via is None and proxy is not None),
-        },
+        data=_cast_data(vote, ballot, previous, proxy_voided=casting.via is None and proxy is not None),
     )
     return ballot
+
+
+def _cast_data(vote: Vote, ballot: Ballot, previous: Ballot | None, *, proxy_voided: bool) -> dict[str, Any]:
+    """The audit record of a cast; a secret vote's leaves out the receipts (see the module's docstring)."""
+    data = {
+        "coop": ballot.coop.slug,
+        "via_proxy": ballot.proxy_coop.slug if ballot.proxy_coop else None,
+        "receipt": ballot.receipt,
+        "replaces": previous.receipt if previous else None,
+        "revision": ballot.revision.number if ballot.revision else None,
+        "proxy_voided": proxy_voided,
+    }
+    if vote.is_secret:
+        data["receipt"] = data["replaces"] = None
+        data["replaces_earlier"] = previous is not None
+    return data
 
 
 def _end_proxy(proxy: Proxy, reason: ProxyEnd, actor: Person, now: datetime) -> None:
@@ -381,7 +464,10 @@ def name_proxy(vote: Vote, *, actor: Person, coop: Coop, proxy: Coop, now: datet
     if proxy.id == coop.id:
         raise _invalid("proxy", "A co-op cannot be its own proxy.")
     if vote.elector(proxy) is None:
-        raise _invalid("proxy", f"{proxy.name} is not in this vote's electorate, so it cannot be a proxy in it.")
+        raise _invalid(
+            "proxy", f"{proxy.name} is not in this vote's electorate, so it cannot be a proxy in it."
+        )
+    _refuse_chain(vote, coop, proxy)
     earlier = vote.active_proxy(coop)
     if earlier is not None and earlier.proxy_coop_id == proxy.id:
         raise Conflict(f"{proxy.name} is already {coop.name}'s proxy in this vote.")
@@ -395,9 +481,31 @@ def name_proxy(vote: Vote, *, actor: Person, coop: Coop, proxy: Coop, now: datet
         actor=actor,
         subject=vote,
         networks=vote.proposal.networks,
-        data={"coop": coop.slug, "proxy": proxy.slug, "replaces": earlier.proxy_coop.slug if earlier else None},
+        data={
+            "coop": coop.slug,
+            "proxy": proxy.slug,
+            "replaces": earlier.proxy_coop.slug if earlier else None,
+        },
     )
     return made
+
+
+def _refuse_chain(vote: Vote, coop: Coop, proxy: Coop) -> None:
+    """A proxy is one step: the proxy has not named its own, and the co-op holds nobody else's."""
+    onward = vote.active_proxy(proxy)
+    if onward is not None:
+        raise Conflict(
+            f"{proxy.name} has named {onward.proxy_coop.name} as its own proxy in this vote, so it "
+            f"cannot hold {coop.name}'s: proxies do not pass on.",
+            proxy=proxy.slug,
+        )
+    held = next((p for p in vote.active_proxies if p.proxy_coop_id == coop.id), None)
+    if held is not None:
+        raise Conflict(
+            f"{coop.name} holds {held.coop.name}'s proxy in this vote, so it cannot name a proxy of "
+            f"its own: proxies do not pass on.",
+            coop=coop.slug,
+        )
 
 
 def revoke_proxy(proxy: Proxy, *, actor: Person, now: datetime | None = None) -> Proxy:
@@ -411,7 +519,9 @@ def revoke_proxy(proxy: Proxy, *, actor: Person, now: datetime | None = None) ->
         raise NotAllowed(f"Only a delegate of {proxy.coop.name} can revoke its proxy.")
     db.session.refresh(proxy)
     if not proxy.is_active:
-        raise Conflict(f"This proxy already ended ({proxy.end_reason.value if proxy.end_reason else 'ended'}).")
+        raise Conflict(
+            f"This proxy already ended ({proxy.end_reason.value if proxy.end_reason else 'ended'})."
+        )
     _end_proxy(proxy, ProxyEnd.REVOKED, actor, now)
     audit.record(
         Action.PROXY_REVOKED,
@@ -448,16 +558,26 @@ def close_vote(vote: Vote, *, now: datetime | None = None) -> bool:
     vote.outcome, vote.result = result.outcome.value, result.to_dict()
     data = {"vote": vote.id, "outcome": result.outcome.value, "winners": result.winners}
     apply_transition(
-        vote.proposal, _transition_for(vote, result), actor=None, actor_kind=ActorKind.SYSTEM, is_due=True,
-        data=data, note=result.sentence[:500],
+        vote.proposal,
+        _transition_for(vote, result),
+        actor=None,
+        actor_kind=ActorKind.SYSTEM,
+        is_due=True,
+        data=data,
+        note=result.sentence[:500],
     )
     audit.record(
         Action.CLOSED,
         actor=None,
         subject=vote,
         networks=vote.proposal.networks,
-        data={**data, "sentence": result.sentence, "receipts": sorted(b.receipt for b in vote.current_ballots),
-              "closed_at": vote.closes_at.isoformat(), "counted_at": now.isoformat()},
+        data={
+            **data,
+            "sentence": result.sentence,
+            "receipts": sorted(b.receipt for b in vote.current_ballots),
+            "closed_at": vote.closes_at.isoformat(),
+            "counted_at": now.isoformat(),
+        },
         summary=f"Closed the vote on {vote.proposal.title!r}: {result.sentence}",
     )
     return True

@@ -1,6 +1,7 @@
 """Votes through the service: opening freezes, ballots belong to co-ops, proxies, receipts, the exact close."""
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -29,7 +30,9 @@ def now():
 
 
 def cast(vote, world, i, choice, *, at, actor=None):
-    return service.cast_ballot(vote, actor=actor or world.delegates[i], coop=world.coops[i], choice=choice, now=at)
+    return service.cast_ballot(
+        vote, actor=actor or world.delegates[i], coop=world.coops[i], choice=choice, now=at
+    )
 
 
 # Opening
@@ -37,8 +40,11 @@ def cast(vote, world, i, choice, *, at, actor=None):
 
 def test_opening_freezes_the_electorate_with_weights_and_the_text(world, now):
     vote = open_vote(world, now=now, weighting=Weighting.WORKER_MEMBERS)
-    assert [(e.coop.name, e.weight) for e in vote.electors] == [("Hudson Tech", 15), ("Río Software", 20),
-                                                               ("Thames Code", 12)]
+    assert [(e.coop.name, e.weight) for e in vote.electors] == [
+        ("Hudson Tech", 15),
+        ("Río Software", 20),
+        ("Thames Code", 12),
+    ]
     assert vote.proposal.state == State.VOTING and vote.proposal.is_text_frozen
     with pytest.raises(Conflict, match="cannot change while the vote is open"):
         proposal_service.edit_proposal(vote.proposal, actor=world.steward, title="Changed")
@@ -70,8 +76,10 @@ def test_opening_is_recorded_in_the_audit_log(world, now):
         ({"method": Method.YES_NO, "options": ["A", "B"]}, "options"),
         ({"method": Method.YES_NO, "quorum_percent": 120}, "quorum_percent"),
         ({"method": Method.YES_NO, "yes_no_tie": "casting"}, "yes_no_casting"),
-        ({"method": Method.IRV, "options": ["A", "B"], "tie_kind": "casting", "casting_order": ["A"]},
-         "casting_order"),
+        (
+            {"method": Method.IRV, "options": ["A", "B"], "tie_kind": "casting", "casting_order": ["A"]},
+            "casting_order",
+        ),
         ({"method": "plurality"}, "method"),
     ],
 )
@@ -79,8 +87,12 @@ def test_opening_refuses_bad_settings_and_writes_nothing(world, now, settings, f
     proposal = make_proposal(world, discuss=True)
     before = audit.head().seq
     with pytest.raises(InvalidInput) as refused:
-        service.open_vote(proposal, actor=world.steward, now=now,
-                          settings=service.VoteSettings(closes_at=now + timedelta(days=1), **settings))
+        service.open_vote(
+            proposal,
+            actor=world.steward,
+            now=now,
+            settings=service.VoteSettings(closes_at=now + timedelta(days=1), **settings),
+        )
     assert field in refused.value.errors
     db.session.rollback()
     assert proposal.state == State.DISCUSSION and proposal.vote is None and audit.head().seq == before
@@ -91,10 +103,60 @@ def test_a_vote_that_closes_before_it_opens_is_refused(world, now):
         open_vote(world, now=now, lasts=timedelta(hours=-1))
 
 
+def test_a_close_more_than_ten_years_ahead_is_refused(world, now):
+    with pytest.raises(InvalidInput, match="at most ten years from now") as refused:
+        open_vote(world, now=now, lasts=timedelta(days=3654))
+    assert "closes_at" in refused.value.errors
+    assert open_vote(world, now=now, lasts=timedelta(days=3652)).closes_at == now + timedelta(days=3652)
+
+
+@pytest.mark.parametrize(
+    ("opens_at", "closes_at", "field"),
+    [
+        (None, datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-12))), "closes_at"),
+        (
+            datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+            datetime(2030, 1, 1, tzinfo=UTC),
+            "opens_at",
+        ),
+    ],
+)
+def test_times_at_the_calendars_edge_are_refused_not_overflowing(world, now, opens_at, closes_at, field):
+    proposal = make_proposal(world, discuss=True)
+    settings = service.VoteSettings(method=Method.YES_NO, opens_at=opens_at, closes_at=closes_at)
+    with pytest.raises(InvalidInput) as refused:
+        service.open_vote(proposal, actor=world.steward, settings=settings, now=now)
+    assert field in refused.value.errors and proposal.vote is None
+
+
+@pytest.mark.parametrize(
+    ("names", "keys"),
+    [
+        (["C++", "C#", "C"], ["c", "c-2", "c-3"]),
+        (["甲", "乙", "丙"], ["item", "item-2", "item-3"]),
+        (["x" * 64 + " one", "x" * 64 + " two"], ["x" * 64, "x" * 64 + "-2"]),
+        (["A!", "a", "a-2"], ["a", "a-3", "a-2"]),
+    ],
+)
+def test_distinct_options_whose_slugs_collide_get_distinct_keys(world, now, names, keys):
+    vote = open_vote(world, method=Method.IRV, now=now, options=names)
+    assert [(o["key"], o["name"]) for o in vote.options] == list(zip(keys, names, strict=True))
+    ballot = cast(vote, world, 0, list(reversed(keys)), at=now + timedelta(minutes=1))
+    assert ballot.choice == list(reversed(keys))
+
+
+def test_options_the_same_but_for_case_and_spaces_are_refused(world, now):
+    with pytest.raises(InvalidInput, match="Each option must be different: Red Team, red team"):
+        open_vote(world, method=Method.IRV, now=now, options=["Red  Team", "red team", "Blue"])
+
+
 def test_only_a_steward_opens_and_only_an_admin_sets_weights(world, now):
     with pytest.raises(NotAllowed):
-        service.open_vote(make_proposal(world, discuss=True), actor=world.delegates[0],
-                          settings=service.VoteSettings(method=Method.YES_NO, closes_at=now + timedelta(days=1)))
+        service.open_vote(
+            make_proposal(world, discuss=True),
+            actor=world.delegates[0],
+            settings=service.VoteSettings(method=Method.YES_NO, closes_at=now + timedelta(days=1)),
+        )
     with pytest.raises(NotAllowed, match="admin"):
         open_vote(world, now=now, weighting=Weighting.SET_BY_ADMIN, weights={c.slug: 2 for c in world.coops})
 
@@ -124,8 +186,9 @@ def test_a_later_ballot_replaces_the_earlier_which_is_kept(world, now):
 def test_the_database_holds_one_current_ballot_per_coop_and_vote(world, now, session):
     vote = open_vote(world, now=now)
     ballot = cast(vote, world, 0, "no", at=now + timedelta(minutes=1))
-    twin = BallotRow(vote=vote, coop=ballot.coop, choice="yes", nonce="n", receipt="r" * 64, cast_at=now,
-                     is_current=True)
+    twin = BallotRow(
+        vote=vote, coop=ballot.coop, choice="yes", nonce="n", receipt="r" * 64, cast_at=now, is_current=True
+    )
     db.session.add(twin)
     with pytest.raises(sa.exc.IntegrityError), session.begin_nested():
         db.session.flush()
@@ -134,7 +197,9 @@ def test_the_database_holds_one_current_ballot_per_coop_and_vote(world, now, ses
 def test_a_receipt_is_sha256_over_vote_coop_content_and_nonce(world, now):
     vote = open_vote(world, method=Method.IRV, now=now)
     ballot = cast(vote, world, 0, ["hudson-tech", "thames-code"], at=now + timedelta(minutes=1))
-    assert ballot.receipt == receipt_for(vote.id, world.coops[0].id, ["hudson-tech", "thames-code"], ballot.nonce)
+    assert ballot.receipt == receipt_for(
+        vote.id, world.coops[0].id, ["hudson-tech", "thames-code"], ballot.nonce
+    )
     again = cast(vote, world, 0, ["hudson-tech", "thames-code"], at=now + timedelta(minutes=2))
     assert again.receipt != ballot.receipt  # the nonce makes each receipt unguessable
 
@@ -158,6 +223,32 @@ def test_a_bad_ballot_is_refused_and_nothing_is_written(world, now, method, choi
         cast(vote, world, 0, choice, at=now + timedelta(minutes=1))
     db.session.rollback()
     assert vote.ballots == []
+
+
+def test_a_ranking_longer_than_the_options_is_refused_at_once(world, now):
+    vote = open_vote(world, method=Method.IRV, now=now)
+    started = time.perf_counter()
+    with pytest.raises(InvalidBallot, match="names each option at most once: this vote has 3 options"):
+        cast(vote, world, 0, ["thames-code"] * 20_000, at=now + timedelta(minutes=1))
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_secret_votes_cast_event_does_not_join_the_receipt_to_the_coop(world, now):
+    vote = open_vote(world, now=now, secrecy="secret")
+    first = cast(vote, world, 0, "no", at=now + timedelta(minutes=1))
+    second = cast(vote, world, 0, "yes", at=now + timedelta(minutes=2))
+    event = audit.head()
+    assert event.action == "vote.ballot_cast" and event.data["coop"] == world.coops[0].slug
+    assert first.receipt not in str(event.data) and second.receipt not in str(event.data)
+    assert event.data["receipt"] is None and event.data["replaces_earlier"] is True
+    service.close_vote(vote, now=vote.closes_at)
+    assert audit.head().data["receipts"] == [second.receipt]  # published at the close, unlinked
+
+
+def test_an_open_votes_cast_event_keeps_its_receipt(world, now):
+    vote = open_vote(world, now=now)
+    ballot = cast(vote, world, 0, "no", at=now + timedelta(minutes=1))
+    assert audit.head().data["receipt"] == ballot.receipt
 
 
 def test_only_delegates_of_the_coop_cast_its_ballot(world, now):
@@ -201,17 +292,58 @@ def test_a_proxy_casts_separately_and_is_void_once_the_coop_casts_itself(world, 
 
 def test_a_proxy_is_revocable_until_the_close_and_not_transitive(world, now):
     vote = open_vote(world, now=now)
-    a, b, c = world.coops
+    a, b, _ = world.coops
     proxy = service.name_proxy(vote, actor=world.delegates[0], coop=a, proxy=b, now=now)
-    service.name_proxy(vote, actor=world.delegates[1], coop=b, proxy=c, now=now)
-    with pytest.raises(NotAllowed):  # C holds B's proxy, not A's
+    with pytest.raises(NotAllowed):  # C holds nobody's proxy
         service.cast_ballot(vote, actor=world.delegates[2], coop=a, choice="yes", now=now)
     service.revoke_proxy(proxy, actor=world.delegates[0], now=now + timedelta(minutes=1))
     with pytest.raises(NotAllowed):
-        service.cast_ballot(vote, actor=world.delegates[1], coop=a, choice="yes", now=now + timedelta(minutes=2))
-    later = service.name_proxy(vote, actor=world.delegates[0], coop=a, proxy=b, now=now + timedelta(minutes=3))
+        service.cast_ballot(
+            vote, actor=world.delegates[1], coop=a, choice="yes", now=now + timedelta(minutes=2)
+        )
+    later = service.name_proxy(
+        vote, actor=world.delegates[0], coop=a, proxy=b, now=now + timedelta(minutes=3)
+    )
     with pytest.raises(VoteClosed):
         service.revoke_proxy(later, actor=world.delegates[0], now=vote.closes_at)
+
+
+def test_a_coop_holding_a_proxy_cannot_name_its_own(world, now):
+    vote = open_vote(world, now=now)
+    a, b, c = world.coops
+    service.name_proxy(vote, actor=world.delegates[0], coop=a, proxy=b, now=now)
+    with pytest.raises(
+        Conflict, match="Hudson Tech holds Thames Code's proxy in this vote, so it cannot name"
+    ):
+        service.name_proxy(vote, actor=world.delegates[1], coop=b, proxy=c, now=now)
+    assert vote.active_proxy(b) is None
+
+
+def test_a_coop_that_named_a_proxy_cannot_hold_anothers(world, now):
+    vote = open_vote(world, now=now)
+    a, b, c = world.coops
+    service.name_proxy(vote, actor=world.delegates[0], coop=a, proxy=b, now=now)
+    with pytest.raises(
+        Conflict,
+        match="Thames Code has named Hudson Tech as its own proxy in this vote, so it "
+        "cannot hold Río Software's",
+    ):
+        service.name_proxy(vote, actor=world.delegates[2], coop=c, proxy=a, now=now)
+    with pytest.raises(Conflict, match="cannot hold Hudson Tech's"):  # nor a cycle
+        service.name_proxy(vote, actor=world.delegates[1], coop=b, proxy=a, now=now)
+    assert vote.active_proxy(c) is None and vote.active_proxy(b) is None
+
+
+def test_a_proxy_named_after_casting_replaces_the_ballot_and_a_revoked_ones_ballot_stays(world, now):
+    vote = open_vote(world, now=now)
+    a, b, _ = world.coops
+    cast(vote, world, 0, "no", at=now + timedelta(minutes=1))
+    proxy = service.name_proxy(
+        vote, actor=world.delegates[0], coop=a, proxy=b, now=now + timedelta(minutes=2)
+    )
+    by_proxy = cast(vote, world, 0, "yes", at=now + timedelta(minutes=3), actor=world.delegates[1])
+    service.revoke_proxy(proxy, actor=world.delegates[0], now=now + timedelta(minutes=4))
+    assert vote.current_ballot(a) is by_proxy and by_proxy.proxy_coop is b
 
 
 def test_a_proxy_must_be_another_coop_of_the_electorate(world, now):
@@ -254,7 +386,9 @@ def test_the_close_counts_once_stores_the_result_and_moves_the_proposal_on(world
     assert (vote.closed_at, vote.counted_at, vote.outcome) == (vote.closes_at, counted_at, "passed")
     assert vote.proposal.state == State.PASSED
     assert vote.proposal.state_changes[-1].note.startswith("Passed: 2 yes of 3")
-    closed = db.session.scalars(sa.select(audit.AuditEvent).where(audit.AuditEvent.action == "vote.closed")).one()
+    closed = db.session.scalars(
+        sa.select(audit.AuditEvent).where(audit.AuditEvent.action == "vote.closed")
+    ).one()
     assert closed.data["receipts"] == sorted(b.receipt for b in vote.current_ballots)
     assert audit.verify().is_intact
 
@@ -285,15 +419,23 @@ def test_the_proposal_moves_on_as_the_count_says(world, now, method, ballots, qu
 
 def test_the_stored_result_is_the_counting_engines(world, now):
     vote = open_vote(world, method=Method.STV, now=now, seats=2, weighting=Weighting.WORKER_MEMBERS)
-    rankings = [["thames-code", "hudson-tech"], ["hudson-tech", "rio-software"], ["rio-software", "thames-code"]]
+    rankings = [
+        ["thames-code", "hudson-tech"],
+        ["hudson-tech", "rio-software"],
+        ["rio-software", "thames-code"],
+    ]
     for i, ranking in enumerate(rankings):
         cast(vote, world, i, ranking, at=now + timedelta(hours=1))
     service.close_vote(vote, now=vote.closes_at)
     expected = count(
         Method.STV,
         {"thames-code": "Thames Code", "hudson-tech": "Hudson Tech", "rio-software": "Río Software"},
-        [Ballot(tuple(r), w, c.name) for r, w, c in sorted(zip(rankings, [12, 15, 20], world.coops, strict=True),
-                                                          key=lambda t: t[2].name)],
+        [
+            Ballot(tuple(r), w, c.name)
+            for r, w, c in sorted(
+                zip(rankings, [12, 15, 20], world.coops, strict=True), key=lambda t: t[2].name
+            )
+        ],
         vote.rules(),
     )
     assert vote.result == expected.to_dict()
@@ -317,7 +459,9 @@ def test_a_counted_receipt_checks_out_and_a_replaced_one_does_not(world, now):
     new = cast(vote, world, 0, "yes", at=now + timedelta(minutes=2))
     cast(vote, world, 1, "yes", at=now + timedelta(minutes=2))
     service.close_vote(vote, now=vote.closes_at)
-    assert new.receipt in results.published_receipts(vote) and old.receipt not in results.published_receipts(vote)
+    assert new.receipt in results.published_receipts(vote) and old.receipt not in results.published_receipts(
+        vote
+    )
     good = results.check_receipt(vote, actor=world.delegates[0], receipt=new.receipt.upper())
     assert (good.is_counted, good.is_intact, good.content) == (True, True, "yes")
     stale = results.check_receipt(vote, actor=world.delegates[0], receipt=old.receipt)
@@ -325,6 +469,42 @@ def test_a_counted_receipt_checks_out_and_a_replaced_one_does_not(world, now):
     assert not results.check_receipt(vote, actor=world.delegates[0], receipt="0" * 64).is_found
     with pytest.raises(InvalidInput):
         results.check_receipt(vote, actor=world.delegates[0], receipt="not a receipt")
+
+
+def test_a_receipt_check_names_the_coop_only_to_those_who_may_see_the_ballot(world, now):
+    vote = open_vote(world, method=Method.IRV, now=now, secrecy="secret")
+    ballot = cast(vote, world, 0, ["hudson-tech"], at=now + timedelta(minutes=1))
+    service.close_vote(vote, now=vote.closes_at)
+    other = results.check_receipt(vote, actor=world.members[1], receipt=ballot.receipt)
+    assert other.is_counted and (other.coop, other.cast_at, other.content) == (None, None, None)
+    assert "Thames" not in other.message
+    own = results.check_receipt(vote, actor=world.members[0], receipt=ballot.receipt)
+    assert own.coop is world.coops[0] and own.content == "1. Hudson Tech" and "Thames Code's" in own.message
+
+
+def secret_irv_closed(world, now, **settings):
+    vote = open_vote(world, method=Method.IRV, now=now, **{"secrecy": "secret", **settings})
+    rankings = [["rio-software"], ["thames-code", "hudson-tech"], ["hudson-tech", "rio-software"]]
+    ballots = [cast(vote, world, i, r, at=now + timedelta(minutes=1)) for i, r in enumerate(rankings)]
+    service.close_vote(vote, now=vote.closes_at)
+    return vote, ballots
+
+
+def test_the_blt_file_lists_ballots_by_content_not_by_receipt(world, now):
+    vote, ballots = secret_irv_closed(world, now)
+    for ballot, receipt in zip(ballots, ["0" * 64, "1" * 64, "2" * 64], strict=True):
+        ballot.receipt = receipt  # receipt order is Río, Thames, Hudson; content order is Thames, Hudson, Río
+    lines = results.blt(vote).splitlines()[1:4]
+    assert lines == ["1 1 2 0", "1 2 3 0", "1 3 0"]
+
+
+def test_a_weighted_secret_votes_ballots_do_not_download_as_blt(world, now):
+    vote, _ = secret_irv_closed(world, now, weighting=Weighting.WORKER_MEMBERS)
+    assert not results.can_download_blt(vote)
+    with pytest.raises(Conflict, match="each line carries its co-op's weight"):
+        results.blt(vote)
+    open_weighted, _ = secret_irv_closed(world, now, weighting=Weighting.WORKER_MEMBERS, secrecy="open")
+    assert results.can_download_blt(open_weighted)
 
 
 def test_a_tampered_ballot_no_longer_matches_its_receipt(world, now):
