@@ -1,6 +1,9 @@
 """The votes API: opening, casting with receipts, proxies, receipts and results, and its OpenAPI document."""
 
+import time
 from datetime import timedelta
+
+import pytest
 
 from governance.extensions import db
 from governance.types import utcnow
@@ -14,26 +17,46 @@ from voting.counting import Method
 def test_a_steward_opens_a_ranked_vote_through_the_api(client, world):
     made = proposal(world, discuss=True)
     closes_at = utcnow() + timedelta(days=3)
-    body = {"method": "irv", "options": ["Thames Code", "Hudson Tech"], "closes_at": closes_at.isoformat(),
-            "quorum_percent": 50, "secrecy": "secret", "results_shown": "live"}
+    body = {
+        "method": "irv",
+        "options": ["Thames Code", "Hudson Tech"],
+        "closes_at": closes_at.isoformat(),
+        "quorum_percent": 50,
+        "secrecy": "secret",
+        "results_shown": "live",
+    }
     response = client.post(f"/api/v1/proposals/{made.id}/vote", json=body, headers=api_token(world.steward))
     assert response.status_code == 201, response.get_json()
     data = response.get_json()
-    assert data["options"] == [{"key": "thames-code", "name": "Thames Code"}, {"key": "hudson-tech", "name": "Hudson Tech"}]
-    assert data["proposal"]["state"] == "voting" and len(data["electorate"]) == 3 and data["secrecy"] == "secret"
+    assert data["options"] == [
+        {"key": "thames-code", "name": "Thames Code"},
+        {"key": "hudson-tech", "name": "Hudson Tech"},
+    ]
+    assert (
+        data["proposal"]["state"] == "voting" and len(data["electorate"]) == 3 and data["secrecy"] == "secret"
+    )
     assert "seed" in data["tie_rule"]
 
 
 def test_opening_refuses_a_naive_time_and_a_close_before_the_opening(client, world):
     made = proposal(world, discuss=True)
     headers = api_token(world.steward)
-    naive = client.post(f"/api/v1/proposals/{made.id}/vote", headers=headers,
-                        json={"method": "yes_no", "closes_at": "2030-01-01T12:00:00"})
+    naive = client.post(
+        f"/api/v1/proposals/{made.id}/vote",
+        headers=headers,
+        json={"method": "yes_no", "closes_at": "2030-01-01T12:00:00"},
+    )
     assert naive.status_code == 422 and "closes_at" in str(naive.get_json()["errors"])
     now = utcnow()
-    backwards = client.post(f"/api/v1/proposals/{made.id}/vote", headers=headers, json={
-        "method": "yes_no", "opens_at": (now + timedelta(days=2)).isoformat(),
-        "closes_at": (now + timedelta(days=1)).isoformat()})
+    backwards = client.post(
+        f"/api/v1/proposals/{made.id}/vote",
+        headers=headers,
+        json={
+            "method": "yes_no",
+            "opens_at": (now + timedelta(days=2)).isoformat(),
+            "closes_at": (now + timedelta(days=1)).isoformat(),
+        },
+    )
     assert backwards.status_code == 422
     assert backwards.get_json()["errors"] == {"closes_at": ["The vote must close after it opens."]}
     assert made.state.value == "discussion"
@@ -41,8 +64,11 @@ def test_opening_refuses_a_naive_time_and_a_close_before_the_opening(client, wor
 
 def test_casting_returns_the_receipt_and_the_revision(client, world):
     vote = open_vote(world, method=Method.IRV)
-    response = client.post(f"/api/v1/votes/{vote.id}/ballots", headers=api_token(world.delegates[0]),
-                           json={"coop": world.coops[0].slug, "choice": ["hudson-tech", "thames-code"]})
+    response = client.post(
+        f"/api/v1/votes/{vote.id}/ballots",
+        headers=api_token(world.delegates[0]),
+        json={"coop": world.coops[0].slug, "choice": ["hudson-tech", "thames-code"]},
+    )
     assert response.status_code == 201
     data = response.get_json()
     assert len(data["receipt"]) == 64 and data["revision"] == 1 and data["is_current"]
@@ -51,8 +77,11 @@ def test_casting_returns_the_receipt_and_the_revision(client, world):
 
 def test_a_repeated_option_is_a_422_naming_it(client, world):
     vote = open_vote(world, method=Method.IRV)
-    response = client.post(f"/api/v1/votes/{vote.id}/ballots", headers=api_token(world.delegates[0]),
-                           json={"coop": world.coops[0].slug, "choice": ["hudson-tech", "hudson-tech"]})
+    response = client.post(
+        f"/api/v1/votes/{vote.id}/ballots",
+        headers=api_token(world.delegates[0]),
+        json={"coop": world.coops[0].slug, "choice": ["hudson-tech", "hudson-tech"]},
+    )
     assert response.status_code == 422
     assert "repeated: hudson-tech" in response.get_json()["errors"]["choice"][0]
 
@@ -60,20 +89,27 @@ def test_a_repeated_option_is_a_422_naming_it(client, world):
 def test_a_ballot_after_the_close_is_a_409(client, world):
     now = utcnow()
     vote = open_vote(world, now=now - timedelta(days=2), lasts=timedelta(days=1))
-    response = client.post(f"/api/v1/votes/{vote.id}/ballots", headers=api_token(world.delegates[0]),
-                           json={"coop": world.coops[0].slug, "choice": "yes"})
+    response = client.post(
+        f"/api/v1/votes/{vote.id}/ballots",
+        headers=api_token(world.delegates[0]),
+        json={"coop": world.coops[0].slug, "choice": "yes"},
+    )
     assert response.status_code == 409 and "closed" in response.get_json()["message"]
 
 
 def test_proxies_are_named_listed_and_revoked(client, world):
     vote = open_vote(world)
     headers = api_token(world.delegates[0])
-    named = client.post(f"/api/v1/votes/{vote.id}/proxies", headers=headers,
-                        json={"coop": world.coops[0].slug, "proxy": world.coops[1].slug})
+    named = client.post(
+        f"/api/v1/votes/{vote.id}/proxies",
+        headers=headers,
+        json={"coop": world.coops[0].slug, "proxy": world.coops[1].slug},
+    )
     assert named.status_code == 201
     listed = client.get(f"/api/v1/votes/{vote.id}/proxies", headers=api_token(world.members[2])).get_json()
     assert [(p["coop"]["slug"], p["proxy"]["slug"], p["is_active"]) for p in listed] == [
-        (world.coops[0].slug, world.coops[1].slug, True)]
+        (world.coops[0].slug, world.coops[1].slug, True)
+    ]
     revoked = client.delete(f"/api/v1/votes/{vote.id}/proxies/{named.get_json()['id']}", headers=headers)
     assert revoked.status_code == 200 and revoked.get_json()["end_reason"] == "revoked"
     assert client.delete(f"/api/v1/votes/{vote.id}/proxies/999", headers=headers).status_code == 404
@@ -82,15 +118,18 @@ def test_proxies_are_named_listed_and_revoked(client, world):
 def test_after_the_close_receipts_are_published_and_checkable(client, world):
     now = utcnow()
     vote = open_vote(world, now=now - timedelta(hours=2), lasts=timedelta(hours=1), secrecy="secret")
-    ballot = service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes",
-                                 now=now - timedelta(minutes=90))
+    ballot = service.cast_ballot(
+        vote, actor=world.delegates[0], coop=world.coops[0], choice="yes", now=now - timedelta(minutes=90)
+    )
     db.session.commit()
     headers = api_token(world.members[1])
     published = client.get(f"/api/v1/votes/{vote.id}/receipts", headers=headers).get_json()
     assert published == {"count": 1, "receipts": [ballot.receipt]}
     check = client.get(f"/api/v1/votes/{vote.id}/receipts/{ballot.receipt}", headers=headers).get_json()
     assert check["is_counted"] and check["is_intact"] and check["content"] is None  # not Hudson's ballot
-    own = client.get(f"/api/v1/votes/{vote.id}/receipts/{ballot.receipt}", headers=api_token(world.members[0]))
+    own = client.get(
+        f"/api/v1/votes/{vote.id}/receipts/{ballot.receipt}", headers=api_token(world.members[0])
+    )
     assert own.get_json()["content"] == "yes"
     assert client.get(f"/api/v1/votes/{vote.id}/receipts/xyz", headers=headers).status_code == 422
 
@@ -98,12 +137,19 @@ def test_after_the_close_receipts_are_published_and_checkable(client, world):
 def test_the_result_document_explains_the_count(client, world):
     now = utcnow()
     vote = open_vote(world, method=Method.CONSENT, now=now - timedelta(hours=2), lasts=timedelta(hours=1))
-    service.name_proxy(vote, actor=world.delegates[2], coop=world.coops[2], proxy=world.coops[0],
-                       now=now - timedelta(minutes=100))
-    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[2], choice="agree",
-                        now=now - timedelta(minutes=90))
-    service.cast_ballot(vote, actor=world.delegates[1], coop=world.coops[1], choice="block",
-                        now=now - timedelta(minutes=90))
+    service.name_proxy(
+        vote,
+        actor=world.delegates[2],
+        coop=world.coops[2],
+        proxy=world.coops[0],
+        now=now - timedelta(minutes=100),
+    )
+    service.cast_ballot(
+        vote, actor=world.delegates[0], coop=world.coops[2], choice="agree", now=now - timedelta(minutes=90)
+    )
+    service.cast_ballot(
+        vote, actor=world.delegates[1], coop=world.coops[1], choice="block", now=now - timedelta(minutes=90)
+    )
     db.session.commit()
     data = client.get(f"/api/v1/votes/{vote.id}/result", headers=api_token(world.outsider))
     assert data.status_code == 404
@@ -126,9 +172,99 @@ def test_results_hidden_until_the_close_are_null(client, world):
 
 def test_the_openapi_document_describes_the_votes_endpoints(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ["/api/v1/proposals/{proposal_id}/vote", "/api/v1/votes/{vote_id}/ballots",
-                 "/api/v1/votes/{vote_id}/proxies", "/api/v1/votes/{vote_id}/receipts/{receipt}",
-                 "/api/v1/votes/{vote_id}/result"]:
+    for path in [
+        "/api/v1/proposals/{proposal_id}/vote",
+        "/api/v1/votes/{vote_id}/ballots",
+        "/api/v1/votes/{vote_id}/proxies",
+        "/api/v1/votes/{vote_id}/receipts/{receipt}",
+        "/api/v1/votes/{vote_id}/result",
+    ]:
         assert path in spec["paths"]
-    for schema in ["VoteIn", "Vote", "BallotIn", "Ballot", "ProxyIn", "Proxy", "ReceiptCheck", "ResultDocument"]:
+    for schema in [
+        "VoteIn",
+        "Vote",
+        "BallotIn",
+        "Ballot",
+        "ProxyIn",
+        "Proxy",
+        "ReceiptCheck",
+        "ResultDocument",
+    ]:
         assert schema in spec["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("times", "field"),
+    [
+        ({"closes_at": "9999-12-31T23:59:00-12:00"}, "closes_at"),
+        ({"opens_at": "0001-01-01T00:00:00+14:00", "closes_at": "2030-01-01T00:00:00+00:00"}, "opens_at"),
+        ({"closes_at": "2099-01-01T00:00:00+00:00"}, "closes_at"),
+    ],
+)
+def test_opening_refuses_times_out_of_range_with_the_reason(client, world, times, field):
+    made = proposal(world, discuss=True)
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/vote",
+        headers=api_token(world.steward),
+        json={"method": "yes_no", **times},
+    )
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+    assert "ten years" in response.get_json()["message"] and made.vote is None
+
+
+@pytest.mark.parametrize(
+    ("names", "keys"), [(["C++", "C#"], ["c", "c-2"]), (["甲", "乙"], ["item", "item-2"])]
+)
+def test_options_that_slugify_alike_open_with_distinct_keys(client, world, names, keys):
+    made = proposal(world, discuss=True)
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/vote",
+        headers=api_token(world.steward),
+        json={"method": "irv", "options": names, "closes_at": (utcnow() + timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["options"] == [{"key": k, "name": n} for k, n in zip(keys, names, strict=True)]
+
+
+def test_a_huge_ranking_is_a_quick_422(client, world):
+    vote = open_vote(world, method=Method.IRV)
+    headers = api_token(world.delegates[0])
+    started = time.perf_counter()
+    response = client.post(
+        f"/api/v1/votes/{vote.id}/ballots",
+        headers=headers,
+        json={"coop": world.coops[0].slug, "choice": ["thames-code"] * 20_000},
+    )
+    assert response.status_code == 422 and time.perf_counter() - started < 1
+    assert "this vote has 3 options" in response.get_json()["errors"]["choice"][0]
+
+
+def test_a_receipt_check_names_the_coop_only_to_those_who_may_see_the_ballot(client, world):
+    now = utcnow()
+    vote = open_vote(world, now=now - timedelta(hours=2), lasts=timedelta(hours=1), secrecy="secret")
+    ballot = service.cast_ballot(
+        vote, actor=world.delegates[0], coop=world.coops[0], choice="yes", now=now - timedelta(minutes=90)
+    )
+    db.session.commit()
+    other = client.get(
+        f"/api/v1/votes/{vote.id}/receipts/{ballot.receipt}", headers=api_token(world.members[1])
+    )
+    data = other.get_json()
+    assert data["is_counted"] and (data["coop"], data["cast_at"], data["content"]) == (None, None, None)
+    assert "Thames" not in data["message"]
+    own = client.get(
+        f"/api/v1/votes/{vote.id}/receipts/{ballot.receipt}", headers=api_token(world.members[0])
+    )
+    assert own.get_json()["coop"] == world.coops[0].slug and own.get_json()["cast_at"]
+
+
+def test_a_chained_proxy_is_a_409_saying_why(client, world):
+    vote = open_vote(world)
+    service.name_proxy(vote, actor=world.delegates[0], coop=world.coops[0], proxy=world.coops[1])
+    db.session.commit()
+    response = client.post(
+        f"/api/v1/votes/{vote.id}/proxies",
+        headers=api_token(world.delegates[2]),
+        json={"coop": world.coops[2].slug, "proxy": world.coops[0].slug},
+    )
+    assert response.status_code == 409 and "proxies do not pass on" in response.get_json()["message"]
