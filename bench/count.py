@@ -2,7 +2,9 @@
 
 Run: .venv/bin/python bench/count.py [--ballots 1000000] [--candidates 20] [--seats 3]
 It generates ballots, writes them as a BLT file, reads the file back, and counts it by
-Scottish STV, IRV and (for reference) Meek, printing seconds and peak memory.
+Scottish STV, IRV and (for reference) Meek, printing seconds and peak memory. It also reads a
+second file whose lines are all different (8 of the candidates in random order on each line),
+the hardest case for the reader; --skip-distinct leaves it out.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +34,12 @@ def generate(ballots: int, candidates: int, seed: int = 2024) -> np.ndarray:
     order = np.argsort(-keys, axis=1)[:, :8].astype(np.int8)
     order[np.arange(8) >= lengths[:, None]] = candidates
     return order
+
+
+def generate_distinct(ballots: int, candidates: int, seed: int = 7) -> np.ndarray:
+    """Rankings of 8 candidates in uniformly random order: with 20 candidates, nearly all differ."""
+    rng = np.random.default_rng(seed)
+    return np.argsort(rng.random((ballots, candidates)), axis=1)[:, :8].astype(np.int8)
 
 
 def write(prefs: np.ndarray, candidates: int, seats: int, path: Path) -> None:
@@ -53,6 +62,27 @@ def timed(label: str, function, *args):
     return value
 
 
+def read_figures(label: str, path: Path):
+    """Time read_blt on a file, then read it again under tracemalloc for its peak memory."""
+    election = timed(label, read_blt, path)
+    tracemalloc.start()
+    read_blt(path)
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    print(f"{'  peak memory while reading (traced)':<42} {peak:7.0f} MB")
+    return election
+
+
+def distinct_figures(ballots: int, candidates: int, seats: int) -> None:
+    """Write and read a file whose lines are all different."""
+    prefs = generate_distinct(ballots, candidates)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "distinct.blt"
+        write(prefs, candidates, seats, path)
+        election = read_figures(f"read_blt, {ballots:,} lines all different", path)
+    print(f"{'distinct rankings':<42} {len(election.profile.weights):>9,}")
+
+
 def main() -> None:
     """Generate, write, read, count; print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -60,13 +90,14 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=20)
     parser.add_argument("--seats", type=int, default=3)
     parser.add_argument("--skip-meek", action="store_true")
+    parser.add_argument("--skip-distinct", action="store_true")
     args = parser.parse_args()
     prefs = generate(args.ballots, args.candidates)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.blt"
         timed(f"write {args.ballots:,} lines of BLT", write, prefs, args.candidates, args.seats, path)
         print(f"{'file size':<42} {path.stat().st_size / 1e6:7.1f} MB")
-        election = timed("read_blt (parse + group)", read_blt, path)
+        election = read_figures("read_blt (parse + group)", path)
     profile = election.profile
     print(f"{'distinct rankings':<42} {len(profile.weights):>9,}")
     rules = Rules(seats=args.seats)
@@ -99,6 +130,8 @@ def main() -> None:
             f"Meek, {args.seats} seats", count_profile, Method.MEEK, election.options, profile, rules
         )
         print(f"  Meek winners: {', '.join(meek.winners)} in {len(meek.rounds)} rounds")
+    if not args.skip_distinct:
+        distinct_figures(args.ballots, args.candidates, args.seats)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory (max RSS)':<42} {peak:7.0f} MB")
 

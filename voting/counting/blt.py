@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from .model import Ballot, Number, Option, normalise_options
 from .numbers import exact
-from .profile import RankedProfile
+from .profile import RankedProfile, _index_dtype
 
 _QUOTED = re.compile(r'\s*"([^"]*)"')
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
@@ -100,9 +102,10 @@ def write_blt(
 class _Reader:
     """One pass over the lines of a BLT file."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], *, fast: bool = True) -> None:
         self.lines = [_strip_comment(line) if "#" in line else line.strip() for line in lines]
         self.at = 0
+        self.fast = fast
 
     def read(self) -> BLTElection:
         """Header, withdrawn line, ballots, names, title."""
@@ -153,7 +156,7 @@ class _Reader:
         return withdrawn
 
     def _ballots(self, n: int, remap: list[int], standing: int) -> RankedProfile:
-        """Ballot lines up to the lone 0; identical lines are parsed once."""
+        """Ballot lines up to the lone 0: read at once when plain, else line by line."""
         start = self.at
         try:
             end = self.lines.index("0", start)
@@ -162,6 +165,11 @@ class _Reader:
                 len(self.lines), "the ballots never end: a line holding only 0 is missing"
             ) from None
         self.at = end + 1
+        profile = _plain_profile(self.lines[start:end], remap, standing) if self.fast else None
+        return profile if profile is not None else self._line_ballots(start, end, n, remap, standing)
+
+    def _line_ballots(self, start: int, end: int, n: int, remap: list[int], standing: int) -> RankedProfile:
+        """Ballot lines parsed one by one (identical lines once), naming the first bad line."""
         grouped: dict[tuple[int, ...], Number] = {}
         ballots = blank = 0
         for line, copies in Counter(self.lines[start:end]).items():
@@ -214,6 +222,163 @@ def _parse_ballot(line: str, n: int, remap: list[int]) -> tuple[Number, tuple[in
     if len(set(ranked)) != len(ranked):
         raise ValueError(f"a ballot ranks the same candidate twice: {line!r}")
     return weight, tuple(c for c in (remap[c - 1] for c in ranked) if c >= 0)
+
+
+# Plain ballot lines (only digits, spaces and tabs; `weight c1 c2 ... 0`, numbers of at most nine
+# digits) are read all at once with numpy. Anything else, valid or not, gives None and the
+# line-by-line reader takes over, so that a bad line is reported exactly as before.
+_PLAIN_BYTES = np.zeros(256, dtype=bool)
+_PLAIN_BYTES[list(b"0123456789 \t\n")] = True
+_MAX_DIGITS = 9
+_MAX_PADDING = 16  # the padded rows may hold this many cells per number read, or 2**24 in all
+
+
+def _pair_values() -> np.ndarray:
+    """For two bytes read as a little-endian uint16 from a number's start, its value up to 2 digits."""
+    low, high = np.divmod(np.arange(1 << 16), 256)[::-1]
+    first, second = low - ord("0"), high - ord("0")
+    return np.where((second >= 0) & (second <= 9), first * 10 + second, first).astype(np.int16)
+
+
+_PAIR_VALUES = _pair_values()
+
+
+def _plain_profile(lines: list[str], remap: list[int], standing: int) -> RankedProfile | None:
+    """Stripped ballot lines grouped with numpy, or None unless every line is plain and valid."""
+    raw = _plain_bytes(lines)
+    values = _line_numbers(raw) if raw is not None else None
+    rows = _ballot_rows(values, len(remap)) if values is not None else None
+    if rows is None:
+        return None
+    weights, grid = rows
+    prefs = _standing_prefs(grid, remap, standing)
+    blank = prefs[:, 0] == standing
+    return _grouped(prefs[~blank], weights[~blank], standing, int(weights.sum()), int(blank.sum()))
+
+
+def _plain_bytes(lines: list[str]) -> np.ndarray | None:
+    """The lines as bytes, led by one newline and followed by two; None unless digits and blanks."""
+    try:
+        raw = np.frombuffer(("\n" + "\n".join(lines) + "\n\n").encode("ascii"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return None
+    return raw if _PLAIN_BYTES[raw].all() else None
+
+
+def _line_numbers(raw: np.ndarray) -> np.ndarray | None:
+    """Every number in `raw`, or None unless each line that is not blank ends with the only 0 on it."""
+    digit = raw >= ord("0")
+    starts = digit[1:] > digit[:-1]  # starts[i]: a number begins at raw[i + 1]
+    values = _numbers(raw, digit, starts)
+    if values is None:
+        return None
+    line_ends = (raw[1:] == ord("\n")) & digit[:-1]
+    lone_zero_ends = line_ends[1:] & (raw[1:-1] == ord("0")) & ~digit[:-2]
+    zeros = np.count_nonzero(values == 0)
+    return values if zeros == np.count_nonzero(line_ends) == np.count_nonzero(lone_zero_ends) else None
+
+
+def _numbers(raw: np.ndarray, digit: np.ndarray, starts: np.ndarray) -> np.ndarray | None:
+    """The numbers beginning where `starts` says, or None if one has more than nine digits."""
+    pairs = np.ndarray((raw.size - 2,), dtype="<u2", buffer=raw, offset=1, strides=(1,))
+    values = _PAIR_VALUES[pairs[starts[:-1]]]
+    if not (starts[:-2] & digit[2:-1] & digit[3:]).any():
+        return values
+    at = np.flatnonzero(starts) + 3  # where each number's third digit would be
+    long = np.flatnonzero(digit[at - 1] & digit[at])
+    at, longer, going = at[long], values[long].astype(np.int64), np.ones(long.size, dtype=bool)
+    for _ in range(_MAX_DIGITS - 1):  # digits 3 to 9, then a tenth that must not be there
+        byte = raw[np.minimum(at, raw.size - 1)]
+        going &= byte >= ord("0")
+        longer = np.where(going, longer * 10 + byte - ord("0"), longer)
+        at += 1
+    if going.any():
+        return None
+    values = values.astype(np.int64)
+    values[long] = longer
+    return values
+
+
+def _ballot_rows(values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each line's weight and its candidates padded with 0, or None unless every line is valid."""
+    zero = values == 0
+    last = np.flatnonzero(zero)
+    first = np.append(0, last[:-1] + 1)
+    ranked = last - first - 1
+    if not last.size or ranked.min() < 0:
+        return None
+    is_candidate = ~zero
+    is_candidate[first] = False
+    candidates = values[is_candidate]
+    longest = int(ranked.max())
+    if longest > n or candidates.max(initial=0) > n:
+        return None  # a number past the last candidate, or a ballot ranking one twice
+    if last.size * longest > max(_MAX_PADDING * values.size, 1 << 24):
+        return None  # a few very long ballots among many short ones: too much padding
+    grid = np.zeros((last.size, longest), dtype=_index_dtype(n))
+    grid[np.arange(grid.shape[1]) < ranked[:, None]] = candidates
+    return (values[first].astype(np.int64), grid) if not _repeats(grid) else None
+
+
+def _repeats(grid: np.ndarray) -> bool:
+    """Whether any row of candidates (padded with 0) names a candidate twice."""
+    ordered = np.sort(grid, axis=1)
+    return bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)).any())
+
+
+def _standing_prefs(grid: np.ndarray, remap: list[int], standing: int) -> np.ndarray:
+    """Rows of standing candidates' indices, withdrawn ones dropped, padded with `standing`."""
+    table = np.array([standing, *(standing if c < 0 else c for c in remap)], dtype=_index_dtype(standing))
+    mapped = table[grid]
+    if standing < len(remap):  # close the gaps left by withdrawn candidates, keeping the order
+        mapped = np.take_along_axis(mapped, np.argsort(mapped == standing, axis=1, kind="stable"), axis=1)
+    width = int((mapped != standing).any(axis=0).sum())
+    prefs = np.full((len(mapped), width + 1), standing, dtype=mapped.dtype)
+    prefs[:, :width] = mapped[:, :width]
+    return prefs
+
+
+def _grouped(
+    prefs: np.ndarray, weights: np.ndarray, standing: int, ballots: int, blank: int
+) -> RankedProfile:
+    """Identical rows merged, in order of first appearance, with their weights summed."""
+    if not len(prefs):
+        return RankedProfile.from_groups([], [], standing, ballots, blank)
+    keys = _row_keys(prefs, standing)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    heads = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
+    totals = np.add.reduceat(weights[order], heads)
+    firsts = order[heads]
+    arrival = _arrival(firsts, len(prefs))
+    return RankedProfile(
+        prefs=prefs[firsts[arrival]],
+        weights=totals[arrival].astype(np.int64),
+        weight_scale=1,
+        n_candidates=standing,
+        ballots=ballots,
+        blank=blank,
+    )
+
+
+def _arrival(firsts: np.ndarray, size: int) -> np.ndarray:
+    """The order that sorts `firsts`, distinct indices below `size`, without a comparison sort."""
+    group = np.zeros(size, dtype=np.int64)
+    group[firsts] = np.arange(len(firsts))
+    seen = np.zeros(size, dtype=bool)
+    seen[firsts] = True
+    return group[seen]
+
+
+def _row_keys(prefs: np.ndarray, standing: int) -> np.ndarray:
+    """One sortable key per row: the row packed into an int64 when it fits, else its bytes."""
+    bits, width = standing.bit_length(), prefs.shape[1] - 1  # the last column is padding
+    if bits * width > 63:
+        return prefs.view(np.dtype((np.void, prefs.dtype.itemsize * prefs.shape[1]))).ravel()
+    keys = np.zeros(len(prefs), dtype=np.int64)
+    for column in prefs[:, :width].T:
+        keys = keys << bits | column
+    return keys
 
 
 def _weight(text: str) -> Number:
