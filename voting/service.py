@@ -38,6 +38,7 @@ from governance.models import Coop, Person
 from governance.service import slugify
 from governance.timezones import format_in_zone, is_valid_zone
 from governance.types import utcnow
+from governance.validation import invalid
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Proposal
@@ -85,15 +86,11 @@ class Action(StrEnum):
     CLOSED = "vote.closed"
 
 
-def _invalid(field_name: str, message: str) -> InvalidInput:
-    return InvalidInput(message, errors={field_name: [message]})
-
-
 def _enum(cls, value, field_name: str):
     try:
         return cls(value)
     except ValueError:
-        raise _invalid(field_name, f"Choose one of {', '.join(m.value for m in cls)}.") from None
+        raise invalid(field_name, f"Choose one of {', '.join(m.value for m in cls)}.") from None
 
 
 @dataclass
@@ -201,7 +198,7 @@ def _checked_settings(s: VoteSettings, now: datetime) -> dict[str, Any]:
         method, s.yes_no_tie, s.yes_no_casting
     )
     if method in DECISION_METHODS and keys:
-        raise _invalid("options", "A decision vote has no options: co-ops answer the proposal itself.")
+        raise invalid("options", "A decision vote has no options: co-ops answer the proposal itself.")
     return checked
 
 
@@ -209,17 +206,17 @@ def _checked_times(
     opens_at: datetime, closes_at: datetime | None, now: datetime
 ) -> tuple[datetime, datetime]:
     if closes_at is None:
-        raise _invalid("closes_at", "Say when the vote closes.")
+        raise invalid("closes_at", "Say when the vote closes.")
     if opens_at.tzinfo is None or closes_at.tzinfo is None:
-        raise _invalid("closes_at", "Give times with their time zone.")
+        raise invalid("closes_at", "Give times with their time zone.")
     opens_at = _in_utc(opens_at, "opens_at")
     closes_at = _in_utc(closes_at, "closes_at")
     if closes_at <= opens_at:
-        raise _invalid("closes_at", "The vote must close after it opens.")
+        raise invalid("closes_at", "The vote must close after it opens.")
     if closes_at <= now:
-        raise _invalid("closes_at", "That close time has already passed.")
+        raise invalid("closes_at", "That close time has already passed.")
     if closes_at > now + CLOSES_WITHIN:
-        raise _invalid("closes_at", "A vote closes at most ten years from now.")
+        raise invalid("closes_at", "A vote closes at most ten years from now.")
     return opens_at, closes_at
 
 
@@ -228,7 +225,7 @@ def _in_utc(moment: datetime, field_name: str) -> datetime:
     try:
         return moment.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise _invalid(
+        raise invalid(
             field_name, "That date is out of range: give a time within the next ten years."
         ) from None
 
@@ -239,18 +236,18 @@ def _checked_options(method: Method, names: list[str]) -> list[dict[str, str]]:
     if method in DECISION_METHODS:
         return [{"key": slugify(n), "name": n} for n in cleaned]
     if len(cleaned) < 2:
-        raise _invalid("options", "A choice vote needs at least two options, one a line.")
+        raise invalid("options", "A choice vote needs at least two options, one a line.")
     if len(cleaned) > OPTIONS_MAX:
-        raise _invalid("options", f"At most {OPTIONS_MAX} options.")
+        raise invalid("options", f"At most {OPTIONS_MAX} options.")
     for name in cleaned:
         if len(name) > OPTION_MAX or '"' in name:
-            raise _invalid(
+            raise invalid(
                 "options", f"Each option is at most {OPTION_MAX} characters, without double quotes."
             )
     folded = Counter(n.casefold() for n in cleaned)
     repeated = sorted({n for n in cleaned if folded[n.casefold()] > 1})
     if repeated:
-        raise _invalid("options", f"Each option must be different: {', '.join(repeated)}.")
+        raise invalid("options", f"Each option must be different: {', '.join(repeated)}.")
     return [{"key": k, "name": n} for k, n in zip(_option_keys(cleaned), cleaned, strict=True)]
 
 
@@ -271,10 +268,10 @@ def _option_keys(names: list[str]) -> list[str]:
 def _checked_seats(method: Method, seats: int, option_count: int) -> int:
     if method not in MULTI_SEAT_METHODS:
         if seats not in (None, 1):
-            raise _invalid("seats", "This method fills one place: leave seats at 1.")
+            raise invalid("seats", "This method fills one place: leave seats at 1.")
         return 1
     if not isinstance(seats, int) or not 1 <= seats < option_count:
-        raise _invalid("seats", f"Choose from 1 to {option_count - 1} seats: fewer than the options.")
+        raise invalid("seats", f"Choose from 1 to {option_count - 1} seats: fewer than the options.")
     return seats
 
 
@@ -282,13 +279,13 @@ def _checked_quorum(percent: int | None) -> int | None:
     if percent in (None, 0):
         return None
     if not isinstance(percent, int) or not 0 < percent <= 100:
-        raise _invalid("quorum_percent", "Give the quorum as a percentage from 1 to 100, or none.")
+        raise invalid("quorum_percent", "Give the quorum as a percentage from 1 to 100, or none.")
     return percent
 
 
 def _checked_score_max(score_max: int) -> int:
     if not isinstance(score_max, int) or not 1 <= score_max <= SCORE_MAX_LIMIT:
-        raise _invalid("score_max", f"The highest score is a whole number from 1 to {SCORE_MAX_LIMIT}.")
+        raise invalid("score_max", f"The highest score is a whole number from 1 to {SCORE_MAX_LIMIT}.")
     return score_max
 
 
@@ -300,7 +297,7 @@ def _checked_casting(
     by_name = {o["name"]: o["key"] for o in options} | {o["key"]: o["key"] for o in options}
     keys = [by_name.get(" ".join(str(x).split()), "?") for x in order or [] if str(x).strip()]
     if sorted(keys) != sorted(o["key"] for o in options):
-        raise _invalid("casting_order", "A casting order lists every option once, most preferred first.")
+        raise invalid("casting_order", "A casting order lists every option once, most preferred first.")
     return keys
 
 
@@ -312,7 +309,7 @@ def _checked_yes_no_tie(method: Method, tie, casting) -> tuple[YesNoTie | None, 
         return tie, None
     casting = _enum(YesNoChoice, casting or "", "yes_no_casting")
     if casting == YesNoChoice.ABSTAIN:
-        raise _invalid("yes_no_casting", "A casting decision is yes or no.")
+        raise invalid("yes_no_casting", "A casting decision is yes or no.")
     return tie, casting
 
 
@@ -330,20 +327,20 @@ def _electorate(
     if weighting == Weighting.WORKER_MEMBERS:
         empty = [c.name for c in coops if c.worker_members < 1]
         if empty:
-            raise _invalid(
+            raise invalid(
                 "weighting",
                 f"Weighting by worker-members needs each co-op's count; missing: {', '.join(empty)}.",
             )
         return [Elector(coop=c, weight=c.worker_members) for c in coops]
     if weights:
-        raise _invalid("weights", "Weights are given only when an admin sets them.")
+        raise invalid("weights", "Weights are given only when an admin sets them.")
     return [Elector(coop=c, weight=1) for c in coops]
 
 
 def _set_weight(coop: Coop, weights: dict[str, int]) -> int:
     weight = (weights or {}).get(coop.slug)
     if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= WEIGHT_MAX:
-        raise _invalid("weights", f"Give {coop.name} a whole-number weight from 1 to {WEIGHT_MAX}.")
+        raise invalid("weights", f"Give {coop.name} a whole-number weight from 1 to {WEIGHT_MAX}.")
     return weight
 
 
@@ -462,9 +459,9 @@ def name_proxy(vote: Vote, *, actor: Person, coop: Coop, proxy: Coop, now: datet
     if not actor.is_delegate_of(coop):
         raise NotAllowed(f"Only a delegate of {coop.name} can name its proxy.")
     if proxy.id == coop.id:
-        raise _invalid("proxy", "A co-op cannot be its own proxy.")
+        raise invalid("proxy", "A co-op cannot be its own proxy.")
     if vote.elector(proxy) is None:
-        raise _invalid(
+        raise invalid(
             "proxy", f"{proxy.name} is not in this vote's electorate, so it cannot be a proxy in it."
         )
     _refuse_chain(vote, coop, proxy)
