@@ -267,14 +267,19 @@ def join_by_invitation(*, secret: str, actor: Person) -> CoopMembership:
         raise NotAllowed(f"This invitation is for {invitation.email}: sign in as that person to accept it.")
     if actor.role_in(invitation.coop) is not None:
         raise Conflict(f"You are already in {invitation.coop.name}.")
-    membership = CoopMembership(person=actor, coop=invitation.coop, role=invitation.role)
+    return _accept(invitation, actor)
+
+
+def _accept(invitation: Invitation, person: Person) -> CoopMembership:
+    """The person joins the invitation's co-op with its role; the invitation is used up."""
+    membership = CoopMembership(person=person, coop=invitation.coop, role=invitation.role)
     db.session.add(membership)
     invitation.accepted_at = utcnow()
-    invitation.person_id = actor.id
     db.session.flush()
+    invitation.person_id = person.id
     audit.record(
         Action.INVITATION_ACCEPTED,
-        actor=actor,
+        actor=person,
         subject=invitation,
         networks=invitation.coop.networks,
         data={"coop": invitation.coop.slug, "role": invitation.role.value},
@@ -293,17 +298,7 @@ def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) 
         email=invitation.email, name=name, time_zone=time_zone, password_hash=hash_password(password)
     )
     db.session.add(person)
-    db.session.add(CoopMembership(person=person, coop=invitation.coop, role=invitation.role))
-    invitation.accepted_at = utcnow()
-    db.session.flush()
-    invitation.person_id = person.id
-    audit.record(
-        Action.INVITATION_ACCEPTED,
-        actor=person,
-        subject=invitation,
-        networks=invitation.coop.networks,
-        data={"coop": invitation.coop.slug, "role": invitation.role.value},
-    )
+    _accept(invitation, person)
     return person
 
 
