@@ -61,3 +61,19 @@ def test_steward_opens_a_vote_and_delegates_cast_and_replace_ballots(page, brows
     assert member.get_by_role("link", name="Edit the text").count() == 0
     delegate.context.close()
     member.context.close()
+
+
+def test_a_member_follows_the_demo_ranked_result_round_by_round(page):
+    sign_in(page, "member@bay-commons-dev.example")
+    page.goto("/proposals")
+    page.get_by_role("link", name="Which co-op should host the shared service?").click()
+    page.get_by_role("link", name="See the vote and the result").click()
+    page.get_by_role("link", name="The full result, round by round").click()
+    assert "won by instant runoff after 3 rounds" in page.locator("section").first.inner_text()
+    assert page.get_by_role("columnheader", name="Round 3").is_visible()
+    assert page.locator("svg").count() >= 1  # the tallies per round, drawn inline
+    assert page.get_by_text("exclusion of Lakeshore Tech Co-op").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="The ranked ballots as a BLT file").click()
+    blt = download.value.path().read_text()
+    assert blt.splitlines()[0] == "4 1"
