@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from governance import audit, service
 from governance.extensions import db
 from governance.models import person_by_email
+from voting.cli import count_command
 
 audit_cli = AppGroup("audit", help="The audit log.")
 tokens_cli = AppGroup("tokens", help="Personal access tokens for the API.")
@@ -49,8 +50,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_command)
-    try:
-        from voting.cli import count_command
-    except ModuleNotFoundError:  # the counting engine lands separately
-        return
     app.cli.add_command(count_command)

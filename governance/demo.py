@@ -129,23 +129,13 @@ def build_world() -> World:
 
 def load_demo() -> str:
     world = build_world()
-    for loader in _feature_loaders():
-        loader(world)
+    from proposals.demo import load as load_proposals
+    from voting.demo import load as load_votes
+
+    load_proposals(world)
+    load_votes(world)
     db.session.commit()
     return sign_in_details(world)
-
-
-def _feature_loaders() -> list:
-    import importlib
-
-    loaders = []
-    for name in ("proposals.demo", "voting.demo"):
-        try:
-            loaders.append(importlib.import_module(name).load)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-    return loaders
 
 
 def sign_in_details(world: World) -> str:
