@@ -54,6 +54,8 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_LIMIT": os.environ.get("SIGN_IN_LIMIT", "5 per minute;20 per hour"),
+        # Without Redis, each web process closes due votes this often (0: never; reads close them anyway).
+        "VOTE_CLOSER_SECONDS": int(os.environ.get("VOTE_CLOSER_SECONDS", "30")),
         "INVITATION_TTL_HOURS": int(os.environ.get("INVITATION_TTL_HOURS", "168")),
         "RESET_TTL_SECONDS": int(os.environ.get("RESET_TTL_SECONDS", "7200")),
         "API_TITLE": "Roundtable",

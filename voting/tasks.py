@@ -1,8 +1,8 @@
 """Closing votes that are due: a Huey periodic task, its in-process twin, and `flask votes close-due`.
 
-- With REDIS_URL set, `huey_consumer voting.tasks.huey` runs `close_due_votes` every minute.
+- With REDIS_URL set, `huey_consumer worker.huey` runs `close_due_votes` every minute.
 - Without it (Huey's immediate mode, nothing consumes periodic tasks), the first request a web process
-  serves starts a daemon thread that closes due votes every 30 seconds. Tests (`TESTING`) and commands
+  serves starts a daemon thread that closes due votes every VOTE_CLOSER_SECONDS (30 by default; 0: off). Tests (`TESTING`) and commands
   never serve a request, so they never start it.
 - Either way nothing depends on them for correctness: a ballot at or after closes-at is refused inside the
   vote's lock, and any read of a vote past its close closes it first. They only make the proposal move on
@@ -26,7 +26,6 @@ from voting import service
 from voting.models import Vote
 
 log = logging.getLogger(__name__)
-SCHEDULER_INTERVAL_SECONDS = 30
 
 votes_cli = AppGroup("votes", help="Votes.")
 
@@ -67,8 +66,9 @@ _starting = threading.Lock()
 
 
 def start_scheduler_on_first_request(app: Flask) -> None:
-    """In immediate mode, outside tests, a web process closes due votes in a daemon thread."""
-    if app.testing or not huey.immediate:
+    """In immediate mode, outside tests, a web process closes due votes in a daemon thread
+    (VOTE_CLOSER_SECONDS apart; 0 turns it off)."""
+    if app.testing or not huey.immediate or not app.config["VOTE_CLOSER_SECONDS"]:
         return
 
     @app.before_request
@@ -83,11 +83,11 @@ def start_scheduler_on_first_request(app: Flask) -> None:
 
 
 def _run(app: Flask) -> None:
-    stop = threading.Event()
-    while not stop.wait(SCHEDULER_INTERVAL_SECONDS):
+    stop, every = threading.Event(), app.config["VOTE_CLOSER_SECONDS"]
+    while not stop.wait(every):
         try:
             with app.app_context():
                 close_due()
                 db.session.remove()
         except Exception:
-            log.exception("closing due votes failed; trying again in %s seconds", SCHEDULER_INTERVAL_SECONDS)
+            log.exception("closing due votes failed; trying again in %s seconds", every)

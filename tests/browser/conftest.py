@@ -27,7 +27,7 @@ CHROMIUM_FLAGS = [
 DEMO_PASSWORD = "roundtable-demo"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_app(tmp_path_factory):
     directory = tmp_path_factory.mktemp("live")
     with fresh_database(directory, "live") as url:
@@ -35,6 +35,9 @@ def live_app(tmp_path_factory):
             **TEST_SETTINGS,
             "TESTING": False,
             "WTF_CSRF_ENABLED": True,  # the real thing: forms post their tokens
+            # No vote-closing thread: it would outlive these tests and, through the shared db.session,
+            # reach into the rolled-back transactions of the tests that follow.
+            "VOTE_CLOSER_SECONDS": 0,
             "SQLALCHEMY_DATABASE_URI": url,
             "MAIL_OUTBOX": str(directory / "outbox"),
         }
@@ -50,7 +53,7 @@ def live_app(tmp_path_factory):
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     live_app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
@@ -61,7 +64,7 @@ def live_server(live_app):
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run scripts/setup --test")

@@ -78,3 +78,17 @@ def test_reading_a_proposal_through_the_api_past_its_vote_close_shows_the_outcom
     db.session.commit()
     body = client.get(f"/api/v1/proposals/{vote.proposal.id}", headers=api_token(world.members[1])).get_json()
     assert body["state"] == "rejected"
+
+
+def test_the_in_process_scheduler_can_be_turned_off():
+    app = Flask("scratch")
+    app.config["VOTE_CLOSER_SECONDS"] = 0
+    tasks.start_scheduler_on_first_request(app)
+    assert app.before_request_funcs == {}
+
+
+def test_the_in_process_scheduler_starts_outside_tests_in_immediate_mode():
+    app = Flask("scratch")
+    app.config["VOTE_CLOSER_SECONDS"] = 30
+    tasks.start_scheduler_on_first_request(app)
+    assert len(app.before_request_funcs[None]) == 1
