@@ -7,6 +7,8 @@ from werkzeug.routing import IntegerConverter
 
 from governance.extensions import db
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another's turn before giving up
+
 
 def configure_engines(app: Flask) -> None:
     with app.app_context():
@@ -17,19 +19,26 @@ def configure_engines(app: Flask) -> None:
 
 def _sqlite_transactions(engine: Engine) -> None:
     """Let SQLAlchemy, not the sqlite3 module, open transactions, so SAVEPOINTs and rollbacks work,
-    and have SQLite enforce foreign keys. The recipe is SQLAlchemy's own (pysqlite dialect docs)."""
+    and have SQLite enforce foreign keys. The recipe is SQLAlchemy's own (pysqlite dialect docs).
+
+    Concurrent writers: WAL lets readers go on beside the writer, and every transaction takes the write
+    lock at its start (BEGIN IMMEDIATE), so a second writer waits its turn (up to the busy timeout)
+    instead of failing at once with "database is locked", which a deferred BEGIN does when its first
+    write comes after a read. It also makes SQLite's transactions as serial as the proposal lock wants.
+    """
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class IdConverter(IntegerConverter):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select
 
 from governance import audit
 from governance.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
@@ -144,6 +144,31 @@ def _snapshot(proposal: Proposal, *, actor: Person, change_note: str) -> Revisio
     return revision
 
 
+# One writer at a time
+
+# What hangs below a proposal, one row each (its vote, and later its campaign and agreement): read afresh
+# under the lock, since another request may have made one without changing the proposal's own columns.
+LOCK_REREADS = ("vote", "campaign", "agreement")
+
+
+def lock_proposal(proposal: Proposal) -> Proposal:
+    """Hold the proposal's row until the transaction ends, and read its state and revisions afresh.
+
+    Every change of a proposal, or of anything under it (its vote, campaign, pledges, agreement), calls
+    this first, so two requests changing one proposal take turns and the second sees what the first did.
+    The order is always proposal, then vote or campaign, then the rows below: no two requests can wait
+    for each other. On SQLite the write transaction already holds the database's lock (BEGIN IMMEDIATE).
+    """
+    db.session.flush()
+    table = Proposal.__table__
+    row = db.session.execute(select(*table.c).where(table.c.id == proposal.id).with_for_update()).one()
+    if any(getattr(proposal, column.key) != value for column, value in zip(table.c, row, strict=True)):
+        db.session.expire(proposal)  # another request changed it while we waited: nothing stale decides
+    related = inspect(Proposal).relationships
+    db.session.expire(proposal, [key for key in LOCK_REREADS if key in related])
+    return proposal
+
+
 # Drafting and editing
 
 
@@ -219,6 +244,7 @@ def edit_proposal(
 ) -> Revision:
     """A steward edits the text or facts before any vote; every edit makes a revision."""
     permissions.require_steward(actor, proposal)
+    lock_proposal(proposal)
     require_editable(proposal)
     new_kind = _kind(kind) if kind is not None else proposal.kind
     changes = {
@@ -281,6 +307,7 @@ def take_step(
     """
     if transition in (Transition.OPEN_VOTE, Transition.OPEN_VOTE.value):
         permissions.require_steward(actor, proposal)
+        lock_proposal(proposal)
         next_state(
             proposal.state, Transition.OPEN_VOTE, ActorKind.STEWARD
         )  # an illegal step is refused as usual
@@ -320,6 +347,7 @@ def apply_transition(
     actor_kind = ActorKind(actor_kind)
     if actor_kind == ActorKind.STEWARD:
         permissions.require_steward(actor, proposal)
+    lock_proposal(proposal)
     before = proposal.state
     after = next_state(before, transition, actor_kind)
     reason = guard_failure(transition, guard_context(proposal, is_due=is_due))

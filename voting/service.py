@@ -42,7 +42,7 @@ from governance.validation import invalid
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Proposal
-from proposals.service import apply_transition
+from proposals.service import apply_transition, lock_proposal
 from voting import permissions
 from voting.choices import clean_choice, for_counting, new_nonce, receipt_for
 from voting.counting import (
@@ -132,6 +132,7 @@ def open_vote(
     """A steward opens the vote: the proposal moves to voting, its text freezes, the electorate freezes."""
     now = now or utcnow()
     proposal_permissions.require_steward(actor, proposal)
+    lock_proposal(proposal)
     if proposal.vote is not None:
         raise Conflict("This proposal already has its vote.", vote=proposal.vote.id)
     vote_fields = _checked_settings(settings, now)
@@ -348,8 +349,9 @@ def _set_weight(coop: Coop, weights: dict[str, int]) -> int:
 
 
 def _lock(vote: Vote) -> None:
-    """Hold the vote's row until the transaction ends, and read it (and its ballots and proxies) afresh."""
-    db.session.flush()
+    """Hold the proposal's row, then the vote's, until the transaction ends (the one lock order), and read
+    them (with the vote's ballots and proxies) afresh."""
+    lock_proposal(vote.proposal)
     # Fetch the row, not only run the query: populate_existing refreshes the object as rows are fetched,
     # and a close committed while we waited for the lock must be seen here.
     db.session.execute(
@@ -407,7 +409,7 @@ def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: date
         coop=coop,
         cast_by=actor,
         proxy_coop=casting.via,
-        revision=vote.proposal.current_revision,
+        revision=vote.revision,  # what the vote opened on: the text cannot change while it is open
         choice=clean,
         nonce=nonce,
         receipt=receipt_for(vote.id, coop.id, clean, nonce),
@@ -545,7 +547,6 @@ def close_vote(vote: Vote, *, now: datetime | None = None) -> bool:
     if not is_due(vote, now):
         return False
     _lock(vote)
-    db.session.refresh(vote.proposal)
     if not is_due(vote, now):
         return False  # another request closed it while we waited for the lock
     if vote.proposal.state != State.VOTING:
