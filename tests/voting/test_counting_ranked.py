@@ -29,12 +29,14 @@ def test_wikipedia_food_election_stage_by_stage():
     """Wikipedia, "Single transferable vote", the food election example (3 seats, quota 6).
 
     Chocolate is elected with 12; its surplus of 6 moves at 0.5 (Strawberries +4,
-    Hamburgers +2); Pears is excluded and Oranges reaches 6; Strawberries takes the last seat.
+    Hamburgers +2); Pears is excluded and Oranges reaches 6. Strawberries (5) is below the quota, so the
+    Scottish count goes on: Hamburgers is excluded, their 3 papers have no further preference, and the one
+    continuing candidate left for the one vacancy is deemed elected by rule 52(1) of SSI 2007/42.
     """
     result = _count_file("wikipedia_food.blt", Method.STV)
     assert result.quota == 6
     assert result.winners == ["Chocolate", "Oranges", "Strawberries"]
-    first, surplus, exclusion = result.rounds
+    first, surplus, exclusion, last = result.rounds
     assert first.tallies == {"Oranges": 4, "Pears": 2, "Chocolate": 12, "Strawberries": 1, "Hamburgers": 1}
     assert [d.option for d in first.elected] == ["Chocolate"]
     transfer = surplus.transfers[0]
@@ -43,6 +45,11 @@ def test_wikipedia_food_election_stage_by_stage():
     assert surplus.tallies["Chocolate"] == 6
     assert [d.option for d in exclusion.excluded] == ["Pears"]
     assert exclusion.tallies["Oranges"] == 6
+    assert [d.option for d in last.excluded] == ["Hamburgers"]
+    assert last.exhausted == 3
+    assert [d.option for d in last.elected] == ["Strawberries"]
+    assert "without reaching the quota" in last.elected[0].reason
+    assert "rule 52(1)" in last.elected[0].reason
 
 
 def test_wikipedia_food_election_by_meek_elects_the_same_three():
@@ -97,8 +104,9 @@ def test_excluded_candidates_papers_move_at_the_value_they_arrived_with():
     assert result.winners[0] == "A"
 
 
-def test_exclusion_tie_is_broken_by_the_earliest_round_where_they_differed():
-    """B and C tie at 4 after D's exclusion; in round 1 C had fewer, so C goes."""
+def test_exclusion_tie_is_broken_by_the_last_round_where_they_differed():
+    """B and C tie at 4 after D's exclusion; in round 1, the last round before where they differed,
+    C had fewer, so C goes."""
     ballots = [Ballot(("A",))] * 6 + [Ballot(("B",))] * 4 + [Ballot(("C",))] * 3 + [Ballot(("D", "C"))]
     ballots += [Ballot(("E",))] * 5
     result = count(Method.IRV, list("ABCDE"), ballots)
@@ -151,7 +159,7 @@ def test_result_json_has_the_documented_fields():
     assert data["rounds"][1]["tallies"]["Strawberries"] == 5
     assert data["rounds"][0]["elected"] == ["Chocolate"]
     assert data["rounds"][2]["excluded"] == ["Pears"]
-    assert data["exhausted"] == 0
+    assert data["exhausted"] == 3  # Hamburgers' papers, with no later preference
 
 
 def test_result_text_lets_a_reader_follow_every_round():

@@ -6,18 +6,19 @@ figures are the councils' declared count sheets as transcribed, stage by stage, 
 gerrymulvenna/council17 repository (``2017/SCO/<council>/<ward GSS code>/ResultsJson.json``).
 Figures are written here exactly as published, to five decimal places, and compared exactly.
 
-What matches: the quota, every first preference, and every stage both counts share, down to the
-last 0.00001 of each surplus and exclusion transfer, and who is elected, in what order.
+What matches: the quota, every first preference, every stage of the official sheet in the same order,
+down to the last 0.00001 of each surplus and exclusion transfer, and who is elected, at which stage.
 
-Where the two differ, the law is with the engine. Once the last vacancy can no longer be lost
-(rule 52(2) of the 2007 Order, rule 53 of the 2011 Order: "only one vacancy remains unfilled and the
-votes of any one continuing candidate are equal to or greater than the total of votes credited to
-other continuing candidates together with any surplus not transferred"), the engine deems that
-candidate elected and stops: "no further transfer shall be made". The councils' sheets show further
-stages, which their electronic counting systems generate by themselves; the explanatory note to the
-Scottish Local Government Elections Amendment Order 2021 (SSI 2021/437, article 2(4)) says so, and
-that such a transfer "has no effect on the count". The last tests check that the engine fills the
-last seat there, with the official winner, and that the official extra stages change nothing.
+The count goes on as the Order reads until the quota or rule 52(1) fills the last vacancy. Rule 52 of
+the 2007 Order (schedule 1) reads, in full: "(1) Where the number of continuing candidates is equal to
+the number of vacancies remaining unfilled, the continuing candidates are deemed to be elected. (2) Where
+the last vacancies can be filled under this rule, no further transfer shall be made." It has no early
+election of a candidate below the quota, and the official sheets show none: both wards below go on
+excluding until the last winner reaches the quota. The 2011 Order's rule 53 keeps the same two paragraphs;
+the explanatory note to SSI 2021/437 says only that "where the last vacancies are filled in accordance with
+rule 53(1), no further transfer of votes is required" (before, "no further transfer of votes shall be
+made"), because an electronic counting system may "automatically generate a further transfer of votes
+where the last vacancies are filled under rule 53(1), albeit this has no effect on the count".
 """
 
 from fractions import Fraction
@@ -105,20 +106,27 @@ def test_renfrewshire_2017_ward_11_first_stages_and_winners_match_the_official_c
     assert result.winners == [MACLAREN, DON, MCCULLOCH]
 
 
-def test_renfrewshire_2017_ward_11_last_seat_is_filled_where_the_law_stops_the_count():
-    """After stage 2 McCulloch (1212.68736) has at least Harrison (537.68416), Höfer-Franz (230.72840)
-    and Don's untransferred surplus (379) together: the engine elects him there and transfers nothing
-    more. The official sheet (gerrymulvenna/council17, 2017/SCO/renfrewshire/S13003085) goes on to two
-    machine-made stages (Don's surplus, then Höfer-Franz excluded) and elects the same McCulloch.
+def test_renfrewshire_2017_ward_11_every_official_stage_matches():
+    """Every stage of the official sheet (gerrymulvenna/council17, 2017/SCO/renfrewshire/S13003085): 3 Don's
+    surplus of 379 (Harrison +40.81152, Höfer-Franz +176.21224, McCulloch +76.30904); 4 Höfer-Franz
+    excluded (Harrison +155.20792, McCulloch +118.34624), McCulloch reaches the quota with 1407.34264.
+    Nobody is elected below the quota: McCulloch's 1212.68736 after stage 2 is not enough.
     """
     result = _count(RENFREWSHIRE_11)
-    assert len(result.rounds) == 2
-    last = result.rounds[-1]
-    assert _elected(last) == [MCCULLOCH]
-    assert "rule 52(2)" in last.elected[0].reason
-    official_last_stage = RENFREWSHIRE_11_STAGES[3]
-    assert official_last_stage[MCCULLOCH] >= result.quota  # the official count ends with the same winner
-    assert result.winners[-1] == MCCULLOCH
+    assert [round_.tallies for round_ in result.rounds] == RENFREWSHIRE_11_STAGES
+    second, third, fourth = result.rounds[1:]
+    assert _elected(second) == []
+    (surplus,) = third.transfers
+    assert surplus.source == DON and surplus.transfer_value == Fraction("0.21256")
+    assert _moved(surplus) == {
+        HARRISON: Fraction("40.81152"),
+        HOFER_FRANZ: Fraction("176.21224"),
+        MCCULLOCH: Fraction("76.30904"),
+    }
+    assert _excluded(fourth) == [HOFER_FRANZ]
+    assert _moved(fourth.transfers[0]) == {HARRISON: Fraction("155.20792"), MCCULLOCH: Fraction("118.34624")}
+    assert _elected(fourth) == [MCCULLOCH]
+    assert fourth.elected[0].reason.startswith("reached the quota (1407.34264 >= 1404)")
 
 
 # --- Clackmannanshire 2017, Ward 4: Clackmannanshire South (4 seats) ----------------------------
@@ -140,6 +148,9 @@ CLACKMANNANSHIRE_4_STAGES = [
     _stage(CLACKMANNANSHIRE_4_CANDIDATES, "0 739 665.29547 721.64858 739 587.07529 214.20831"),
     _stage(CLACKMANNANSHIRE_4_CANDIDATES, "0 739 817.87155 730.09138 739 601.87098 0"),
     _stage(CLACKMANNANSHIRE_4_CANDIDATES, "0 739 739 737.00029 739 621.30835 0"),  # 6: Earle's surplus
+    # 7: Quinn excluded. The sheet prints Forson's total as 1000.21; her transfer, 263.2104, is to the
+    # last 0.00001 and 737.00029 + 263.21040 = 1000.21069 (see the test below).
+    _stage(CLACKMANNANSHIRE_4_CANDIDATES, "0 739 739 1000.21069 739 0 0"),
 ]
 
 
@@ -197,15 +208,26 @@ def test_clackmannanshire_2017_ward_4_five_stages_and_winners_match_the_official
     assert result.winners == [HOLDEN, DIXON, EARLE, FORSON]
 
 
-def test_clackmannanshire_2017_ward_4_last_seat_is_filled_where_the_law_stops_the_count():
-    """After stage 5 Forson (730.09138) has at least Quinn (601.87098) and Earle's untransferred surplus
-    (78.87155) together: the engine elects her beside Earle and stops. The official sheet
-    (gerrymulvenna/council17, 2017/SCO/clackmannanshire/S13002878) shows two more machine-made stages
-    and elects the same Forson last.
+def test_clackmannanshire_2017_ward_4_every_official_stage_matches():
+    """Stages 6 and 7 of the official sheet (gerrymulvenna/council17, 2017/SCO/clackmannanshire/S13002878):
+    6 Earle's surplus of 78.87155 (Forson +6.90891, Quinn +19.43737); 7 Quinn excluded (Forson +263.2104),
+    Forson reaches the quota. After stage 5 Forson's 730.09138 is below the quota of 739, so she is not
+    elected there, and with two continuing candidates for one vacancy rule 52(1) does not apply.
     """
     result = _count(CLACKMANNANSHIRE_4)
-    assert len(result.rounds) == 5
-    last = result.rounds[-1]
-    assert _elected(last) == [EARLE, FORSON]
-    assert "rule 52(2)" in last.elected[1].reason
+    assert len(result.rounds) == len(CLACKMANNANSHIRE_4_STAGES) == 7
+    for number, official in enumerate(CLACKMANNANSHIRE_4_STAGES, start=1):
+        assert result.rounds[number - 1].tallies == official, f"stage {number}"
+    fifth, sixth, seventh = result.rounds[4:]
+    assert _elected(fifth) == [EARLE]
+    (surplus,) = sixth.transfers
+    assert surplus.source == EARLE
+    assert _moved(surplus) == {FORSON: Fraction("6.90891"), QUINN: Fraction("19.43737")}
+    assert _elected(sixth) == []
+    assert _excluded(seventh) == [QUINN]
+    assert _moved(seventh.transfers[0]) == {FORSON: Fraction("263.2104")}
+    published_total = Fraction("1000.21")  # as the sheet prints it, to two places
+    assert seventh.tallies[FORSON] - published_total < Fraction(1, 100)
+    assert _elected(seventh) == [FORSON]
+    assert seventh.elected[0].reason.startswith("reached the quota")
     assert result.winners == [HOLDEN, DIXON, EARLE, FORSON]

@@ -33,6 +33,11 @@ _SIMPLE = {
     Method.SCORE: count_score,
 }
 
+SHORTCUT_NOTE = (
+    "counted with the last-vacancy shortcut, which the Scottish Order does not have: with one vacancy "
+    "left, a candidate holding at least all other continuing votes plus any surplus is elected at once"
+)
+
 RULE_NAMES = {
     Method.STV: "single transferable vote (Scottish rules, SSI 2007/42)",
     Method.IRV: "instant runoff",
@@ -114,7 +119,17 @@ def _count_ranked(
     if method is Method.MEEK:
         outcome = count_meek(profile, keys, seats, rules.tie_rule, labels)
     else:
-        outcome = count_scottish_stv(profile, keys, seats, rules.tie_rule, labels)
+        outcome = count_scottish_stv(
+            profile,
+            keys,
+            seats,
+            rules.tie_rule,
+            labels,
+            last_vacancy_shortcut=rules.last_vacancy_shortcut and method is Method.STV,
+            majority=method is Method.IRV,
+        )
+    if method is Method.STV and rules.last_vacancy_shortcut:
+        outcome.notes.append(SHORTCUT_NOTE)
     result = Result(
         method,
         Outcome.ELECTED if outcome.winners else Outcome.NO_RESULT,

@@ -137,9 +137,13 @@ class Quorum:
     by: QuorumBy = QuorumBy.COUNT
 
 
+PRECEDING = "the most recent earlier round at which the tied options had unequal votes decides"
+
+
 @dataclass(frozen=True)
 class TieRule:
-    """How ties are broken: earlier rounds first, then a seeded draw or a casting order.
+    """How ties are broken: the most recent earlier round at which the tied options had unequal
+    votes first (SSI 2007/42 rules 49(2) and 51(2)(a)), then a seeded draw or a casting order.
 
     For CASTING, `casting_order` lists option keys from most to least preferred by the
     person holding the casting vote: the earliest listed is elected first and excluded last.
@@ -153,9 +157,9 @@ class TieRule:
         """The rule in words, printed with every result."""
         if self.kind is TieKind.CASTING:
             order = ", ".join(self.casting_order) or "(none recorded)"
-            return f"ties: earlier rounds' tallies first, then the recorded casting order {order}"
+            return f"ties: {PRECEDING}, then the recorded casting order {order}"
         return (
-            "ties: earlier rounds' tallies first, then a draw: the tied option whose SHA-256 of "
+            f"ties: {PRECEDING}, then a draw: the tied option whose SHA-256 of "
             f"'{self.seed}:<key>' is smallest is chosen (seed '{self.seed}')"
         )
 
@@ -171,6 +175,10 @@ class Rules:
     electorate_count: int | None = None
     electorate_weight: Number | None = None
     tie_rule: TieRule = field(default_factory=TieRule)
+    # Off by default: the Scottish Order has no such rule. When on, a ranked count with one vacancy
+    # left elects a continuing candidate who holds at least all the other continuing votes plus any
+    # surplus not yet transferred, as some other STV rules do (e.g. Northern Ireland's rule 52(2)).
+    last_vacancy_shortcut: bool = False
     yes_no_tie: YesNoTie | None = None
     yes_no_casting: YesNoChoice | None = None
     consent_disagreement_share: Fraction = Fraction(1, 2)

@@ -1,5 +1,12 @@
 """Single transferable vote by the Scottish rules (SSI 2007/42, schedule 1, rules 45 to 52).
 
+The count goes on, stage by stage, until the quota (rule 47) or rule 52(1) fills every vacancy: "Where the
+number of continuing candidates is equal to the number of vacancies remaining unfilled, the continuing
+candidates are deemed to be elected." Nobody is elected early below the quota: the Order has no such rule.
+The "last-vacancy shortcut" of some other rules (one vacancy left, a candidate holding at least all other
+continuing votes plus any surplus is elected) is an option, off unless asked for. Instant runoff (one seat)
+elects, as it always does, a candidate holding more than half of the votes still in play.
+
 Droop quota: the valid votes divided by one more than the seats, fraction ignored, plus one.
 Every ballot paper carries a value counted in units of 0.00001; a surplus moves every paper of
 the elected candidate (weighted inclusive Gregory) at surplus x paper value / candidate's votes,
@@ -41,10 +48,23 @@ def droop_quota(total: Fraction, seats: int) -> Fraction:
 
 
 def count_scottish_stv(
-    profile: RankedProfile, keys: list[str], seats: int, tie_rule: TieRule, labels: list[str] | None = None
+    profile: RankedProfile,
+    keys: list[str],
+    seats: int,
+    tie_rule: TieRule,
+    labels: list[str] | None = None,
+    *,
+    last_vacancy_shortcut: bool = False,
+    majority: bool = False,
 ) -> RankedOutcome:
-    """Count the profile for `seats` seats by the Scottish STV rules; `labels` name the options in words."""
-    return _ScottishCount(profile, keys, seats, tie_rule, labels).run()
+    """Count the profile for `seats` seats by the Scottish STV rules; `labels` name the options in words.
+
+    `last_vacancy_shortcut` adds the early election of other rules (off by the Order); `majority` is
+    instant runoff's: a candidate with more than half the continuing votes wins the one seat.
+    """
+    count = _ScottishCount(profile, keys, seats, tie_rule, labels)
+    count.last_vacancy_shortcut, count.majority = last_vacancy_shortcut, majority
+    return count.run()
 
 
 class _ScottishCount:
@@ -74,6 +94,7 @@ class _ScottishCount:
         self.surplus_due: list[int] = []
         self.rounds: list[Round] = []
         self.pending_notes: list[str] = []
+        self.last_vacancy_shortcut = self.majority = False
 
     def run(self) -> RankedOutcome:
         """Count stage by stage until every seat is filled."""
@@ -106,20 +127,40 @@ class _ScottishCount:
         if len(self.continuing) <= vacancies:
             remaining = {c: self.tallies[c] for c in self.continuing}
             for c in self._ordered(remaining, round_):
-                self._elect(c, "as many continuing candidates as vacancies remain (rule 52(1))", round_)
+                reason = (
+                    f"deemed elected without reaching the quota ({self._show(self.tallies[c])} of "
+                    f"{self.quota_value}): the continuing candidates were as many as the vacancies left "
+                    "(rule 52(1))"
+                )
+                self._elect(c, reason, round_)
             return False
-        return not self._elect_last_by_lead(vacancies, round_)
+        if vacancies == 1 and self.majority:
+            return not self._elect_by_majority(round_)
+        if vacancies == 1 and self.last_vacancy_shortcut:
+            return not self._elect_by_shortcut(round_)
+        return True
 
-    def _elect_last_by_lead(self, vacancies: int, round_: Round) -> bool:
-        """Rule 52(2): with one vacancy left, a candidate who cannot be caught is elected."""
-        if vacancies != 1:
+    def _elect_by_majority(self, round_: Round) -> bool:
+        """Instant runoff: a candidate with more than half the continuing votes wins."""
+        total = sum(self.tallies[c] for c in self.continuing)
+        leader = max(self.continuing, key=lambda c: self.tallies[c])
+        if 2 * self.tallies[leader] <= total:
             return False
+        share = f"{self._show(self.tallies[leader])} of {self._show(total)}"
+        self._elect(leader, f"more than half of the votes still in play ({share})", round_)
+        return True
+
+    def _elect_by_shortcut(self, round_: Round) -> bool:
+        """The last-vacancy shortcut (an option, not a Scottish rule): a candidate who cannot be caught."""
         pending = sum(self.tallies[c] - self.quota for c in self.surplus_due)
         total = sum(self.tallies[c] for c in self.continuing)
         leaders = [c for c in self.continuing if self.tallies[c] >= total - self.tallies[c] + pending]
         if len(leaders) != 1:
             return False
-        reason = "has at least the votes of all other continuing candidates and any surplus (rule 52(2))"
+        reason = (
+            "elected below the quota by the last-vacancy shortcut (not a rule of the Scottish Order): "
+            "at least the votes of all other continuing candidates and any surplus not transferred"
+        )
         self._elect(leaders[0], reason, round_)
         return True
 

@@ -1,4 +1,10 @@
-"""Breaking ties: earlier rounds first, then a repeatable draw or a casting order."""
+"""Breaking ties: the most recent earlier round with unequal votes, then a repeatable draw or a casting order.
+
+The Scottish Order looks back from the tie, not forward from the first stage: "the candidate who had the
+highest number of votes at the end of the most recent preceding stage at which they had unequal numbers of
+votes" (SSI 2007/42, schedule 1, rule 49(2)); the lowest "at the end of the most recently preceding stage of
+the count at which they had an unequal number of votes" is excluded (rule 51(2)(a)).
+"""
 
 from __future__ import annotations
 
@@ -17,9 +23,13 @@ def break_tie(
     rule: TieRule,
     round_number: int,
 ) -> tuple[str, str]:
-    """Choose one of the tied options (the lowest to exclude, or the highest to prefer) and say how."""
+    """Choose one of the tied options (the lowest to exclude, or the highest to prefer) and say how.
+
+    `history` holds every round's tallies so far, oldest first; they are read from the latest back. Among
+    three or more, the round that splits them leaves those still level to the rounds before it.
+    """
     group = sorted(tied)
-    for earlier, tallies in enumerate(history, start=1):
+    for earlier, tallies in reversed(list(enumerate(history, start=1))):
         values = {key: tallies.get(key, Fraction(0)) for key in group}
         extreme = (min if lowest else max)(values.values())
         narrowed = [key for key in group if values[key] == extreme]
