@@ -46,7 +46,8 @@ def authenticate_api() -> None:
                 401,
                 description="That token is not valid or was revoked: send 'Authorization: Bearer <token>'.",
             )
-        db.session.commit()  # keeps the token's last-used time
+        if db.session.dirty:
+            db.session.commit()  # the token's last-used time, kept to the minute
         g._login_user = person  # where Flask-Login keeps the current user for this request
         return
     if not current_user.is_authenticated:

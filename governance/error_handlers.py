@@ -7,9 +7,11 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from governance.errors import DomainError
+from governance.errors import Conflict, DomainError
+from governance.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,16 @@ def _domain_error(error: DomainError):
     return render_template("error.html", message=error.message, status=error.status), error.status
 
 
+def _integrity_error(error: IntegrityError):
+    """A constraint the database holds (one current ballot, one vote, one account per email) refused a
+    write that raced another request's: the same answer as any conflict, never a server error."""
+    db.session.rollback()
+    log.info("refused by a database constraint on %s %s: %s", request.method, request.path, error.orig)
+    return _domain_error(
+        Conflict("Someone else changed this at the same moment, so nothing was saved: reload and try again.")
+    )
+
+
 def _unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     if is_api_request():
@@ -58,5 +70,6 @@ def _unexpected(error: Exception):
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(IntegrityError, _integrity_error)
     if not app.testing:
         app.register_error_handler(Exception, _unexpected)

@@ -48,6 +48,9 @@ from governance.types import utcnow
 from governance.validation import clean_text
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how finely a token's "last used" time is kept
+
+
 class Action(StrEnum):
     NETWORK_CREATED = "network.created"
     COOP_CREATED = "coop.created"
@@ -248,9 +251,15 @@ def add_member(*, actor: Person, coop: Coop, person: Person, role: CoopRole) -> 
     return membership
 
 
-def find_invitation(secret: str) -> Invitation:
-    """The pending invitation behind a link, or a clear reason why it cannot be used."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == digest(secret or "")))
+def find_invitation(secret: str, *, lock: bool = False) -> Invitation:
+    """The pending invitation behind a link, or a clear reason why it cannot be used.
+
+    `lock=True` (accepting it) holds its row until the transaction ends and reads it afresh, so the same
+    link followed twice at once is accepted once and the second is told it has been used."""
+    query = select(Invitation).where(Invitation.token_hash == digest(secret or ""))
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    invitation = db.session.scalar(query)
     if invitation is None:
         raise NotFound("This invitation link is not known. Ask your network admin for a new one.")
     if invitation.accepted_at is not None:
@@ -262,7 +271,7 @@ def find_invitation(secret: str) -> Invitation:
 
 def join_by_invitation(*, secret: str, actor: Person) -> CoopMembership:
     """Someone who already has an account accepts an invitation into a further co-op."""
-    invitation = find_invitation(secret)
+    invitation = find_invitation(secret, lock=True)
     if invitation.email != actor.email.lower():
         raise NotAllowed(f"This invitation is for {invitation.email}: sign in as that person to accept it.")
     if actor.role_in(invitation.coop) is not None:
@@ -288,7 +297,7 @@ def _accept(invitation: Invitation, person: Person) -> CoopMembership:
 
 
 def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) -> Person:
-    invitation = find_invitation(secret)
+    invitation = find_invitation(secret, lock=True)
     name = clean_text(name, "name", "Your name")
     password = _require_password(password)
     time_zone = _require_zone(time_zone)
@@ -447,5 +456,8 @@ def person_for_token(secret: str) -> Person | None:
     token = db.session.scalar(select(AccessToken).where(AccessToken.token_hash == digest(secret)))
     if token is None or token.revoked_at is not None:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        # Reads do not write: a busy token updates its row once a minute, not on every request.
+        token.last_used_at = now
     return token.person

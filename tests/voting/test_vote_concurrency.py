@@ -6,9 +6,6 @@ the close is either counted or refused, never lost or half-written.
 
 from __future__ import annotations
 
-import threading
-import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -18,72 +15,11 @@ from governance.errors import VoteClosed
 from governance.extensions import db
 from governance.models import Coop, CoopRole, Person
 from governance.types import utcnow
+from tests.concurrency import run_together, scratch_app
 
 pytestmark = pytest.mark.postgres
 
 ROUNDS = 6
-
-
-@contextmanager
-def scratch_app(database_url: str, threads: int):
-    """A migrated app on a database created for this test, dropped after it."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL")
-    from flask_migrate import upgrade
-
-    from governance import create_app
-    from tests.conftest import TEST_SETTINGS
-
-    url = sa.make_url(database_url)
-    name = f"roundtable_votes_{uuid.uuid4().hex[:8]}"
-    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        app = create_app(
-            {
-                **TEST_SETTINGS,
-                "SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
-                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": threads, "max_overflow": 0},
-            }
-        )
-        try:
-            with app.app_context():
-                upgrade()
-            yield app
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        with server.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        server.dispose()
-
-
-def run_together(app, jobs) -> list[object]:
-    """Start every job at the same instant, each in its own app context and transaction; return outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[object] = [None] * len(jobs)
-
-    def work(i, job):
-        with app.test_request_context():
-            try:
-                barrier.wait()
-                outcomes[i] = job()
-                db.session.commit()
-            except BaseException as error:  # the outcome of the race, checked by the test
-                db.session.rollback()
-                outcomes[i] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def make_votes(app, count: int, *, lasts: timedelta) -> tuple[list[int], dict]:
