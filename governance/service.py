@@ -47,7 +47,6 @@ from governance.timezones import is_valid_zone
 from governance.types import utcnow
 from governance.validation import clean_text
 
-
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how finely a token's "last used" time is kept
 
 

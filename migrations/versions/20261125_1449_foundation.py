@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-25 14:49:03.500582
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import governance.types
-
 
 # revision identifiers, used by Alembic.
 revision = '567f8f1d4821'

@@ -5,11 +5,10 @@ Revises: 567f8f1d4821
 Create Date: 2026-11-25 14:55:32.166602
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import governance.types
-
 
 # revision identifiers, used by Alembic.
 revision = '9db8375a9a3f'

@@ -8,11 +8,10 @@ Revises: 9db8375a9a3f
 Create Date: 2026-11-25 15:15:16.535141
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import governance.types
-
 
 # revision identifiers, used by Alembic.
 revision = '40daf9243329'
