@@ -137,6 +137,7 @@ def open_vote(
         raise Conflict("This proposal already has its vote.", vote=proposal.vote.id)
     vote_fields = _checked_settings(settings, now)
     electors = _electorate(proposal, actor, vote_fields["weighting"], settings.weights)
+    _refuse_revealing_weights(vote_fields["secrecy"], electors)
     revision = proposal.current_revision
     apply_transition(
         proposal, Transition.OPEN_VOTE, actor=actor, data={"method": vote_fields["method"].value}
@@ -200,7 +201,24 @@ def _checked_settings(s: VoteSettings, now: datetime) -> dict[str, Any]:
     )
     if method in DECISION_METHODS and keys:
         raise invalid("options", "A decision vote has no options: co-ops answer the proposal itself.")
+    if checked["secrecy"] == Secrecy.SECRET and checked["results_shown"] == ResultsShown.LIVE:
+        raise invalid("results_shown", SECRET_LIVE_REFUSAL)
     return checked
+
+
+SECRET_LIVE_REFUSAL = (
+    "A secret vote shows its results only after the close: running totals, watched as ballots arrive, "
+    "would tell how each co-op voted."
+)
+SECRET_WEIGHTS_REFUSAL = (
+    "A secret vote counts every co-op equally: with unequal weights its totals would reveal how single "
+    "co-ops voted."
+)
+
+
+def _refuse_revealing_weights(secrecy: Secrecy, electors: list[Elector]) -> None:
+    if secrecy == Secrecy.SECRET and len({e.weight for e in electors}) > 1:
+        raise invalid("weighting", SECRET_WEIGHTS_REFUSAL)
 
 
 def _checked_times(

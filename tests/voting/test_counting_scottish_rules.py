@@ -106,9 +106,7 @@ def test_candidates_equal_at_every_stage_are_decided_by_lot():
 # 30 votes, 3 seats, quota 8. Stage 1: X 5, Y 6, Z 2, W 5, U 6, V 6; Z is excluded (X 7, Y 6).
 # Stage 2: W is excluded, 2 papers to X and 3 to Y: X and Y both have 9, a surplus of 1 each.
 # At stage 1 Y had more; at stage 2, the most recent stage at which they differed, X had more.
-EQUAL_SURPLUSES = _ballots(
-    (5, "XU"), (6, "YV"), (2, "ZX"), (2, "WXU"), (3, "WYV"), (6, "U"), (6, "V")
-)
+EQUAL_SURPLUSES = _ballots((5, "XU"), (6, "YV"), (2, "ZX"), (2, "WXU"), (3, "WYV"), (6, "U"), (6, "V"))
 
 
 def test_equal_surpluses_go_by_the_most_recent_stage_with_unequal_votes():

@@ -14,6 +14,20 @@ from voting import service
 from voting.counting import Method
 
 
+def test_a_secret_vote_with_live_results_is_refused_by_the_api_with_the_reason(client, world):
+    made = proposal(world, discuss=True)
+    body = {
+        "method": "yes_no",
+        "closes_at": (utcnow() + timedelta(days=3)).isoformat(),
+        "secrecy": "secret",
+        "results_shown": "live",
+    }
+    response = client.post(f"/api/v1/proposals/{made.id}/vote", json=body, headers=api_token(world.steward))
+    assert response.status_code == 422
+    assert "would tell how each co-op voted" in response.get_json()["errors"]["results_shown"][0]
+    assert made.vote is None and made.state.value == "discussion"
+
+
 def test_a_steward_opens_a_ranked_vote_through_the_api(client, world):
     made = proposal(world, discuss=True)
     closes_at = utcnow() + timedelta(days=3)
@@ -23,7 +37,7 @@ def test_a_steward_opens_a_ranked_vote_through_the_api(client, world):
         "closes_at": closes_at.isoformat(),
         "quorum_percent": 50,
         "secrecy": "secret",
-        "results_shown": "live",
+        "results_shown": "after_close",
     }
     response = client.post(f"/api/v1/proposals/{made.id}/vote", json=body, headers=api_token(world.steward))
     assert response.status_code == 201, response.get_json()

@@ -498,13 +498,37 @@ def test_the_blt_file_lists_ballots_by_content_not_by_receipt(world, now):
     assert lines == ["1 1 2 0", "1 2 3 0", "1 3 0"]
 
 
-def test_a_weighted_secret_votes_ballots_do_not_download_as_blt(world, now):
-    vote, _ = secret_irv_closed(world, now, weighting=Weighting.WORKER_MEMBERS)
-    assert not results.can_download_blt(vote)
-    with pytest.raises(Conflict, match="each line carries its co-op's weight"):
-        results.blt(vote)
+def test_a_secret_vote_with_unequal_weights_is_refused_with_the_reason(world, now):
+    """Its totals would reveal single co-ops: Río Software's 20 worker-members stand out in any tally."""
+    with pytest.raises(InvalidInput, match="unequal weights its totals would reveal") as refused:
+        open_vote(world, method=Method.IRV, now=now, secrecy="secret", weighting=Weighting.WORKER_MEMBERS)
+    assert refused.value.errors == {"weighting": [service.SECRET_WEIGHTS_REFUSAL]}
     open_weighted, _ = secret_irv_closed(world, now, weighting=Weighting.WORKER_MEMBERS, secrecy="open")
     assert results.can_download_blt(open_weighted)
+
+
+def test_a_secret_vote_with_equal_weights_set_by_an_admin_opens(world, now):
+    weights = {c.slug: 3 for c in world.coops}
+    governance_service.grant_network_role(
+        actor=world.admin, network=world.network, person=world.admin, role="steward"
+    )
+    settings = service.VoteSettings(
+        method=Method.YES_NO,
+        closes_at=now + timedelta(days=1),
+        secrecy="secret",
+        weighting=Weighting.SET_BY_ADMIN,
+        weights=weights,
+    )
+    vote = service.open_vote(
+        make_proposal(world, discuss=True), actor=world.admin, settings=settings, now=now
+    )
+    assert vote.is_secret and {e.weight for e in vote.electors} == {3}
+
+
+def test_a_secret_vote_with_live_results_is_refused_with_the_reason(world, now):
+    with pytest.raises(InvalidInput, match="only after the close") as refused:
+        open_vote(world, now=now, secrecy="secret", results_shown="live")
+    assert "results_shown" in refused.value.errors
 
 
 def test_a_tampered_ballot_no_longer_matches_its_receipt(world, now):

@@ -368,13 +368,15 @@ def test_a_close_beyond_ten_years_in_the_stewards_zone_is_refused(client, world,
     assert "ten years" in page and f'value="{closes_at}"' in page
 
 
-def test_a_weighted_secret_ranked_vote_explains_why_it_has_no_blt(client, world):
-    vote = closed_irv(world, secrecy="secret", weighting="worker_members")
-    sign_in(client, world.members[0])
-    page = client.get(f"/votes/{vote.id}/result").get_data(as_text=True)
-    assert f"/votes/{vote.id}/ballots.blt" not in page and "each line carries its co-op&#39;s weight" in page
-    refused = client.get(f"/votes/{vote.id}/ballots.blt")
-    assert refused.status_code == 409 and "each line carries its co-op" in refused.get_data(as_text=True)
+def test_the_open_vote_form_refuses_a_secret_vote_with_live_results_and_keeps_the_input(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    response = client.post(
+        f"/votes/open/{made.id}", data=open_form(secrecy="secret", results_shown="live", options="")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and made.vote is None
+    assert "would tell how each co-op voted" in page and 'selected value="secret"' in page
 
 
 def test_a_receipt_check_on_the_page_names_the_coop_only_to_its_people(client, world):
@@ -387,3 +389,10 @@ def test_a_receipt_check_on_the_page_names_the_coop_only_to_its_people(client, w
     sign_in(client, world.members[0])
     page = client.get(f"/votes/{vote.id}/receipts?receipt={receipt}").get_data(as_text=True)
     assert "Thames Code&#39;s ballot" in page and "1. Thames Code &gt; 2. Hudson Tech" in page
+
+
+def test_the_open_vote_form_says_what_a_secret_vote_requires_before_submitting(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    page = client.get(f"/votes/open/{made.id}").get_data(as_text=True)
+    assert "A secret vote shows its results only after the close and counts every co-op equally" in page
