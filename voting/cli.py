@@ -31,6 +31,7 @@ def count_command(
         ctx.exit(2)
     rules = Rules(seats=seats or election.seats)
     result = count_profile(Method(method), election.options, election.profile, rules)
+    result.notes.extend(election.notes)
     withdrawn = [election.names[i] for i in sorted(election.withdrawn)]
     if output_format == "json":
         data = {"title": election.title, "withdrawn": withdrawn, **result.to_dict()}

@@ -40,3 +40,11 @@ def test_malformed_file_exits_2_naming_the_line(tmp_path):
     result = CliRunner().invoke(count_command, [str(bad)])
     assert result.exit_code == 2
     assert "line 2: equal rankings" in result.output
+
+
+def test_count_notes_lines_the_reader_ignored(tmp_path):
+    path = tmp_path / "published.blt"
+    path.write_text('2 1\n1 1 0\n0\n"A" "Party"\n"B"\n"Title"\nFirst Prefs A 1 B 0\n')
+    result = CliRunner().invoke(count_command, [str(path)])
+    assert result.exit_code == 0
+    assert "1 line after the title (line 7) ignored" in result.output

@@ -3,6 +3,14 @@
 A BLT file holds: a header `candidates seats`; optionally a line of withdrawn candidates as
 negative numbers; one line per ballot, `weight c1 c2 ... 0`; a lone `0`; each candidate's name
 in quotes, in order; the title in quotes. `#` starts a comment. Equal rankings (`=`) are refused.
+
+Files as councils and counting programs publish them are read too: a byte-order mark and CRLF line
+ends; a ballot id in parentheses before the weight, `(17) 1 3 2 0`; a ballot line without its closing
+`0` (each line is one ballot, so nothing is ambiguous); a name line with further quoted strings after the
+name, `"Scott AGNEW" "Alba Party for independence"`, or with the affiliation quoted inside the name as a
+spreadsheet writes it (two quotes for one: `"Neil ALEXANDER ""Lib Dems"" "`), kept as the affiliation; a
+title written without quotes; lines after the title (a "First Prefs" summary...), ignored with a note.
+Names are matched with runs of whitespace squeezed to one space and printed as written.
 """
 
 from __future__ import annotations
@@ -21,7 +29,9 @@ from .model import Ballot, Number, Option, normalise_options
 from .numbers import exact
 from .profile import RankedProfile, _index_dtype
 
-_QUOTED = re.compile(r'\s*"([^"]*)"')
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+_INNER_AFFILIATION = re.compile(r'^(.*?)\s*"([^"]*)"\s*$')
+_BALLOT_ID = re.compile(r"^\(([^)]*)\)\s*")
 _DECIMAL = re.compile(r"\d+(\.\d+)?")
 
 
@@ -42,13 +52,19 @@ class BLTElection:
     seats: int
     withdrawn: frozenset[int]
     profile: RankedProfile
+    affiliations: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def options(self) -> tuple[Option, ...]:
-        """The candidates standing, keyed by their names (made unique if needed)."""
-        keys = _unique_keys(self.names)
+        """The candidates standing, keyed by their names with whitespace squeezed (made unique if
+        needed), named as written, with their affiliations."""
+        keys = _unique_keys([" ".join(name.split()) for name in self.names])
+        affiliations = self.affiliations or ("",) * len(self.names)
         return tuple(
-            Option(keys[i], self.names[i]) for i in range(len(self.names)) if i not in self.withdrawn
+            Option(keys[i], self.names[i], affiliations[i])
+            for i in range(len(self.names))
+            if i not in self.withdrawn
         )
 
     def ballots(self) -> list[Ballot]:
@@ -65,8 +81,8 @@ class BLTElection:
 def read_blt(source: str | os.PathLike[str]) -> BLTElection:
     """Read a BLT file from a path, or from its text when given a string with line breaks."""
     if isinstance(source, os.PathLike) or "\n" not in source:
-        source = Path(source).read_text(encoding="utf-8")
-    return _Reader(source.splitlines()).read()
+        source = Path(source).read_text(encoding="utf-8-sig")
+    return _Reader(source.removeprefix("\ufeff").splitlines()).read()
 
 
 def write_blt(
@@ -113,8 +129,8 @@ class _Reader:
         withdrawn = self._withdrawn(n)
         remap = [-1 if c in withdrawn else c - sum(w < c for w in withdrawn) for c in range(n)]
         profile = self._ballots(n, remap, n - len(withdrawn))
-        names, title = self._names(n)
-        return BLTElection(title, names, seats, frozenset(withdrawn), profile)
+        names, affiliations, title, notes = _Names(self.lines, self.at).read(n)
+        return BLTElection(title, names, seats, frozenset(withdrawn), profile, affiliations, notes)
 
     def _next_line(self) -> tuple[int, str] | None:
         """The next non-blank line and its number (1-based)."""
@@ -186,37 +202,89 @@ class _Reader:
             grouped[ranking] = grouped.get(ranking, 0) + weight * copies
         return RankedProfile.from_groups(list(grouped), list(grouped.values()), standing, ballots, blank)
 
-    def _names(self, n: int) -> tuple[tuple[str, ...], str]:
-        """The quoted candidate names, then the quoted title."""
-        rest = "\n".join(self.lines[self.at :])
-        strings, position = [], 0
-        while match := _QUOTED.match(rest, position):
-            strings.append(match.group(1))
-            position = match.end()
-        leftover = rest[position:].strip()
-        line = self.at + rest[:position].count("\n") + 1
-        if len(strings) < n:
-            found = f"found {leftover.splitlines()[0]!r}" if leftover else "the file ends"
+
+
+class _Names:
+    """The lines after the ballots: one candidate name a line (or all on a few lines), then the title."""
+
+    def __init__(self, lines: list[str], at: int) -> None:
+        self.rows = [(i + 1, *_quoted_strings(lines[i])) for i in range(at, len(lines)) if lines[i]]
+        self.end = len(lines)
+
+    def read(self, n: int) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]:
+        """Names, affiliations, title and notes on what was ignored."""
+        flat = [string for _, strings, plain in self.rows for string in strings]
+        is_classic = len(flat) in (n, n + 1) and not any(plain for _, _, plain in self.rows)
+        if is_classic:  # the format as first written: n + 1 quoted strings, however laid out
+            names = [_split_affiliation(name) for name in flat[:n]]
+            return (*_unzip(names), flat[n] if len(flat) > n else "", ())
+        return self._line_per_name(n)
+
+    def _line_per_name(self, n: int) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]:
+        """Each candidate's line: the name, then any affiliation; then the title; the rest is ignored."""
+        names: list[tuple[str, str]] = []
+        for number, strings, plain in self.rows[:n]:
+            if not strings or plain:
+                found = f"found {plain!r}" if plain else "found no quoted name"
+                raise BLTError(number, f"expected candidate {len(names) + 1}'s name in double quotes; {found}")
+            name, affiliation = _split_affiliation(strings[0])
+            names.append((name, ", ".join(filter(None, [affiliation, *strings[1:]]))))
+        if len(names) < n:
             raise BLTError(
-                line, f"expected {n} candidate names in double quotes, got {len(strings)}; {found}"
+                self.rows[-1][0] if self.rows else self.end,
+                f"expected {n} candidate names in double quotes, got {len(names)}; the file ends",
             )
-        if leftover or len(strings) > n + 1:
-            raise BLTError(line, "unexpected text after the title")
-        return tuple(strings[:n]), strings[n] if len(strings) > n else ""
+        title, notes = "", []
+        rest = self.rows[n:]
+        if rest:
+            number, strings, plain = rest[0]
+            title = strings[0] if strings and not plain else " ".join(filter(None, [*strings, plain]))
+            if strings[1:] and not plain:
+                notes.append(f"further quoted text after the title on line {number} was ignored")
+        if rest[1:]:
+            first, last = rest[1][0], rest[-1][0]
+            where = f"line {first}" if first == last else f"lines {first} to {last}"
+            notes.append(f"{len(rest) - 1} line{'s' if len(rest) > 2 else ''} after the title ({where}) ignored")
+        return (*_unzip(names), title, tuple(notes))
+
+
+def _quoted_strings(line: str) -> tuple[list[str], str]:
+    """The double-quoted strings on a line ("" inside one stands for a quote), and the text outside them."""
+    strings, outside, position = [], [], 0
+    for match in _QUOTED.finditer(line):
+        outside.append(line[position : match.start()])
+        strings.append(match.group(1).replace('""', '"'))
+        position = match.end()
+    outside.append(line[position:])
+    return strings, " ".join("".join(outside).split())
+
+
+def _split_affiliation(text: str) -> tuple[str, str]:
+    """`Neil ALEXANDER "Scottish Liberal Democrats"` as the name and the affiliation quoted at its end."""
+    match = _INNER_AFFILIATION.match(text)
+    return (match.group(1), match.group(2)) if match and match.group(1).strip() else (text, "")
+
+
+def _unzip(pairs: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Names and affiliations as two tuples."""
+    return tuple(name for name, _ in pairs), tuple(affiliation for _, affiliation in pairs)
 
 
 def _parse_ballot(line: str, n: int, remap: list[int]) -> tuple[Number, tuple[int, ...]]:
     """One ballot line: `weight c1 c2 ... 0`, as a weight and standing candidates' indices."""
     if "=" in line:
         raise ValueError("equal rankings ('=') are not supported: rank candidates one after another")
-    parts = line.split()
-    if parts[-1] != "0" or len(parts) < 2:
-        raise ValueError(f"a ballot line must end with 0, found {line!r}")
+    parts = _BALLOT_ID.sub("", line).split()
+    if len(parts) < 2:
+        raise ValueError(f"a ballot line holds a weight and then the candidates, found {line!r}")
     weight = _weight(parts[0])
+    ranking = parts[1:-1] if parts[-1] == "0" else parts[1:]  # the closing 0 may be left out
     try:
-        ranked = list(map(int, parts[1:-1]))
+        ranked = list(map(int, ranking))
     except ValueError:
         raise ValueError(f"candidates must be numbers from 1 to {n}, found {line!r}") from None
+    if 0 in ranked:
+        raise ValueError(f"a 0 ends a ballot, but more follows it: {line!r}")
     if ranked and (min(ranked) < 1 or max(ranked) > n):
         raise ValueError(f"candidates must be numbers from 1 to {n}, found {line!r}")
     if len(set(ranked)) != len(ranked):

@@ -96,6 +96,7 @@ class Option:
 
     key: str
     name: str = ""
+    affiliation: str = ""
 
     @property
     def label(self) -> str:

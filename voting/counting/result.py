@@ -139,6 +139,7 @@ class Result:
             "outcome": str(self.outcome),
             "sentence": self.sentence,
             "options": {option.key: option.label for option in self.options},
+            "affiliations": {option.key: option.affiliation for option in self.options if option.affiliation},
             "seats": self.seats,
             "quota": None if self.quota is None else as_json_number(self.quota),
             "quota_exact": None if self.quota is None else exact(self.quota),

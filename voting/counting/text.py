@@ -18,6 +18,12 @@ def render_text(result: Result) -> str:
     if result.quota is not None:
         lines.append(f"Quota: {exact(result.quota)}")
     lines.append(f"Ballots: {result.ballots} (total weight {exact(result.total_weight)})")
+    if any(option.affiliation for option in result.options):
+        lines.append("Candidates:")
+        lines.extend(
+            f"  {option.label}" + (f" ({option.affiliation})" if option.affiliation else "")
+            for option in result.options
+        )
     if result.base is not None and result.base_total is not None:
         lines.append(f"Base: {result.base} = {exact(result.base_total)}")
     if result.threshold:
