@@ -189,17 +189,22 @@ def revoke_role(slug: str, person_id: int, role: str):
 
 @bp.get("/coops/<slug>")
 def coop(slug: str):
-    coop = by_slug(Coop, slug)
+    return _coop_page(by_slug(Coop, slug), InviteForm())
+
+
+def _coop_page(coop: Coop, invite_form, *, status: int = 200, new_invitation: Invitation | None = None):
     pending = db.session.scalars(
         select(Invitation).where(Invitation.coop_id == coop.id, Invitation.accepted_at.is_(None))
     ).all()
-    return render_template(
+    page = render_template(
         "coops/show.html",
         coop=coop,
-        invite_form=InviteForm(),
+        invite_form=invite_form,
         role_form=CoopRoleForm(),
         pending=[i for i in pending if i.is_pending],
+        new_invitation=new_invitation,
     )
+    return page, status, {"Cache-Control": "no-store"} if new_invitation else {}
 
 
 @bp.post("/coops/<slug>/invite")
@@ -209,24 +214,17 @@ def invite(slug: str):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            result = service.invite_person(
+            invitation = service.invite_person(
                 actor=current_user, coop=coop, email=form.email.data, role=form.role.data
             )
         except DomainError as error:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(
-                f"Invitation sent to {result.email}. Its link, if you need to pass it on: {result.link}",
-                "success",
-            )
-            return redirect(url_for(".coop", slug=slug))
-    pending = [
-        i for i in db.session.scalars(select(Invitation).where(Invitation.coop_id == coop.id)) if i.is_pending
-    ]
-    return render_template(
-        "coops/show.html", coop=coop, invite_form=form, role_form=CoopRoleForm(), pending=pending
-    ), 400
+            # The link is shown on this page, once, never in a flash message: those travel in the
+            # session cookie, which is signed but not encrypted, and stays in the browser.
+            return _coop_page(coop, InviteForm(formdata=None), new_invitation=invitation)
+    return _coop_page(coop, form, status=400)
 
 
 @bp.post("/coops/<slug>/people/<int:person_id>/role")

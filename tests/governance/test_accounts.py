@@ -27,7 +27,7 @@ def _invite(client, world, outbox, email="new.person@example.org", role="delegat
     sign_in(client, world.admin)
     coop = world.coops[0]
     response = client.post(f"/coops/{coop.slug}/invite", data={"email": email, "role": role})
-    assert response.status_code == 302
+    assert response.status_code == 200
     client.post("/sign-out")
     return _link_in_mail(outbox, "invitations")
 
@@ -115,7 +115,7 @@ def test_a_person_with_an_account_joins_a_further_coop_only_by_accepting(client,
     response = client.post(
         f"/coops/{other.slug}/invite", data={"email": person.email.upper(), "role": "member"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert person.role_in(other) is None  # not without saying yes
     link = _link_in_mail(outbox, "invitations")
     client.post("/sign-out")
@@ -237,3 +237,28 @@ def test_repeated_failed_sign_ins_are_slowed(app, client, world, monkeypatch):
     page = client.post("/sign-in", data={"email": email, "password": PASSWORD}).get_data(as_text=True)
     assert "Too many failed sign-ins" in page
     limiter.reset()
+
+
+def _session_cookie(app, client) -> dict:
+    """What the browser holds: Flask's session cookie is signed, not encrypted; anyone with it can read it."""
+    cookie = client.get_cookie("session")
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+
+
+def test_an_invitation_link_is_shown_once_on_the_page_and_never_put_in_the_session_cookie(
+    app, client, world, outbox
+):
+    sign_in(client, world.admin)
+    response = client.post(
+        f"/coops/{world.coops[0].slug}/invite", data={"email": "new.person@example.org", "role": "member"}
+    )
+    link = _link_in_mail(outbox, "invitations")
+    token = link.rsplit("/", 1)[1]
+    page = response.get_data(as_text=True)
+    assert "Invitation sent to new.person@example.org" in page and token in page
+    assert response.headers["Cache-Control"] == "no-store"
+    held = _session_cookie(app, client)
+    assert "_user_id" in held  # the cookie was read
+    assert token not in repr(held)
+    assert token not in client.get(f"/coops/{world.coops[0].slug}").get_data(as_text=True)  # shown once
+    assert token not in repr(_session_cookie(app, client))
