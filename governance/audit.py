@@ -98,6 +98,7 @@ def record(
     data: dict[str, Any] | None = None,
     networks: Iterable = (),
     summary: str = "",
+    actor_label: str | None = None,
 ) -> AuditEvent:
     """Append an event in the current transaction, chained to the head of the log."""
     db.session.flush()
@@ -107,7 +108,7 @@ def record(
         seq=(last.seq + 1) if last else 1,
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
-        actor_label=f"{actor.name} <{actor.email}>" if actor is not None else "Roundtable (system)",
+        actor_label=actor_label or (f"{actor.name} <{actor.email}>" if actor is not None else "Roundtable (system)"),
         action=str(action),
         subject_type=subject_type or (subject.__tablename__ if subject is not None else "instance"),
         subject_id=getattr(subject, "id", None),

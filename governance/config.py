@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -30,6 +31,7 @@ def load(instance_path: Path) -> dict:
     """Settings for the app factory, from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
     redis_url = os.environ.get("REDIS_URL") or None
+    secure_cookies = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
@@ -39,9 +41,12 @@ def load(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # governance.auth.sessions refuses older sessions on the server too, whatever a cookie says.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
@@ -52,8 +57,13 @@ def load(instance_path: Path) -> dict:
         "MAIL_OUTBOX": str(instance_path / "outbox"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: count in this process's memory (and log it) rather than refuse every sign-in.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_LIMIT": os.environ.get("SIGN_IN_LIMIT", "5 per minute;20 per hour"),
+        "SIGN_IN_ADDRESS_LIMIT": os.environ.get("SIGN_IN_ADDRESS_LIMIT", "20 per minute;100 per hour"),
         # Without Redis, each web process closes due votes this often (0: never; reads close them anyway).
         "VOTE_CLOSER_SECONDS": int(os.environ.get("VOTE_CLOSER_SECONDS", "30")),
         "INVITATION_TTL_HOURS": int(os.environ.get("INVITATION_TTL_HOURS", "168")),

@@ -16,6 +16,7 @@ from wtforms.validators import (
     URL,
     DataRequired,
     Email,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -71,6 +72,21 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(PasswordMixin, FlaskForm):
     pass
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters."),
+        ],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
+    )
 
 
 class NetworkForm(FlaskForm):

@@ -95,12 +95,24 @@ class Person(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(16), default="en-GB")
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_superuser: Mapped[bool] = mapped_column(default=False)
+    # Part of every session's id (see get_id): raising it ends every session signed in before.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[CoopMembership]] = relationship(back_populates="person")
     network_roles: Mapped[list[NetworkRole]] = relationship(back_populates="person")
 
     __table_args__ = (Index("uq_people_email_lower", func.lower(email), unique=True),)
+
+    # When the session of this request began (Unix seconds, never stored): set by governance.auth on
+    # signing in, or read back from the session's id; 0 (never) is a session the loader refuses.
+    signed_in_at = 0
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie (see governance.auth.sessions)."""
+        from governance.auth.sessions import SessionId
+
+        return str(SessionId(self.id, self.session_version, self.signed_in_at))
 
     @property
     def coops(self) -> list[Coop]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,13 +20,24 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@cache
+def dummy_hash() -> str:
+    """A hash of a random password nobody knows, made with the same parameters as real ones."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
 def check_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """Does the password match? Without a hash (an unknown email, an account with no password) a dummy
+    hash is verified all the same, so the answer takes as long and does not tell who has an account."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Was the hash made with weaker parameters than today's? (argon2-cffi's defaults rise over time.)"""
+    return _hasher.check_needs_rehash(password_hash)
 
 
 def new_secret() -> str:

@@ -32,17 +32,7 @@ from governance.models import (
     person_by_email,
 )
 from governance.permissions import Perm, require
-from governance.security import (
-    MIN_PASSWORD_LENGTH,
-    check_password,
-    digest,
-    hash_password,
-    make_reset_token,
-    new_api_token,
-    new_secret,
-    read_reset_token,
-    reset_token_matches,
-)
+from governance.security import MIN_PASSWORD_LENGTH, digest, hash_password, new_api_token, new_secret
 from governance.timezones import is_valid_zone
 from governance.types import utcnow
 from governance.validation import clean_text
@@ -61,7 +51,6 @@ class Action(StrEnum):
     NETWORK_ROLE_GRANTED = "network.role_granted"
     NETWORK_ROLE_REVOKED = "network.role_revoked"
     PROFILE_UPDATED = "person.profile_updated"
-    PASSWORD_RESET = "person.password_reset"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
 
@@ -381,48 +370,6 @@ def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | No
         Action.PROFILE_UPDATED, actor=actor, subject=actor, data={"name": actor.name, "time_zone": time_zone}
     )
     return actor
-
-
-# Signing in and passwords
-
-
-def authenticate(email: str, password: str) -> Person:
-    person = person_by_email(email or "")
-    if person is None or not check_password(person.password_hash, password or ""):
-        raise NotAllowed("That email and password do not match an account.")
-    return person
-
-
-def request_password_reset(email: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way, so addresses cannot be probed."""
-    person = person_by_email(email or "")
-    if person is None:
-        return
-    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=make_reset_token(person))
-    minutes = current_app.config["RESET_TTL_SECONDS"] // 60
-    mail.send(
-        person.email,
-        "Reset your Roundtable password",
-        f"Someone asked to reset the password of your Roundtable account.\n\n"
-        f"Choose a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
-        "If it was not you, ignore this mail: nothing changes.\n",
-    )
-
-
-def person_for_reset(token: str) -> Person:
-    found = read_reset_token(token)
-    person = db.session.get(Person, found[0]) if found else None
-    if person is None or not reset_token_matches(person, found[1]):
-        raise Conflict("This reset link has expired or has been used. Ask for a new one.")
-    return person
-
-
-def reset_password(*, token: str, password: str) -> Person:
-    person = person_for_reset(token)
-    person.password_hash = hash_password(_require_password(password))
-    db.session.flush()
-    audit.record(Action.PASSWORD_RESET, actor=person, subject=person)
-    return person
 
 
 # API tokens

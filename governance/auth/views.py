@@ -1,14 +1,25 @@
-"""Sign in and out, invitations, password reset."""
+"""Sign in and out, invitations, password reset and change."""
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from governance import service
+from governance.auth import begin_session, is_remembered, renew_session
+from governance.auth import service as auth
 from governance.errors import DomainError
 from governance.extensions import db, limiter
-from governance.forms import AcceptInvitationForm, EmptyForm, ResetPasswordForm, ResetRequestForm, SignInForm
+from governance.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+    show_refusal,
+)
 from governance.timezones import all_zones
 
 bp = Blueprint("auth", __name__)
@@ -24,44 +35,110 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+# How failed sign-ins are limited (Flask-Limiter, on Redis when REDIS_URL is set, so every worker counts
+# together; without it each worker counts alone). Only failures count: a correct password costs nothing.
+# - Per address and email (SIGN_IN_LIMIT): guessing one person's password from one address is slowed,
+#   and a person who mistypes is held back only by their own failures. It is deliberately not per email
+#   alone: then anyone could lock a person out by failing on their email from elsewhere, and a correct
+#   password would be refused because of someone else. So failures on an email from another address never
+#   count against you.
+# - Per address, whatever the emails (SIGN_IN_ADDRESS_LIMIT): one address trying many accounts (password
+#   spraying) is slowed too. People behind one shared address share this one, so it is set higher.
+# A refused attempt is refused before any password is checked, so it tells nothing.
+
+
 def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_LIMIT"]
 
 
-def _sign_in_key() -> str:
-    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
+def _address_limit() -> str:
+    return current_app.config["SIGN_IN_ADDRESS_LIMIT"]
+
+
+def _address_key() -> str:
+    return request.remote_addr or ""
+
+
+def _address_and_email_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    # The email is hashed: the limiter's store (Redis) need not hold the addresses people type.
+    return f"{request.remote_addr}|{hashlib.sha256(email.encode()).hexdigest()[:32]}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+_TOO_MANY = "Too many failed sign-ins. Wait a minute, then try again."
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
+    _address_limit, key_func=_address_key, methods=["POST"], deduct_when=_failed, error_message=_TOO_MANY
+)
+@limiter.limit(
     _sign_in_limit,
-    key_func=_sign_in_key,
+    key_func=_address_and_email_key,
     methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
-    error_message="Too many failed sign-ins. Wait a minute, then try again.",
+    deduct_when=_failed,
+    error_message=_TOO_MANY,
 )
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
-    if form.validate_on_submit():
-        try:
-            person = service.authenticate(form.email.data, form.password.data)
-        except DomainError as error:
-            form.password.errors.append(error.message)
-            return render_template("auth/sign_in.html", form=form), 401
-        login_user(person, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/sign_in.html", form=form), status
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in.html", form=form), 400 if form.is_submitted() else 200
+    person = auth.sign_in(form.email.data, form.password.data)
+    db.session.commit()  # the audit event, of a failure too
+    if person is None:
+        form.password.errors.append("That email and password do not match an account.")
+        return render_template("auth/sign_in.html", form=form), 401
+    begin_session(person, remember=form.remember.data)
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    auth.sign_out(actor=current_user)
+    db.session.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    flash("You are signed out, on every device.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/settings/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    person = current_user._get_current_object()
+    auth.sign_out_everywhere_else(actor=person)
+    db.session.commit()
+    renew_session(person)
+    flash("You are signed out everywhere else; you are still signed in here.", "success")
+    return redirect(url_for("main.settings"))
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        person = current_user._get_current_object()
+        try:
+            auth.change_password(
+                actor=person, current_password=form.current_password.data, new_password=form.new_password.data
+            )
+        except DomainError as error:
+            show_refusal(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            begin_session(person, remember=is_remembered())
+            flash("Your password is changed, and you are signed out everywhere else.", "success")
+            return redirect(url_for("main.settings"))
+    return render_template("auth/change_password.html", form=form), status
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -82,7 +159,7 @@ def accept_invitation(token: str):
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            login_user(person)
+            begin_session(person)
             flash(f"Welcome to {invitation.coop.name}, {person.name}.", "success")
             return redirect(url_for("main.home"))
     status = 400 if form.is_submitted() else 200
@@ -110,7 +187,7 @@ def _join_with_account(token: str, invitation):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        auth.request_password_reset(form.email.data)
         db.session.commit()
         flash("If an account has that email, a reset link is on its way.", "info")
         return redirect(url_for("auth.sign_in"))
@@ -121,15 +198,18 @@ def request_reset():
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
-        service.person_for_reset(token)
+        auth.person_for_reset(token)
     except DomainError as error:
         return render_template("error.html", message=error.message, status=error.status), error.status
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        person = service.reset_password(token=token, password=form.password.data)
+        try:
+            person = auth.reset_password(token=token, password=form.password.data)
+        except DomainError as error:
+            return render_template("error.html", message=error.message, status=error.status), error.status
         db.session.commit()
-        login_user(person)
-        flash("Your password is changed.", "success")
+        begin_session(person)
+        flash("Your password is changed, and you are signed out everywhere else.", "success")
         return redirect(url_for("main.home"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form), status
