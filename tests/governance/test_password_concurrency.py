@@ -15,7 +15,7 @@ from governance.extensions import db
 from governance.models import Person
 from governance.security import check_password, make_reset_token
 from tests import factories
-from tests.voting.test_vote_concurrency import run_together, scratch_app
+from tests.concurrency import run_together, scratch_app
 
 pytestmark = pytest.mark.postgres
 
