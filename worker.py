@@ -4,6 +4,7 @@ Importing the modules that define tasks registers them with the one Huey instanc
 """
 
 import governance.mail  # noqa: F401  (deliver: mail)
+import proposals.pledging.tasks  # noqa: F401  (settle_due_campaigns: every minute)
 import voting.tasks  # noqa: F401  (close_due_votes: every minute)
 from governance.jobs import huey
 

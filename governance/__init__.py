@@ -65,12 +65,14 @@ def _register_blueprints(app: Flask) -> None:
     from governance.auth.views import bp as auth_bp
     from governance.views import bp as main_bp
     from proposals import register as register_proposals
+    from proposals.pledging import register as register_pledging
     from voting import register as register_voting
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     register_proposals(app)
     register_voting(app)
+    register_pledging(app)  # after voting: a read closes a due vote before it settles the campaign
     register_api(app)
 
 

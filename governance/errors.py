@@ -44,3 +44,7 @@ class InvalidInput(DomainError):
 
 class InvalidBallot(InvalidInput):
     pass
+
+
+class PledgingClosed(Conflict):
+    """A pledge, change or withdrawal that came at or after the campaign's deadline, or after it settled."""

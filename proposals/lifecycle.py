@@ -2,6 +2,8 @@
 
     draft → discussion → voting → passed | rejected | failed_quorum
     passed → pledging → committed | lapsed
+    (a campaign may open while the vote is open: the proposal stays in voting, and moves on to pledging
+    by itself when the vote passes)
     committed → agreement → signed
     withdrawn, from draft, discussion or voting (any state before a decision)
 
@@ -17,6 +19,14 @@ For the votes feature:
 - at the close time the system takes `Transition.PASS`, `Transition.REJECT` or `Transition.FAIL_QUORUM`
   (voting → passed | rejected | failed_quorum) with `is_due=True`;
 - `TEXT_FROZEN_STATES` are the states in which the proposal's text cannot change.
+
+For pledge campaigns (`proposals.pledging`):
+- a steward opening a campaign on a passed proposal takes `Transition.OPEN_PLEDGING` (passed → pledging);
+- a campaign opened while the vote was open: when the vote passes, the system takes
+  `Transition.CONTINUE_PLEDGING` (passed → pledging) in the same transaction;
+- at the deadline the system takes `Transition.COMMIT` or `Transition.LAPSE` with `is_due=True`;
+- a steward may take `Transition.COMMIT_EARLY` before the deadline, only when every target is met
+  (`GuardContext.are_targets_met`, which the campaign's service works out under the lock).
 """
 
 from __future__ import annotations
@@ -54,7 +64,9 @@ class Transition(StrEnum):
     REJECT = "reject"
     FAIL_QUORUM = "fail_quorum"
     OPEN_PLEDGING = "open_pledging"
+    CONTINUE_PLEDGING = "continue_pledging"
     COMMIT = "commit"
+    COMMIT_EARLY = "commit_early"
     LAPSE = "lapse"
     PREPARE_AGREEMENT = "prepare_agreement"
     SIGN = "sign"
@@ -88,6 +100,7 @@ class GuardContext:
     missing_facts: tuple[str, ...] = ()
     is_commitment: bool = True
     is_due: bool = False
+    are_targets_met: bool = False
 
 
 Guard = Callable[[GuardContext], str | None]  # a reason the step cannot be taken, or None
@@ -127,6 +140,10 @@ def is_commitment(context: GuardContext) -> str | None:
     )
 
 
+def targets_met(context: GuardContext) -> str | None:
+    return None if context.are_targets_met else "A campaign commits early only once every target is met."
+
+
 @dataclass(frozen=True)
 class Rule:
     transition: Transition
@@ -152,7 +169,23 @@ RULES: dict[Transition, Rule] = dict(
         _rule(T.REJECT, {S.VOTING}, S.REJECTED, A.SYSTEM, is_due, "Rejected at the close"),
         _rule(T.FAIL_QUORUM, {S.VOTING}, S.FAILED_QUORUM, A.SYSTEM, is_due, "Failed quorum at the close"),
         _rule(T.OPEN_PLEDGING, {S.PASSED}, S.PLEDGING, A.STEWARD, is_commitment, "Open pledging"),
+        _rule(
+            T.CONTINUE_PLEDGING,
+            {S.PASSED},
+            S.PLEDGING,
+            A.SYSTEM,
+            is_due,
+            "Pledging goes on: the vote passed",
+        ),
         _rule(T.COMMIT, {S.PLEDGING}, S.COMMITTED, A.SYSTEM, is_due, "Committed: every target met"),
+        _rule(
+            T.COMMIT_EARLY,
+            {S.PLEDGING},
+            S.COMMITTED,
+            A.STEWARD,
+            targets_met,
+            "Commit now: every target is met",
+        ),
         _rule(T.LAPSE, {S.PLEDGING}, S.LAPSED, A.SYSTEM, is_due, "Lapsed at the deadline"),
         _rule(
             T.PREPARE_AGREEMENT,

@@ -277,19 +277,25 @@ def edit_proposal(
 # The lifecycle
 
 
-def guard_context(proposal: Proposal, *, is_due: bool = False) -> GuardContext:
+def guard_context(proposal: Proposal, *, is_due: bool = False, are_targets_met: bool = False) -> GuardContext:
     return GuardContext(
         has_text=bool(proposal.title.strip() and proposal.summary.strip() and proposal.body.strip()),
         network_count=len(proposal.networks),
         missing_facts=missing_facts(proposal),
         is_commitment=proposal.kind.has_facts,
         is_due=is_due,
+        are_targets_met=are_targets_met,
     )
 
 
 # What must be settled before a proposal is shown: the voting feature adds "close its vote if it is due",
 # so reading a proposal past its vote's close shows the outcome, whether or not a job has run.
 settle_hooks: list[Callable[[Proposal], bool]] = []
+
+
+# What follows a step in the same transaction: the pledging feature adds "a vote that passed moves its
+# campaign's proposal on to pledging; a vote that failed, or a withdrawal, lapses the campaign".
+transition_hooks: list[Callable[[Proposal, StateChange], None]] = []
 
 
 def settle(proposal: Proposal) -> bool:
@@ -305,6 +311,16 @@ def take_step(
     Opening the vote is refused here: a vote needs its method, times and rules, so it opens only through
     `voting.service.open_vote`, which takes this step itself. Anything else is `apply_transition`.
     """
+    if transition in (Transition.OPEN_PLEDGING, Transition.COMMIT_EARLY):
+        permissions.require_steward(actor, proposal)
+        lock_proposal(proposal)
+        next_state(proposal.state, Transition(transition), ActorKind.STEWARD)
+        raise InvalidTransition(
+            "A pledge campaign opens with its currency, targets and deadline, and commits early from its "
+            "own page: use “Open a pledge campaign…” on the proposal's page, or the campaigns API.",
+            current_state=proposal.state.value,
+            allowed=[t.value for t in allowed_transitions(proposal.state, ActorKind.STEWARD)],
+        )
     if transition in (Transition.OPEN_VOTE, Transition.OPEN_VOTE.value):
         permissions.require_steward(actor, proposal)
         lock_proposal(proposal)
@@ -329,6 +345,7 @@ def apply_transition(
     data: dict[str, Any] | None = None,
     note: str = "",
     is_due: bool = False,
+    are_targets_met: bool = False,
 ) -> StateChange:
     """Take one lifecycle step: authorise, check the state machine and the guard, move, record.
 
@@ -350,7 +367,8 @@ def apply_transition(
     lock_proposal(proposal)
     before = proposal.state
     after = next_state(before, transition, actor_kind)
-    reason = guard_failure(transition, guard_context(proposal, is_due=is_due))
+    context = guard_context(proposal, is_due=is_due, are_targets_met=are_targets_met)
+    reason = guard_failure(transition, context)
     if reason:
         raise InvalidTransition(
             reason,
@@ -377,6 +395,8 @@ def apply_transition(
         },
         summary=f"Proposal {proposal.title!r}: {before.label} → {after.label}",
     )
+    for hook in transition_hooks:
+        hook(proposal, change)
     return change
 
 

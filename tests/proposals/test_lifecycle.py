@@ -124,3 +124,14 @@ def test_a_step_either_leads_to_its_target_or_raises(state, transition, actor):
         with pytest.raises(InvalidTransition):
             next_state(state, transition, actor)
         assert transition not in allowed_transitions(state, actor)
+
+
+def test_a_campaign_opened_during_the_vote_goes_on_to_pledging_when_the_vote_passes():
+    assert next_state(State.PASSED, Transition.CONTINUE_PLEDGING, ActorKind.SYSTEM) == State.PLEDGING
+    assert guard_failure(Transition.CONTINUE_PLEDGING, GuardContext(is_due=False)) is not None
+
+
+def test_a_steward_commits_early_only_once_every_target_is_met():
+    assert next_state(State.PLEDGING, Transition.COMMIT_EARLY, ActorKind.STEWARD) == State.COMMITTED
+    assert "every target" in guard_failure(Transition.COMMIT_EARLY, GuardContext(are_targets_met=False))
+    assert guard_failure(Transition.COMMIT_EARLY, GuardContext(are_targets_met=True)) is None

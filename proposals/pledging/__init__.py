@@ -1,0 +1,21 @@
+"""Pledge campaigns: conditional commitments that bind only when enough co-ops are in."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Called by the app factory: the models join the metadata; the hooks, command and task are added."""
+    from proposals import service as proposals_service
+    from proposals.pledging import models  # noqa: F401 - the tables must be known to Alembic and the session
+    from proposals.pledging.service import after_transition, settle_proposal
+    from proposals.pledging.tasks import campaigns_cli, start_scheduler_on_first_request
+
+    app.cli.add_command(campaigns_cli)
+    # After the vote's own hook (voting registers first): a read closes a due vote, then settles the campaign.
+    if settle_proposal not in proposals_service.settle_hooks:
+        proposals_service.settle_hooks.append(settle_proposal)
+    if after_transition not in proposals_service.transition_hooks:
+        proposals_service.transition_hooks.append(after_transition)
+    start_scheduler_on_first_request(app)

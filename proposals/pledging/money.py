@@ -1,0 +1,105 @@
+"""Currencies and amounts: ISO 4217 codes, names and minor units from Babel's data; Decimal, never float.
+
+`to_minor("1250.50", "GBP")` is 125050; `to_minor("1250.505", "GBP")` is refused (GBP has two digits);
+`format_money(125050, "GBP")` is "£1,250.50".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_name, get_currency_precision, list_currencies
+
+from governance.validation import invalid
+
+MONEY_MAX = 10**13  # minor units: far above any co-op's monthly pledge, far below a BIGINT's limit
+# Codes in ISO 4217 that are not money a co-op pays in: precious metals, SDRs, bond units, testing, none.
+NOT_MONEY = frozenset(
+    {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
+DEFAULT_LOCALE = "en_GB"
+
+
+def is_currency(code: str) -> bool:
+    return code in _CODES
+
+
+_CODES = frozenset(c for c in list_currencies() if len(c) == 3 and c.isalpha() and c not in NOT_MONEY)
+
+
+def digits(code: str) -> int:
+    """The currency's minor-unit digits (2 for GBP, 0 for JPY, 3 for BHD)."""
+    return int(get_currency_precision(code))
+
+
+def name(code: str, locale: str = DEFAULT_LOCALE) -> str:
+    return str(get_currency_name(code, locale=locale))
+
+
+def clean_currency(value, field_name: str = "currency") -> str:
+    code = str(value or "").strip().upper()
+    if not is_currency(code):
+        raise invalid(field_name, f"{value!r} is not an ISO 4217 currency code: give one such as GBP or USD.")
+    return code
+
+
+def to_minor(value, currency: str, field_name: str = "money", *, allow_zero: bool = True) -> int:
+    """An amount typed or sent in major units ("1250.50", Decimal, int) as integer minor units."""
+    if isinstance(value, float | bool):
+        raise invalid(field_name, 'Give the amount as a decimal number in a string, such as "1250.50".')
+    text = str(value).strip().replace(",", "") if not isinstance(value, Decimal) else value
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise invalid(
+            field_name, f"{value!r} is not an amount of money: give a number such as 1250.50."
+        ) from None
+    if not amount.is_finite():
+        raise invalid(field_name, "Give a finite amount of money.")
+    if amount < 0:
+        raise invalid(field_name, "An amount of money cannot be negative.")
+    places = digits(currency)
+    if amount.adjusted() > 15 or amount.scaleb(places) > MONEY_MAX:
+        raise invalid(
+            field_name, f"That amount is too large: at most {format_money(MONEY_MAX, currency)} a month."
+        )
+    if amount != amount.quantize(Decimal(1).scaleb(-places)):
+        raise invalid(field_name, _precision_message(currency, places))
+    minor = int(amount.scaleb(places))
+    if minor == 0 and not allow_zero:
+        raise invalid(field_name, "Give an amount above zero.")
+    return minor
+
+
+def _precision_message(currency: str, places: int) -> str:
+    if places == 0:
+        return f"{currency} has no minor unit: give a whole number."
+    return f"{currency} has {places} decimal places at most."
+
+
+def to_major(minor: int, currency: str) -> Decimal:
+    """Minor units back as a Decimal in major units, with the currency's places (125050 -> 1250.50)."""
+    places = digits(currency)
+    return Decimal(minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def format_money(minor: int | None, currency: str | None, locale: str = DEFAULT_LOCALE) -> str:
+    """'£1,250.50', 'US$1,250.50' (en_GB), 'ARS 250,000.00': Babel's symbols and grouping."""
+    if minor is None or not currency:
+        return ""
+    return str(format_currency(to_major(minor, currency), currency, locale=locale))
+
+
+def clean_rate(value, field_name: str) -> Decimal:
+    """An exchange rate: a positive decimal, at most 12 significant digits, between 1e-9 and 1e9."""
+    if isinstance(value, float | bool):
+        raise invalid(field_name, 'Give the rate as a decimal number in a string, such as "1.27".')
+    try:
+        rate = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise invalid(field_name, f"{value!r} is not a rate: give a number such as 1.27.") from None
+    if not rate.is_finite() or not Decimal("1e-9") <= rate <= Decimal("1e9"):
+        raise invalid(field_name, "A rate is a positive number between 0.000000001 and 1,000,000,000.")
+    if len(rate.normalize().as_tuple().digits) > 12:
+        raise invalid(field_name, "A rate has at most 12 significant digits.")
+    return rate.normalize()
