@@ -29,9 +29,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
-    from governance import error_handlers, templating
+    from governance import error_handlers, headers, templating
 
     error_handlers.register(app)
+    headers.register(app)
     templating.register(app)
     return app
 
@@ -45,7 +46,7 @@ def _configure_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from governance import auth
+    from governance import auth, outbox  # noqa: F401 - the outbox's table and hand-on join the app
     from governance.database import IdConverter, configure_engines
     from governance.extensions import api, csrf, db, limiter, login_manager, migrate
 
@@ -78,5 +79,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from governance.cli import register
+    from governance.jobs import start_scheduler_on_first_request
 
     register(app)
+    start_scheduler_on_first_request(app)

@@ -27,6 +27,19 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _engine_options() -> dict:
+    """Connections give up rather than hang: a connect timeout, and on PostgreSQL a statement timeout."""
+    connect_timeout = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    statement_timeout_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "30000"))
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return {"pool_pre_ping": True}  # SQLite: its busy timeout is set per connection (database.py)
+    connect_args = {
+        "connect_timeout": connect_timeout,
+        "options": f"-c statement_timeout={statement_timeout_ms}",
+    }
+    return {"pool_pre_ping": True, "connect_args": connect_args}
+
+
 def load(instance_path: Path) -> dict:
     """Settings for the app factory, from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -35,7 +48,7 @@ def load(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(),
         "REDIS_URL": redis_url,
         # No form or JSON body here needs more; a larger one is refused (413) before anything parses it.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
@@ -43,6 +56,8 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SECURE": secure_cookies,
+        # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted); 0: none.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # governance.auth.sessions refuses older sessions on the server too, whatever a cookie says.
@@ -64,8 +79,11 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_LIMIT": os.environ.get("SIGN_IN_LIMIT", "5 per minute;20 per hour"),
         "SIGN_IN_ADDRESS_LIMIT": os.environ.get("SIGN_IN_ADDRESS_LIMIT", "20 per minute;100 per hour"),
-        # Without Redis, each web process closes due votes this often (0: never; reads close them anyway).
-        "VOTE_CLOSER_SECONDS": int(os.environ.get("VOTE_CLOSER_SECONDS", "30")),
+        # Without Redis, each web process runs the periodic work (closing due votes, handing on the outbox)
+        # this often (0: never; reads close due votes anyway). VOTE_CLOSER_SECONDS is its older name.
+        "SCHEDULER_SECONDS": int(
+            os.environ.get("SCHEDULER_SECONDS") or os.environ.get("VOTE_CLOSER_SECONDS") or "30"
+        ),
         "INVITATION_TTL_HOURS": int(os.environ.get("INVITATION_TTL_HOURS", "168")),
         "RESET_TTL_SECONDS": int(os.environ.get("RESET_TTL_SECONDS", "7200")),
         "API_TITLE": "Roundtable",

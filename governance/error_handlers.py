@@ -6,12 +6,12 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, g, jsonify, redirect, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from governance.errors import Conflict, DomainError
-from governance.extensions import db
+from governance.extensions import COMMITTED_FLAG, db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,22 @@ def _integrity_error(error: IntegrityError):
 
 
 def _unexpected(error: Exception):
+    """A fault (a bug, the database gone): roll back first, then answer without touching the database, so
+    a signed-in person still gets a page; say truthfully whether their change was saved."""
     log.exception("unhandled error on %s %s", request.method, request.path)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be what failed
+        log.warning("could not roll back after the error", exc_info=True)
+    if g.get(COMMITTED_FLAG):
+        message = "Your change was saved, but something went wrong on our side afterwards. Reload the page."
+    else:
+        message = "Something went wrong on our side; nothing was saved. Please try again in a moment."
     if is_api_request():
-        return json_error(500, "Something went wrong on our side; nothing was saved.")
-    return render_template("error.html", status=500), 500
+        return json_error(500, message)
+    if "_login_user" not in g:  # Flask-Login's template context would load the person from the database
+        g._login_user = login_manager.anonymous_user()
+    return render_template("error.html", status=500, message=message, bare=True), 500
 
 
 def register(app: Flask) -> None:

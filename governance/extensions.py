@@ -2,12 +2,14 @@
 
 import json
 
+from flask import g, has_request_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api, Blueprint
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -52,7 +54,27 @@ class RoundtableApi(Api):
         pass
 
 
-db = SQLAlchemy(model_class=Base)
+COMMITTED_FLAG = "_roundtable_committed"
+
+
+class HandsOnAfterCommit:
+    """A Session mixin: once a commit has completed (and the session can be used again), the outbox rows it
+    made permanent are handed on (`governance.outbox`): mail and jobs leave only after their change stands."""
+
+    def commit(self) -> None:
+        super().commit()  # type: ignore[misc]
+        if has_request_context():
+            g.setdefault(COMMITTED_FLAG, True)  # an error page after this must not say "nothing was saved"
+        from governance.outbox import hand_on_committed
+
+        hand_on_committed(self)  # type: ignore[arg-type]
+
+
+class AppSession(HandsOnAfterCommit, FlaskSession):
+    pass
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": AppSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,20 +1,29 @@
 """Background jobs: Huey on Redis when REDIS_URL is set, in-process (immediate mode) when not.
 
-Work is queued only after the database commit succeeds (`after_commit`), so a rolled-back
-request never sends a mail or starts a job about something that did not happen.
+Work leaves through the outbox (`governance.outbox`): a row written in the transaction of the change and
+handed to Huey after the commit, so a rolled-back request never sends a mail or starts a job about
+something that did not happen, and a dead Redis loses nothing.
+
+Periodic work (closing due votes, handing on the outbox, ...) is registered with `@periodic("name")`: with
+Redis, `huey_consumer worker.huey` runs it every minute; without it, the first request a web process
+serves starts a daemon thread that runs it every SCHEDULER_SECONDS (0: never). Tests (`TESTING`) and
+commands never serve a request, so they never start it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import has_app_context
-from huey import MemoryHuey, RedisHuey
-from sqlalchemy import event
+from flask import Flask, has_app_context
+from huey import MemoryHuey, RedisHuey, crontab
 from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 
 def _make_huey():
@@ -25,26 +34,15 @@ def _make_huey():
 
 huey = _make_huey()
 
-_PENDING = "roundtable.after_commit"
-
 
 def after_commit(session: Session, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Run fn(*args, **kwargs) once the session's current transaction has committed."""
-    session.connection()  # tie the work to a transaction that has begun, so a rollback drops it
-    session.info.setdefault(_PENDING, []).append((fn, args, kwargs))
+    """Run the Huey task (or function) `fn(*args, **kwargs)` once the current transaction has committed.
 
+    The call is an outbox row in the same transaction, so it is dropped with a rollback and kept, then
+    retried, when Redis or the job fails; its arguments are JSON."""
+    from governance import outbox
 
-@event.listens_for(Session, "after_commit")
-def _run_pending(session: Session) -> None:
-    for fn, args, kwargs in session.info.pop(_PENDING, []):
-        fn(*args, **kwargs)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, previous_transaction) -> None:
-    # Only when the whole transaction is gone: a rolled-back SAVEPOINT leaves the outer work standing.
-    if not session.in_transaction():
-        session.info.pop(_PENDING, None)
+    outbox.put_job(fn, *args, **kwargs)
 
 
 @contextlib.contextmanager
@@ -57,3 +55,70 @@ def app_context() -> Iterator[None]:
 
     with create_app().app_context():
         yield
+
+
+# Periodic work
+
+_periodic: dict[str, Callable[[], Any]] = {}
+
+
+def periodic(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Register `fn()` to run every minute (the consumer) or every SCHEDULER_SECONDS (a web process)."""
+
+    def register(fn: Callable[[], Any]) -> Callable[[], Any]:
+        _periodic[name] = fn
+
+        @huey.periodic_task(crontab(minute="*"), name=name)
+        def task() -> Any:
+            with app_context():
+                return _run_once(name, fn)
+
+        return fn
+
+    return register
+
+
+def _run_once(name: str, fn: Callable[[], Any]) -> Any:
+    from governance.extensions import db
+
+    try:
+        return fn()
+    except Exception:
+        db.session.rollback()
+        log.exception("periodic work %s failed; it runs again at the next tick", name)
+        return None
+    finally:
+        db.session.remove()
+
+
+def run_periodic() -> None:
+    """Run every piece of periodic work once (the scheduler thread's tick)."""
+    for name, fn in list(_periodic.items()):
+        _run_once(name, fn)
+
+
+_started = threading.Event()
+_starting = threading.Lock()
+
+
+def start_scheduler_on_first_request(app: Flask) -> None:
+    """In immediate mode, outside tests, a web process runs the periodic work in a daemon thread."""
+    if app.testing or not huey.immediate or not app.config["SCHEDULER_SECONDS"]:
+        return
+
+    @app.before_request
+    def _start_scheduler() -> None:
+        if _started.is_set():
+            return
+        with _starting:
+            if _started.is_set():
+                return
+            _started.set()
+        threading.Thread(target=_run, args=(app,), name="roundtable-scheduler", daemon=True).start()
+
+
+def _run(app: Flask) -> None:
+    stop, every = threading.Event(), app.config["SCHEDULER_SECONDS"]
+    while not stop.wait(every):
+        with app.app_context():
+            run_periodic()

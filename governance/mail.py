@@ -1,4 +1,5 @@
-"""All mail leaves through here: SMTP when MAIL_SERVER is set, else an outbox folder and the log."""
+"""All mail leaves through here: an outbox row in the transaction of the change (`governance.outbox`), then
+SMTP when MAIL_SERVER is set, else the outbox folder (and, in debug mode, the log)."""
 
 from __future__ import annotations
 
@@ -10,27 +11,25 @@ from pathlib import Path
 
 from flask import current_app
 
-from governance.extensions import db
-from governance.jobs import after_commit, app_context, huey
+from governance import outbox
 from governance.types import utcnow
 
 log = logging.getLogger(__name__)
 
 
 def send(to: str, subject: str, body: str) -> None:
-    """Queue a plain-text mail to go out once the current transaction commits."""
-    after_commit(db.session(), deliver, to, subject, body)
+    """Write a plain-text mail to the outbox; it goes out once the current transaction commits."""
+    outbox.put("mail", {"to": to, "subject": subject, "body": body}, summary=f"Mail to {to}: {subject}")
 
 
-@huey.task(retries=3, retry_delay=60)
-def deliver(to: str, subject: str, body: str) -> None:
-    with app_context():
-        message = _build(to, subject, body)
-        config = current_app.config
-        if config["MAIL_SERVER"]:
-            _send_smtp(message, config)
-        else:
-            _write_outbox(message, Path(config["MAIL_OUTBOX"]))
+@outbox.handler("mail")
+def deliver(payload: dict) -> None:
+    message = _build(payload["to"], payload["subject"], payload["body"])
+    config = current_app.config
+    if config["MAIL_SERVER"]:
+        _send_smtp(message, config)
+    else:
+        _write_outbox(message, Path(config["MAIL_OUTBOX"]))
 
 
 def _build(to: str, subject: str, body: str) -> EmailMessage:
@@ -56,8 +55,10 @@ def _send_smtp(message: EmailMessage, config) -> None:
 def _write_outbox(message: EmailMessage, outbox: Path) -> None:
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
-    path = outbox / f"{stamp}-{message['To'].replace('@', '_at_')}.eml"
+    # The address is only a hint in the name (cut short: a file name has at most 255 bytes).
+    hint = "".join(c if c.isalnum() or c in ".-_" else "_" for c in message["To"].replace("@", "_at_"))[:80]
+    path = outbox / f"{stamp}-{hint}.eml"
     path.write_bytes(bytes(message))
-    log.info(
-        "mail to %s (%s) written to %s:\n%s", message["To"], message["Subject"], path, message.get_content()
-    )
+    log.info("mail to %s (%s) written to %s", message["To"], message["Subject"], path)
+    if current_app.debug:  # bodies carry invitation and reset links: only a developer's own log shows them
+        log.info("mail body:\n%s", message.get_content())

@@ -14,6 +14,7 @@ class Perm(StrEnum):
     NETWORK_STEWARD = "network:steward"
     COOP_ADMIN = "coop:admin"
     AUDIT_READ = "audit:read"
+    OUTBOX_READ = "outbox:read"
 
 
 def is_admin_of(person: Person | None, network: Network) -> bool:
@@ -56,6 +57,8 @@ def can(person: Person | None, perm: Perm, subject=None) -> bool:
                     r.role == NetworkRoleKind.ADMIN for r in person.network_roles
                 )
             return is_admin_of(person, subject)
+        case Perm.OUTBOX_READ:
+            return person.is_superuser  # mail of every network: the instance's admin only
     raise ValueError(f"unknown permission {perm!r}")
 
 
@@ -73,4 +76,5 @@ def _default_message(perm: Perm, subject) -> str:
         Perm.NETWORK_STEWARD: f"Only a steward{where} can do that.",
         Perm.COOP_ADMIN: f"Only an admin of a network{where and ' that ' + name + ' is in'} can do that.",
         Perm.AUDIT_READ: "Only network admins can read the audit log.",
+        Perm.OUTBOX_READ: "Only the instance administrator can see the outbox.",
     }[perm]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from governance import audit, service
+from governance import audit, outbox, service
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import (
@@ -24,6 +24,7 @@ from governance.forms import (
     TokenForm,
     show_refusal,
 )
+from governance.headers import no_store
 from governance.models import (
     AccessToken,
     Coop,
@@ -276,7 +277,8 @@ def create_token():
         return _settings_page(ProfileForm(obj=current_user), form, status=400)
     _, secret = service.create_token(actor=current_user, name=form.name.data)
     db.session.commit()
-    return _settings_page(ProfileForm(obj=current_user), TokenForm(formdata=None), new_token=secret)
+    page, status = _settings_page(ProfileForm(obj=current_user), TokenForm(formdata=None), new_token=secret)
+    return no_store(make_response(page, status))
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
@@ -344,3 +346,46 @@ def _audit_filters(visible: list[Network]) -> tuple[dict, list[str]]:
                     f"{key.capitalize()} must be a date like 2026-11-25, between years 1 and 9998."
                 )
     return filters, problems
+
+
+OUTBOX_VIEWS = {"failed": "Failed, not retried", "waiting": "Waiting", "done": "Done"}
+
+
+@bp.get("/admin/outbox")
+def outbox_list():
+    require(current_user, Perm.OUTBOX_READ)
+    shown = request.args.get("state", "failed")
+    if shown not in OUTBOX_VIEWS:
+        shown = "failed"
+    item = outbox.OutboxItem
+    condition = {
+        "failed": item.failed_at.is_not(None),
+        "waiting": item.done_at.is_(None) & item.failed_at.is_(None),
+        "done": item.done_at.is_not(None),
+    }[shown]
+    query = select(item).where(condition).order_by(item.id.desc())
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    return render_template(
+        "outbox.html",
+        page=page,
+        shown=shown,
+        views=OUTBOX_VIEWS,
+        form=EmptyForm(),
+        max_attempts=outbox.MAX_ATTEMPTS,
+    )
+
+
+@bp.post("/admin/outbox/<int:item_id>/retry")
+def outbox_retry(item_id: int):
+    require(current_user, Perm.OUTBOX_READ)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    item = db.session.get(outbox.OutboxItem, item_id) or abort(404)
+    outbox.retry(item, actor=current_user)
+    db.session.commit()  # handed on at once
+    db.session.refresh(item)
+    if item.done_at is not None:
+        flash(f"{item.summary}: sent.", "success")
+    else:
+        flash(f"{item.summary}: it failed again ({item.last_error}); it is retried later.", "error")
+    return redirect(url_for(".outbox_list", state="failed"))

@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 from flask import g, request_started
 from flask_migrate import upgrade
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from governance import create_app
-from governance.extensions import db
+from governance.extensions import HandsOnAfterCommit, db
 from tests import factories
 
 TEST_SETTINGS = {
@@ -91,6 +91,10 @@ def is_postgres(app) -> bool:
         return db.engine.dialect.name == "postgresql"
 
 
+class TestSession(HandsOnAfterCommit, Session):
+    """The app's session behaviour (the outbox is handed on after each commit) on the test's connection."""
+
+
 @pytest.fixture
 def session(app):
     """The app's session bound to one connection whose outer transaction is rolled back after the test."""
@@ -99,7 +103,7 @@ def session(app):
         outer = connection.begin()
         original = db.session
         db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            sessionmaker(class_=TestSession, bind=connection, join_transaction_mode="create_savepoint"),
             scopefunc=original.registry.scopefunc,
         )
         try:

@@ -9,7 +9,7 @@ def register(app: Flask) -> None:
     """Called by the app factory: the models join the metadata; the pages, command, hooks and scheduler are added."""
     from governance import templating
     from voting import models  # noqa: F401 - the tables must be known to Alembic and the session
-    from voting.tasks import start_scheduler_on_first_request, votes_cli
+    from voting.tasks import votes_cli
     from voting.views import bp, time_left, waiting
 
     app.register_blueprint(bp)
@@ -22,4 +22,3 @@ def register(app: Flask) -> None:
 
     if close_due_vote_of not in settle_hooks:
         settle_hooks.append(close_due_vote_of)
-    start_scheduler_on_first_request(app)

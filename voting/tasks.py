@@ -1,9 +1,7 @@
-"""Closing votes that are due: a Huey periodic task, its in-process twin, and `flask votes close-due`.
+"""Closing votes that are due: periodic work (`governance.jobs.periodic`) and `flask votes close-due`.
 
-- With REDIS_URL set, `huey_consumer worker.huey` runs `close_due_votes` every minute.
-- Without it (Huey's immediate mode, nothing consumes periodic tasks), the first request a web process
-  serves starts a daemon thread that closes due votes every VOTE_CLOSER_SECONDS (30 by default; 0: off). Tests (`TESTING`) and commands
-  never serve a request, so they never start it.
+- With REDIS_URL set, `huey_consumer worker.huey` runs `close_due_votes` every minute; without it, each
+  web process's scheduler thread does, every SCHEDULER_SECONDS.
 - Either way nothing depends on them for correctness: a ballot at or after closes-at is refused inside the
   vote's lock, and any read of a vote past its close closes it first. They only make the proposal move on
   (and the audit event appear) without waiting for someone to look.
@@ -12,16 +10,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
-from huey import crontab
 
 from governance.extensions import db
-from governance.jobs import app_context, huey
+from governance.jobs import periodic
 from voting import service
 from voting.models import Vote
 
@@ -45,10 +40,9 @@ def close_due(now: datetime | None = None) -> list[Vote]:
     return closed
 
 
-@huey.periodic_task(crontab(minute="*"))
+@periodic("close_due_votes")
 def close_due_votes() -> int:
-    with app_context():
-        return len(close_due())
+    return len(close_due())
 
 
 @votes_cli.command("close-due")
@@ -59,35 +53,3 @@ def close_due_command() -> None:
         sentence = (vote.result or {}).get("sentence") or f"closed uncounted ({vote.outcome})"
         click.echo(f"vote {vote.id} ({vote.proposal.title}): {sentence}")
     click.echo(f"closed {len(closed)} vote{'s' if len(closed) != 1 else ''}")
-
-
-_started = threading.Event()
-_starting = threading.Lock()
-
-
-def start_scheduler_on_first_request(app: Flask) -> None:
-    """In immediate mode, outside tests, a web process closes due votes in a daemon thread
-    (VOTE_CLOSER_SECONDS apart; 0 turns it off)."""
-    if app.testing or not huey.immediate or not app.config["VOTE_CLOSER_SECONDS"]:
-        return
-
-    @app.before_request
-    def _start_vote_closer() -> None:
-        if _started.is_set():
-            return
-        with _starting:
-            if _started.is_set():
-                return
-            _started.set()
-        threading.Thread(target=_run, args=(app,), name="roundtable-vote-closer", daemon=True).start()
-
-
-def _run(app: Flask) -> None:
-    stop, every = threading.Event(), app.config["VOTE_CLOSER_SECONDS"]
-    while not stop.wait(every):
-        try:
-            with app.app_context():
-                close_due()
-                db.session.remove()
-        except Exception:
-            log.exception("closing due votes failed; trying again in %s seconds", every)

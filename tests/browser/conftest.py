@@ -37,7 +37,7 @@ def live_app(tmp_path_factory):
             "WTF_CSRF_ENABLED": True,  # the real thing: forms post their tokens
             # No vote-closing thread: it would outlive these tests and, through the shared db.session,
             # reach into the rolled-back transactions of the tests that follow.
-            "VOTE_CLOSER_SECONDS": 0,
+            "SCHEDULER_SECONDS": 0,
             "SQLALCHEMY_DATABASE_URI": url,
             "MAIL_OUTBOX": str(directory / "outbox"),
         }

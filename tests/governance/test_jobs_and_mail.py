@@ -102,5 +102,6 @@ def test_the_worker_entry_point_knows_every_task():
     import worker
 
     names = set(worker.huey._registry._registry)
-    assert any(name.endswith("deliver") for name in names)
+    assert any(name.endswith("outbox.run") for name in names)
+    assert any(name.endswith("hand_on_outbox") for name in names)
     assert any(name.endswith("close_due_votes") for name in names)
