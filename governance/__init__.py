@@ -29,10 +29,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
-    from governance import error_handlers, headers, templating
+    from governance import error_handlers, headers, request_checks, templating
 
     error_handlers.register(app)
     headers.register(app)
+    request_checks.register(app)
     templating.register(app)
     return app
 

@@ -45,8 +45,12 @@ def enum_choices(enum_cls) -> list[SelectChoice]:
     return choices((m.value, m.value.replace("_", " ").capitalize()) for m in enum_cls)
 
 
+# RFC 5321 caps a path (an address with its angle brackets) at 256 octets: at most 254 for the address.
+EMAIL_MAX = 254
+
+
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email()])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Keep me signed in on this device")
 
@@ -67,7 +71,7 @@ class AcceptInvitationForm(PasswordMixin, FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email()])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
 
 
 class ResetPasswordForm(PasswordMixin, FlaskForm):
@@ -110,7 +114,7 @@ class AdmitForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email()])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
     role = SelectField("Role", choices=enum_choices(CoopRole), default=CoopRole.MEMBER.value)
 
 
@@ -119,7 +123,7 @@ class CoopRoleForm(FlaskForm):
 
 
 class NetworkRoleForm(FlaskForm):
-    email = EmailField("Person's email", validators=[DataRequired(), Email()])
+    email = EmailField("Person's email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
     role = SelectField("Role", choices=enum_choices(NetworkRoleKind))
 
 

@@ -12,7 +12,8 @@ class Perm(StrEnum):
     NETWORK_CREATE = "network:create"
     NETWORK_ADMIN = "network:admin"
     NETWORK_STEWARD = "network:steward"
-    COOP_ADMIN = "coop:admin"
+    COOP_ADMIN = "coop:admin"  # manage a co-op's people: invite them, name its delegates
+    COOP_ADMIT = "coop:admit"  # admit a co-op that is in other networks to a further one
     AUDIT_READ = "audit:read"
     OUTBOX_READ = "outbox:read"
 
@@ -35,8 +36,26 @@ def belongs_to(person: Person | None, network: Network) -> bool:
 
 
 def administers_coop(person: Person | None, coop: Coop) -> bool:
-    """Admins of any network the co-op is in manage its people."""
+    """An admin of a network the co-op is in: may admit it to another network they administer."""
     return person is not None and (person.is_superuser or any(is_admin_of(person, n) for n in coop.networks))
+
+
+def manages_people_of(person: Person | None, coop: Coop) -> bool:
+    """A co-op decides who speaks for it: its delegates manage its people. A network admin does so only
+    when they administer every network the co-op is in (else an admin of one network could take over a
+    co-op's voice in another); the first delegate of a co-op is invited on admission (`may_invite_first`)."""
+    if person is None:
+        return False
+    if person.is_superuser or person.is_delegate_of(coop):
+        return True
+    networks = coop.networks
+    return bool(networks) and all(is_admin_of(person, n) for n in networks)
+
+
+def may_invite_first_delegate(person: Person | None, coop: Coop) -> bool:
+    """A network admin admitting a co-op invites its first delegate, while it has none."""
+    has_delegate = any(m.role.value == "delegate" for m in coop.people)
+    return not has_delegate and administers_coop(person, coop)
 
 
 def can(person: Person | None, perm: Perm, subject=None) -> bool:
@@ -50,6 +69,8 @@ def can(person: Person | None, perm: Perm, subject=None) -> bool:
         case Perm.NETWORK_STEWARD:
             return is_steward_of(person, subject)
         case Perm.COOP_ADMIN:
+            return manages_people_of(person, subject)
+        case Perm.COOP_ADMIT:
             return administers_coop(person, subject)
         case Perm.AUDIT_READ:
             if subject is None:
@@ -74,7 +95,8 @@ def _default_message(perm: Perm, subject) -> str:
         Perm.NETWORK_CREATE: "Only an instance administrator can create a network.",
         Perm.NETWORK_ADMIN: f"Only an admin{where} can do that.",
         Perm.NETWORK_STEWARD: f"Only a steward{where} can do that.",
-        Perm.COOP_ADMIN: f"Only an admin of a network{where and ' that ' + name + ' is in'} can do that.",
+        Perm.COOP_ADMIN: f"Only a delegate{where}, or an admin of every network it is in, can do that.",
+        Perm.COOP_ADMIT: f"Only an admin of a network{where and ' that ' + name + ' is in'} can do that.",
         Perm.AUDIT_READ: "Only network admins can read the audit log.",
         Perm.OUTBOX_READ: "Only the instance administrator can see the outbox.",
     }[perm]

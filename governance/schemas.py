@@ -91,7 +91,7 @@ class RoleChangeSchema(ma.Schema):
 
 
 class InvitationInSchema(ma.Schema):
-    email = ma.fields.Email(required=True)
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
     role = ma.fields.Enum(CoopRole, by_value=True, load_default=CoopRole.MEMBER)
 
 
@@ -108,7 +108,7 @@ class AdmissionInSchema(ma.Schema):
 
 
 class NetworkRoleInSchema(ma.Schema):
-    email = ma.fields.Email(required=True)
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
     role = ma.fields.Enum(NetworkRoleKind, by_value=True, required=True)
 
 

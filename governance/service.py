@@ -13,7 +13,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from governance import audit, mail
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -31,13 +31,14 @@ from governance.models import (
     Person,
     person_by_email,
 )
-from governance.permissions import Perm, require
+from governance.permissions import Perm, may_invite_first_delegate, require
 from governance.security import MIN_PASSWORD_LENGTH, digest, hash_password, new_api_token, new_secret
 from governance.timezones import is_valid_zone
 from governance.types import utcnow
-from governance.validation import clean_text
+from governance.validation import clean_name, clean_text, name_key
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how finely a token's "last used" time is kept
+EMAIL_MAX = 254  # RFC 5321 4.5.3.1.3: a path is at most 256 octets, with its angle brackets
 
 
 class Action(StrEnum):
@@ -99,11 +100,18 @@ def _require_password(password: str | None) -> str:
 # Networks and co-ops
 
 
+def _same_name(model, name: str) -> str | None:
+    """The existing network or co-op whose name reads as this one (case, spacing and compatibility forms
+    aside), or None. Names are few enough to compare here; the unique slug catches a race."""
+    key = name_key(name)
+    return next((n for n in db.session.scalars(select(model.name)) if name_key(n) == key), None)
+
+
 def create_network(*, actor: Person, name: str, description: str = "") -> Network:
     require(actor, Perm.NETWORK_CREATE)
-    name = clean_text(name, "name", "A name")
-    if db.session.scalar(select(Network.id).where(func.lower(Network.name) == name.lower())):
-        raise Conflict(f"A network called {name} exists already.", errors={"name": ["Already taken."]})
+    name = clean_name(name, "name", "A name")
+    if taken := _same_name(Network, name):
+        raise Conflict(f"A network called {taken} exists already.", errors={"name": ["Already taken."]})
     network = Network(name=name, slug=_unique_slug(Network, name), description=description.strip())
     db.session.add(network)
     db.session.flush()
@@ -126,7 +134,7 @@ def create_coop(
 ) -> Coop:
     """Create a co-op and admit it to the network at once."""
     require(actor, Perm.NETWORK_ADMIN, network)
-    name = clean_text(name, "name", "A name")
+    name = clean_name(name, "name", "A name")
     country = clean_text(country, "country", "A country").upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise InvalidInput(
@@ -134,9 +142,9 @@ def create_coop(
         )
     if worker_members is None or worker_members < 0:
         raise InvalidInput("Worker-members cannot be negative.", errors={"worker_members": ["Not negative."]})
-    if db.session.scalar(select(Coop.id).where(func.lower(Coop.name) == name.lower())):
+    if taken := _same_name(Coop, name):
         raise Conflict(
-            f"A co-op called {name} exists already; admit it instead.", errors={"name": ["Already taken."]}
+            f"A co-op called {taken} exists already; admit it instead.", errors={"name": ["Already taken."]}
         )
     coop = Coop(
         name=name,
@@ -161,7 +169,7 @@ def admit_coop(*, actor: Person, network: Network, coop: Coop) -> NetworkMembers
     require(actor, Perm.NETWORK_ADMIN, network)
     if coop.network_memberships:
         require(
-            actor, Perm.COOP_ADMIN, coop, f"Only an admin of a network {coop.name} is in can admit it here."
+            actor, Perm.COOP_ADMIT, coop, f"Only an admin of a network {coop.name} is in can admit it here."
         )
     if any(m.network_id == network.id for m in coop.network_memberships):
         raise Conflict(f"{coop.name} is already in {network.name}.")
@@ -179,12 +187,15 @@ def admit_coop(*, actor: Person, network: Network, coop: Coop) -> NetworkMembers
 
 def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> Invitation:
     """Invite a person by a single-use link: someone new chooses a password and time zone; someone
-    with an account accepts while signed in. Nobody joins a co-op without saying yes."""
-    require(actor, Perm.COOP_ADMIN, coop)
-    email = clean_text(email, "email", "An email address").lower()
+    with an account accepts while signed in. Nobody joins a co-op without saying yes.
+
+    The co-op's delegates invite its people; a network admin invites its first delegate on admission."""
+    role = CoopRole(role)
+    if not (role == CoopRole.DELEGATE and may_invite_first_delegate(actor, coop)):
+        require(actor, Perm.COOP_ADMIN, coop)
+    email = clean_text(email, "email", "An email address", EMAIL_MAX).lower()
     if "@" not in email:
         raise InvalidInput("That is not an email address.", errors={"email": ["Not an email address."]})
-    role = CoopRole(role)
     existing = person_by_email(email)
     if existing is not None and existing.role_in(coop) is not None:
         message = f"{existing.name} is already in {coop.name}."
@@ -286,7 +297,7 @@ def _accept(invitation: Invitation, person: Person) -> CoopMembership:
 
 def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) -> Person:
     invitation = find_invitation(secret, lock=True)
-    name = clean_text(name, "name", "Your name")
+    name = clean_name(name, "name", "Your name")
     password = _require_password(password)
     time_zone = _require_zone(time_zone)
     if person_by_email(invitation.email) is not None:
@@ -361,7 +372,7 @@ def revoke_network_role(*, actor: Person, network: Network, person: Person, role
 
 
 def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | None = None) -> Person:
-    actor.name = clean_text(name, "name", "Your name")
+    actor.name = clean_name(name, "name", "Your name")
     actor.time_zone = _require_zone(time_zone)
     if locale:
         actor.locale = locale

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from governance.errors import InvalidInput
 
 
@@ -20,3 +22,35 @@ def clean_text(
     if limit is not None and len(value) > limit:
         raise invalid(field_name, f"{label} is too long: at most {limit} characters.")
     return value
+
+
+# Names of people, co-ops and networks
+
+# Control characters (Cc), invisible format characters (Cf: zero-width spaces and joiners, bidirectional
+# overrides and isolates), line and paragraph separators: nothing a name needs, and each can make two names
+# look alike or reorder what a reader sees.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def clean_name(value: str | None, field_name: str, label: str, limit: int = 200) -> str:
+    """A name as people read it: NFC, runs of spaces squeezed, no control or invisible characters."""
+    value = unicodedata.normalize("NFC", value or "").strip()
+    bad = sorted({c for c in value if unicodedata.category(c) in _REFUSED_CATEGORIES})
+    if bad:
+        shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'a control character')}" for c in bad)
+        raise invalid(field_name, f"{label} cannot contain control or invisible characters ({shown}).")
+    return clean_text(" ".join(value.split()), field_name, label, limit)
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same name: compatibility forms, case and spacing do not count."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def bad_character(text: str) -> str | None:
+    """Why a text cannot be stored (a NUL, a lone surrogate), or None."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        return "contains a lone surrogate, which is not text"
+    return None

@@ -36,7 +36,7 @@ from governance.models import (
     person_by_email,
 )
 from governance.paging import page_number
-from governance.permissions import Perm, can, require
+from governance.permissions import Perm, can, may_invite_first_delegate, require
 from governance.templating import viewer_zone, waiting_for
 from governance.timezones import all_zones
 
@@ -105,7 +105,7 @@ def _admittable(network: Network) -> list[tuple[int, str]]:
     return [
         (c.id, f"{c.name} ({c.country})")
         for c in coops
-        if c.id not in inside and can(current_user, Perm.COOP_ADMIN, c)
+        if c.id not in inside and can(current_user, Perm.COOP_ADMIT, c)
     ]
 
 
@@ -204,14 +204,20 @@ def _coop_page(coop: Coop, invite_form, *, status: int = 200, new_invitation: In
         role_form=CoopRoleForm(),
         pending=[i for i in pending if i.is_pending],
         new_invitation=new_invitation,
+        can_invite=_can_invite(coop),
     )
     return page, status, {"Cache-Control": "no-store"} if new_invitation else {}
+
+
+def _can_invite(coop: Coop) -> bool:
+    return can(current_user, Perm.COOP_ADMIN, coop) or may_invite_first_delegate(current_user, coop)
 
 
 @bp.post("/coops/<slug>/invite")
 def invite(slug: str):
     coop = by_slug(Coop, slug)
-    require(current_user, Perm.COOP_ADMIN, coop)
+    if not _can_invite(coop):
+        require(current_user, Perm.COOP_ADMIN, coop)
     form = InviteForm()
     if form.validate_on_submit():
         try:

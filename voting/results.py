@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
+from governance.audit import AuditEvent
 from governance.errors import Conflict, InvalidInput
+from governance.extensions import db
 from governance.models import Coop, Person
 from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
@@ -308,3 +312,58 @@ def shown_result(vote: Vote, *, actor: Person) -> dict[str, Any] | None:
     from voting.service import count_ballots
 
     return count_ballots(vote).to_dict()
+
+
+@dataclass(frozen=True)
+class DelegateChange:
+    at: datetime
+    coop: str
+    text: str
+
+
+_DELEGATE_ACTIONS = ("coop.role_changed", "coop.member_added", "invitation.accepted")
+
+
+def delegate_changes(vote: Vote) -> list[DelegateChange]:
+    """Who came to speak for, or stopped speaking for, a co-op of the electorate since the vote opened:
+    the people who may cast its ballot changed, and everyone reading the vote should see it."""
+    coops = {e.coop.slug: e.coop.name for e in vote.electors}
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(_DELEGATE_ACTIONS), AuditEvent.at >= vote.opens_at)
+        .order_by(AuditEvent.seq)
+    )
+    if vote.closed_at is not None:
+        query = query.where(AuditEvent.at <= vote.closed_at)
+    events = db.session.scalars(query).all()
+    emails = {e.data.get("person") for e in events} - {None}
+    names = {p.email: p.name for p in db.session.scalars(select(Person).where(Person.email.in_(emails)))}
+    changes = []
+    for event in events:
+        slug = event.data.get("coop") or _coop_slug(event)
+        if slug not in coops:
+            continue
+        if text := _delegate_change_text(event, names, coops[slug]):
+            changes.append(DelegateChange(event.at, coops[slug], text))
+    return changes
+
+
+def _coop_slug(event) -> str | None:
+    if event.subject_type != "coops" or event.subject_id is None:
+        return None
+    coop = db.session.get(Coop, event.subject_id)
+    return coop.slug if coop else None
+
+
+def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None:
+    data = event.data
+    if event.action == "invitation.accepted" and data.get("role") == "delegate":
+        who = event.actor_label.split(" <")[0]
+        return f"{who} joined {coop} as a delegate."
+    who = names.get(data.get("person"), "Someone")
+    if event.action == "coop.member_added" and data.get("role") == "delegate":
+        return f"{who} was added to {coop} as a delegate."
+    if event.action == "coop.role_changed" and "delegate" in (data.get("from"), data.get("to")):
+        became = "became a delegate" if data.get("to") == "delegate" else "is no longer a delegate"
+        return f"{who} {became} of {coop}."
+    return None

@@ -99,6 +99,7 @@ def _show(
         proposal=vote.proposal,
         rows=results.participation(vote),
         turnout=results.turnout(vote),
+        delegate_changes=results.delegate_changes(vote),
         castings=castings,
         own_coops=own,
         cast_form=cast_form,

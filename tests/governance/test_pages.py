@@ -178,12 +178,20 @@ def test_admin_names_a_delegate_and_the_change_is_audited(client, world):
     assert (last.action, last.data["to"]) == ("coop.role_changed", "delegate")
 
 
-def test_delegate_cannot_change_roles(client, world):
-    sign_in(client, world.delegates[0])
+def test_a_delegate_cannot_change_roles_in_another_coop(client, world):
+    sign_in(client, world.delegates[1])
     member = world.members[0]
     response = client.post(f"/coops/{world.coops[0].slug}/people/{member.id}/role", data={"role": "delegate"})
     assert response.status_code == 403
     assert member.role_in(world.coops[0]) == CoopRole.MEMBER
+
+
+def test_a_coop_names_its_own_delegates(client, world):
+    sign_in(client, world.delegates[0])
+    member = world.members[0]
+    response = client.post(f"/coops/{world.coops[0].slug}/people/{member.id}/role", data={"role": "delegate"})
+    assert response.status_code == 302
+    assert member.role_in(world.coops[0]) == CoopRole.DELEGATE
 
 
 def test_admin_names_a_steward_by_email(client, world):
