@@ -20,29 +20,36 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, message: str, errors: dict | None = None, **extra: Any):
+def json_error(status: int, message: str, errors: dict | None = None):
     body: dict[str, Any] = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
     if errors:
         body["errors"] = errors
-    body.update(extra)
     return jsonify(body), status
 
 
+# Headers an error's meaning depends on: Allow (405), WWW-Authenticate (401), Retry-After (429, 503).
+_KEPT_HEADERS = {"allow", "www-authenticate", "retry-after"}
+
+
 def _http_error(error: HTTPException):
+    kept = [(k, v) for k, v in error.get_headers() if k.lower() in _KEPT_HEADERS]
     if is_api_request():
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         message = data.get("message") or error.description or HTTPStatus(error.code).phrase
         response, status = json_error(error.code or 500, message, errors)
-        for key, value in (data.get("headers") or {}).items():
+        for key, value in [*kept, *(data.get("headers") or {}).items()]:
             response.headers[key] = value
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="Roundtable"'
         return response, status
-    return render_template("error.html", error=error, status=error.code), error.code
+    return render_template("error.html", error=error, status=error.code), error.code, kept
 
 
 def _domain_error(error: DomainError):
     if is_api_request():
-        return json_error(error.status, error.message, error.errors, **error.details)
+        # The documented error shape has no other keys: what a conflict is about goes under `errors`.
+        return json_error(error.status, error.message, {**error.errors, **error.details})
     if request.method == "POST" and request.referrer:
         # A refused form action goes back to where the person was, with the reason shown there.
         flash(error.message, "error")

@@ -205,3 +205,30 @@ def test_a_body_over_the_size_limit_is_a_413(client, world):
         headers={**api_token(world.admin), "Content-Type": "application/json"},
     )
     assert _is_error(response, 413)
+
+
+def test_an_unauthenticated_api_call_says_how_to_authenticate(client, world):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert set(response.get_json()) <= {"code", "status", "message", "errors"}
+
+
+def test_a_wrong_method_keeps_its_allow_header(client, world):
+    response = client.delete("/api/v1/networks", headers=api_token(world.admin))
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_a_conflict_puts_its_details_under_errors_as_documented(client, world):
+    from tests.proposals.factories import proposal
+
+    made = proposal(world)
+    response = client.post(
+        f"/api/v1/proposals/{made.id}/transitions",
+        json={"transition": "pass"},
+        headers=api_token(world.steward),
+    )
+    body = response.get_json()
+    assert response.status_code == 409 and set(body) == {"code", "status", "message", "errors"}
+    assert body["errors"]["current_state"] == "draft"

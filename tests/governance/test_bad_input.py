@@ -100,7 +100,9 @@ def test_names_are_stored_in_nfc_with_spaces_squeezed(world):
     assert network.name == "Cooperativa Río Norte"
 
 
-@pytest.mark.parametrize("twin", ["testnet", "TESTNET", "Test\u00adnet", "\uff34\uff45\uff53\uff54\uff4e\uff45\uff54", " Testnet "])
+@pytest.mark.parametrize(
+    "twin", ["testnet", "TESTNET", "Test\u00adnet", "\uff34\uff45\uff53\uff54\uff4e\uff45\uff54", " Testnet "]
+)
 def test_two_networks_cannot_have_names_that_read_alike(world, twin):
     with pytest.raises((Conflict, InvalidInput)):
         service.create_network(actor=world.admin, name=twin)

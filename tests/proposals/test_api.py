@@ -87,8 +87,8 @@ def test_an_illegal_transition_is_a_409_with_the_state_and_the_allowed_steps(cli
         f"/api/v1/proposals/{made.id}/transitions", json={"transition": "open_vote"}, headers=headers
     )
     assert response.status_code == 409
-    assert response.json["current_state"] == "draft"
-    assert response.json["allowed"] == ["open_discussion", "withdraw"]
+    assert response.json["errors"]["current_state"] == "draft"
+    assert response.json["errors"]["allowed"] == ["open_discussion", "withdraw"]
     assert made.state == State.DRAFT
 
 
