@@ -42,6 +42,9 @@ def _configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("governance").setLevel(logging.INFO)
+    from governance import log_redaction
+
+    log_redaction.install()
 
 
 def _init_extensions(app: Flask) -> None:
