@@ -160,9 +160,11 @@ def lock_proposal(proposal: Proposal) -> Proposal:
     for each other. On SQLite the write transaction already holds the database's lock (BEGIN IMMEDIATE).
     """
     db.session.flush()
-    table = Proposal.__table__
-    row = db.session.execute(select(*table.c).where(table.c.id == proposal.id).with_for_update()).one()
-    if any(getattr(proposal, column.key) != value for column, value in zip(table.c, row, strict=True)):
+    attrs = inspect(Proposal).column_attrs
+    row = db.session.execute(
+        select(*(a.columns[0] for a in attrs)).where(Proposal.id == proposal.id).with_for_update()
+    ).one()
+    if any(getattr(proposal, a.key) != value for a, value in zip(attrs, row, strict=True)):
         db.session.expire(proposal)  # another request changed it while we waited: nothing stale decides
     related = inspect(Proposal).relationships
     db.session.expire(proposal, [key for key in LOCK_REREADS if key in related])
