@@ -37,7 +37,7 @@ def main() -> None:
                 "SECRET_KEY": "bench",
                 "WTF_CSRF_ENABLED": False,
                 "RATELIMIT_ENABLED": False,
-                "VOTE_CLOSER_SECONDS": 0,
+                "SCHEDULER_SECONDS": 0,
                 "MAIL_OUTBOX": directory,
             }
         )

@@ -1,7 +1,7 @@
 """The outbox: mail and jobs written in the transaction of the change, handed to Huey after the commit.
 
 Revision ID: 20261202_outbox
-Revises: daa5cda7e8aa
+Revises: 04c02fb3395d
 Create Date: 2026-12-02 02:35:28.968406
 
 """
@@ -13,7 +13,7 @@ import governance.types
 
 # revision identifiers, used by Alembic.
 revision = "20261202_outbox"
-down_revision = "daa5cda7e8aa"
+down_revision = "04c02fb3395d"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ def register(app: Flask) -> None:
     from proposals import service as proposals_service
     from proposals.pledging import models  # noqa: F401 - the tables must be known to Alembic and the session
     from proposals.pledging.service import after_transition, settle_proposal
-    from proposals.pledging.tasks import campaigns_cli, start_scheduler_on_first_request
+    from proposals.pledging.tasks import campaigns_cli
 
     app.cli.add_command(campaigns_cli)
     # After the vote's own hook (voting registers first): a read closes a due vote, then settles the campaign.
@@ -18,4 +18,3 @@ def register(app: Flask) -> None:
         proposals_service.settle_hooks.append(settle_proposal)
     if after_transition not in proposals_service.transition_hooks:
         proposals_service.transition_hooks.append(after_transition)
-    start_scheduler_on_first_request(app)
