@@ -3,7 +3,7 @@
 Importing the modules that define tasks registers them with the one Huey instance.
 """
 
-import governance.mail  # noqa: F401  (the mail handler of the outbox)
+import governance.mail
 import governance.outbox  # noqa: F401  (outbox.run, hand_on_outbox: every minute)
 import proposals.pledging.tasks  # noqa: F401  (settle_due_campaigns: every minute)
 import voting.tasks  # noqa: F401  (close_due_votes: every minute)

@@ -7,9 +7,8 @@ Revises: 40daf9243329
 Create Date: 2026-12-02 02:17:05.448475
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'daa5cda7e8aa'

@@ -9,11 +9,10 @@ Revises: daa5cda7e8aa
 Create Date: 2026-12-02 02:15:59.567770
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import governance.types
-
 
 # revision identifiers, used by Alembic.
 revision = '04c02fb3395d'
