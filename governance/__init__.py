@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -16,7 +15,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app = Flask(
         "roundtable",
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(config.instance_path(ROOT / "instance")),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
@@ -39,11 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("governance").setLevel(logging.INFO)
     from governance import log_redaction
+    from governance.ops import logs
 
+    logs.configure(app)
     log_redaction.install()
 
 
@@ -66,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from governance import ops
     from governance.api import register_api
     from governance.auth.views import bp as auth_bp
     from governance.views import bp as main_bp
@@ -79,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     register_voting(app)
     register_pledging(app)  # after voting: a read closes a due vote before it settles the campaign
     register_api(app)
+    ops.register(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -40,6 +40,14 @@ def _engine_options() -> dict:
     return {"pool_pre_ping": True, "connect_args": connect_args}
 
 
+def instance_path(default: Path) -> Path:
+    """The instance folder (secret key, mail outbox, the SQLite file): INSTANCE_PATH, else `default`.
+
+    Set apart per instance, so two can share a machine and the code itself can be read-only.
+    """
+    return Path(os.environ.get("INSTANCE_PATH") or default).expanduser().resolve()
+
+
 def load(instance_path: Path) -> dict:
     """Settings for the app factory, from the environment."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -86,6 +94,9 @@ def load(instance_path: Path) -> dict:
         ),
         "INVITATION_TTL_HOURS": int(os.environ.get("INVITATION_TTL_HOURS", "168")),
         "RESET_TTL_SECONDS": int(os.environ.get("RESET_TTL_SECONDS", "7200")),
+        # Prometheus metrics at /metrics (keep the path off the public proxy); LOG_FORMAT=json: JSON lines.
+        "METRICS_ENABLED": os.environ.get("METRICS_ENABLED", "").lower() in {"1", "true", "yes"},
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text").lower(),
         "API_TITLE": "Roundtable",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
