@@ -1,4 +1,4 @@
-"""Running it for real: health checks, Prometheus metrics, structured logs (and, later, backups)."""
+"""Running it for real: health checks, Prometheus metrics, structured logs, backups."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Health and readiness always; metrics when METRICS_ENABLED is set."""
-    from governance.ops import health, metrics
+    from governance.ops import cli, health, metrics
 
     health.register(app)
+    app.cli.add_command(cli.backup_command)
+    app.cli.add_command(cli.restore_command)
     if app.config.get("METRICS_ENABLED"):
         metrics.register(app)
