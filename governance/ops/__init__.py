@@ -7,10 +7,12 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Health and readiness always; metrics when METRICS_ENABLED is set."""
-    from governance.ops import cli, health, metrics
+    from governance.ops import cli, health
 
     health.register(app)
     app.cli.add_command(cli.backup_command)
     app.cli.add_command(cli.restore_command)
     if app.config.get("METRICS_ENABLED"):
+        from governance.ops import metrics  # prometheus_client only where metrics are on
+
         metrics.register(app)
