@@ -130,10 +130,12 @@ def build_world() -> World:
 def load_demo() -> str:
     world = build_world()
     from proposals.demo import load as load_proposals
+    from proposals.pledging.demo import load as load_pledges
     from voting.demo import load as load_votes
 
     load_proposals(world)
     load_votes(world)
+    load_pledges(world)
     db.session.commit()
     return sign_in_details(world)
 

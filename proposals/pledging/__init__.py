@@ -6,13 +6,23 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Called by the app factory: the models join the metadata; the hooks, command and task are added."""
+    """Called by the app factory: the models join the metadata; the pages, command and hooks are added (the periodic settling is `tasks.settle_due_campaigns`).
+
+    The API's blueprint is registered with the others' in `governance.api.register_api`.
+    """
+    from governance import templating
     from proposals import service as proposals_service
     from proposals.pledging import models  # noqa: F401 - the tables must be known to Alembic and the session
     from proposals.pledging.service import after_transition, settle_proposal
     from proposals.pledging.tasks import campaigns_cli
+    from proposals.pledging.views import bp, waiting
 
+    app.register_blueprint(bp)
     app.cli.add_command(campaigns_cli)
+    if ("pledging.index", "Pledges") not in templating.nav_links:
+        templating.nav_links.append(("pledging.index", "Pledges"))
+    if waiting not in templating.waiting_providers:
+        templating.waiting_providers.append(waiting)
     # After the vote's own hook (voting registers first): a read closes a due vote, then settles the campaign.
     if settle_proposal not in proposals_service.settle_hooks:
         proposals_service.settle_hooks.append(settle_proposal)

@@ -905,3 +905,24 @@ def describe_condition(campaign: Campaign, pledge: Pledge) -> str:
             f"once {money.format_money(pledge.min_money_minor, campaign.base_currency)} a month is pledged"
         )
     return " and ".join(parts)
+
+
+def standing_document(campaign: Campaign) -> dict[str, Any]:
+    """The standing set as the API gives it."""
+    result = standing(campaign)
+    t = result.outcome.totals
+    return {
+        "is_met": result.is_met,
+        "standing": result.standing,
+        "waiting": result.waiting,
+        "totals": {
+            "money_minor": t.money,
+            "hours": t.hours,
+            "coops": t.coops,
+            "seats": dict(t.seats),
+            "networks": t.networks,
+            "countries": t.countries,
+        },
+        "shortfalls": list(result.outcome.shortfalls),
+        "missing": describe_shortfalls(campaign, result.outcome),
+    }

@@ -1,0 +1,172 @@
+"""Forms of the campaign pages (Flask-WTF: CSRF and shape; `proposals.pledging.service` does the real checking)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from governance.errors import InvalidInput
+from proposals.pledging import money
+from proposals.pledging.service import HOURS_MAX, NOTICE_MAX, TERM_MAX, CampaignSettings, PledgeIn, RateIn
+from voting.forms import LOCAL_FORMATS, local_to_utc
+
+RATE_LINE_HINT = "One a line: code, rate (units of it for one of the base currency), date, source."
+
+
+class OpenCampaignForm(FlaskForm):
+    base_currency = StringField(
+        "Base currency (ISO 4217 code)", validators=[DataRequired(), Length(min=3, max=3)], default="GBP"
+    )
+    rates = TextAreaField(
+        "Other currencies co-ops may pledge in, with their rates",
+        validators=[Optional(), Length(max=5000)],
+        description=RATE_LINE_HINT,
+    )
+    target_money = StringField(
+        "Money a month, in the base currency (empty: no money target)",
+        validators=[Optional(), Length(max=40)],
+    )
+    target_hours = IntegerField(
+        "Hours of capacity a month (empty: no hours target)",
+        validators=[Optional(), NumberRange(1, 1_000_000)],
+    )
+    seats = TextAreaField(
+        "Seats, one a line: a role a co-op takes on, and how many co-ops it needs (“host” or “on-call: 2”)",
+        validators=[Optional(), Length(max=2000)],
+    )
+    min_coops = IntegerField("At least this many co-ops", validators=[Optional(), NumberRange(1, 100_000)])
+    min_networks = IntegerField("At least this many networks", validators=[Optional(), NumberRange(1, 1000)])
+    min_countries = IntegerField(
+        "At least this many countries", validators=[Optional(), NumberRange(1, 1000)]
+    )
+    deadline_at = DateTimeLocalField(
+        "Deadline",
+        format=LOCAL_FORMATS,
+        validators=[DataRequired(message="Say when the campaign's deadline is.")],
+    )
+    term_months = IntegerField("Term, in months", validators=[InputRequired(), NumberRange(1, TERM_MAX)])
+    notice_days = IntegerField(
+        "Notice a party gives before it withdraws, in days",
+        default=90,
+        validators=[Optional(), NumberRange(0, NOTICE_MAX)],
+    )
+
+    def settings(self, zone: str) -> CampaignSettings:
+        return CampaignSettings(
+            base_currency=self.base_currency.data or "",
+            rates=rate_lines(self.rates.data),
+            target_money=self.target_money.data or None,
+            target_hours=self.target_hours.data,
+            seats=seat_lines(self.seats.data),
+            min_coops=self.min_coops.data,
+            min_networks=self.min_networks.data,
+            min_countries=self.min_countries.data,
+            deadline_at=local_to_utc(self.deadline_at.data, zone, "deadline_at"),
+            term_months=self.term_months.data,
+            notice_days=self.notice_days.data or 0,
+            time_zone=zone,
+        )
+
+
+def rate_lines(text: str | None) -> list[RateIn]:
+    """'USD 1.27 2026-12-01 Bank of England' a line; a line that is not four parts is refused."""
+    rates = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.split(None, 3)
+        if not parts:
+            continue
+        if len(parts) < 4:
+            message = f"Line {number} of the rates: {RATE_LINE_HINT}"
+            raise InvalidInput(message, errors={"rates": [message]})
+        rates.append(RateIn(currency=parts[0], rate=parts[1], as_of=parts[2], source=parts[3]))
+    return rates
+
+
+def seat_lines(text: str | None) -> dict[str, int]:
+    """'host' or 'on-call: 2' a line."""
+    seats: dict[str, int] = {}
+    for line in (text or "").splitlines():
+        name, _, count = line.partition(":")
+        name = " ".join(name.split())
+        if not name:
+            continue
+        count = count.strip()
+        if count and not (count.isascii() and count.isdigit() and len(count) <= 6):
+            message = f"How many co-ops the seat {name!r} needs is a whole number, as in “on-call: 2”."
+            raise InvalidInput(message, errors={"seats": [message]})
+        seats[name] = int(count) if count else 1
+    return seats
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PledgeForm(FlaskForm):
+    coop = SelectField("For", coerce=int, validators=[InputRequired(message="Choose a co-op.")])
+    currency = SelectField("Currency")
+    money = StringField("Money a month", validators=[Optional(), Length(max=40)])
+    hours = IntegerField("Hours a month", validators=[Optional(), NumberRange(0, HOURS_MAX)])
+    seats = MultiCheckboxField("Seats your co-op takes on", validate_choice=False)
+    note = TextAreaField("Note", validators=[Optional(), Length(max=1000)])
+    min_coops = IntegerField(
+        "Only if at least this many co-ops are in (empty: no condition)",
+        validators=[Optional(), NumberRange(1, 100_000)],
+    )
+    min_money = StringField(
+        "Only if the money pledged reaches, in the base currency (empty: no condition)",
+        validators=[Optional(), Length(max=40)],
+    )
+
+    def fill_from(self, pledge) -> None:
+        """Start from the co-op's current pledge."""
+        self.coop.data = pledge.coop_id
+        self.currency.data = pledge.currency
+        self.money.data = (
+            str(money.to_major(pledge.money_minor, pledge.currency)) if pledge.money_minor else ""
+        )
+        self.hours.data = pledge.hours or None
+        self.seats.data = list(pledge.seats or [])
+        self.note.data = pledge.note
+        self.min_coops.data = pledge.min_coops
+        base = pledge.campaign.base_currency
+        self.min_money.data = (
+            str(money.to_major(pledge.min_money_minor, base)) if pledge.min_money_minor else ""
+        )
+
+    def pledge(self) -> PledgeIn:
+        return PledgeIn(
+            currency=self.currency.data or "",
+            money=self.money.data or None,
+            hours=self.hours.data,
+            seats=list(self.seats.data or []),
+            note=self.note.data or "",
+            min_coops=self.min_coops.data,
+            min_money=self.min_money.data or None,
+        )
+
+
+class WithdrawForm(FlaskForm):
+    coop = SelectField("Co-op", coerce=int, validators=[InputRequired(message="Choose a co-op.")])
+
+
+class ExtendForm(FlaskForm):
+    deadline_at = DateTimeLocalField(
+        "New deadline",
+        format=LOCAL_FORMATS,
+        validators=[DataRequired(message="Say when the new deadline is.")],
+    )
+    reason = TextAreaField("Why (everyone is told)", validators=[DataRequired(), Length(max=1000)])
+
+    def new_deadline(self, zone: str):
+        return local_to_utc(self.deadline_at.data, zone, "deadline_at")

@@ -1,0 +1,178 @@
+"""What the campaign page shows, worked out once: each target's progress, who is in, who waits on whom,
+what is still missing, and the stewards' roster CSV. No Flask here; the view renders it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from babel.numbers import get_territory_currencies
+
+from governance.models import Coop
+from proposals.pledging import money, service
+from proposals.pledging.models import Campaign, Pledge
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One target's progress: a <progress> bar and its words."""
+
+    label: str
+    value: int
+    maximum: int
+    pledged: str
+    target: str
+    in_viewer_currency: str = ""  # the same figures in the viewer's co-op's currency, when it differs
+
+    @property
+    def is_met(self) -> bool:
+        return self.value >= self.maximum
+
+
+def coop_currency(coop: Coop | None, campaign: Campaign) -> str | None:
+    """The currency of the co-op's country (Babel's territory data), if the campaign takes it and it is
+    not the base: the page then shows the money target in it too."""
+    if coop is None:
+        return None
+    found = get_territory_currencies(coop.country, date.today(), tender=True) if coop.country else []
+    code = found[0] if found else None
+    return code if code and code != campaign.base_currency and campaign.rate_for(code) else None
+
+
+def bars(campaign: Campaign, result: service.Standing, viewer_currency: str | None = None) -> list[Bar]:
+    got, found = result.outcome.totals, []
+    base = campaign.base_currency
+    if campaign.target_money_minor:
+        also = ""
+        if viewer_currency:
+            rules = service.currencies(campaign)
+            also = (
+                f"{money.format_money(rules.from_base(got.money, viewer_currency), viewer_currency)} of "
+                f"{money.format_money(rules.from_base(campaign.target_money_minor, viewer_currency), viewer_currency)}"
+            )
+        found.append(
+            Bar(
+                "Money a month",
+                got.money,
+                campaign.target_money_minor,
+                money.format_money(got.money, base),
+                money.format_money(campaign.target_money_minor, base),
+                also,
+            )
+        )
+    if campaign.target_hours:
+        found.append(
+            Bar(
+                "Hours a month",
+                got.hours,
+                campaign.target_hours,
+                f"{got.hours:,}",
+                f"{campaign.target_hours:,}",
+            )
+        )
+    for seat, wanted in sorted((campaign.target_seats or {}).items()):
+        have = got.seats.get(seat, 0)
+        found.append(
+            Bar(f"The {seat} seat", have, wanted, f"{have} co-op{'s' if have != 1 else ''}", f"{wanted}")
+        )
+    for label, wanted, have in (
+        ("Co-ops in", campaign.min_coops, got.coops),
+        ("Networks", campaign.min_networks, got.networks),
+        ("Countries", campaign.min_countries, got.countries),
+    ):
+        if wanted:
+            found.append(Bar(label, have, wanted, f"{have}", f"{wanted}"))
+    return found
+
+
+def missing_sentence(campaign: Campaign, result: service.Standing) -> str:
+    """'Still missing: £200.00 more a month and 60 more hours a month.'"""
+    words = service.describe_shortfalls(campaign, result.outcome)
+    if not words:
+        return ""
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"Still missing: {joined}."
+
+
+def waiting_sentences(campaign: Campaign, result: service.Standing) -> list[tuple[Pledge, str]]:
+    """'Mill Digital is in once 4 co-ops are in (3 are now).'"""
+    got = result.outcome.totals
+    lines = []
+    for pledge in result.waiting:
+        now = []
+        if pledge.min_coops is not None:
+            now.append(f"{got.coops} {'is' if got.coops == 1 else 'are'} now")
+        if pledge.min_money_minor is not None:
+            now.append(f"{money.format_money(got.money, campaign.base_currency)} is pledged now")
+        lines.append(
+            (
+                pledge,
+                f"{pledge.coop.name} is in {service.describe_condition(campaign, pledge)} ({'; '.join(now)}).",
+            )
+        )
+    return lines
+
+
+def describe_pledge(pledge: Pledge) -> str:
+    """'£600.00 a month, 40 hours a month, the host seat'."""
+    parts = []
+    if pledge.money_minor:
+        parts.append(f"{money.format_money(pledge.money_minor, pledge.currency)} a month")
+        if pledge.currency != pledge.campaign.base_currency:
+            parts[-1] += f" (= {money.format_money(pledge.base_minor, pledge.campaign.base_currency)})"
+    if pledge.hours:
+        parts.append(f"{pledge.hours:,} hour{'s' if pledge.hours != 1 else ''} a month")
+    for seat in pledge.seats or []:
+        parts.append(f"the {seat} seat")
+    return ", ".join(parts) or "nothing"
+
+
+ROSTER_COLUMNS = [
+    "co-op",
+    "country",
+    "time zone",
+    "delegate",
+    "currency",
+    "money a month",
+    "in base currency",
+    "hours a month",
+    "seats",
+    "condition",
+    "stands",
+    "pledged at (UTC)",
+    "note",
+]
+
+
+def roster_csv(campaign: Campaign, result: service.Standing) -> str:
+    """Every current pledge, one row each, for stewards; money as decimal text in major units."""
+    standing = {p.id for p in result.standing}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ROSTER_COLUMNS)
+    for pledge in sorted(campaign.current_pledges, key=lambda p: p.coop.name.casefold()):
+        writer.writerow(
+            [
+                _cell(pledge.coop.name),
+                pledge.coop.country,
+                pledge.coop.time_zone,
+                _cell(pledge.made_by.name if pledge.made_by else ""),
+                pledge.currency,
+                str(money.to_major(pledge.money_minor, pledge.currency)),
+                str(money.to_major(pledge.base_minor, campaign.base_currency)),
+                pledge.hours,
+                "; ".join(pledge.seats or []),
+                _cell(service.describe_condition(campaign, pledge)),
+                "yes" if pledge.id in standing else "waiting",
+                pledge.made_at.strftime("%Y-%m-%d %H:%M:%S"),
+                _cell(pledge.note),
+            ]
+        )
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet reads a cell starting with = + - @ as a formula: make it text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

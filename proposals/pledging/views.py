@@ -1,0 +1,256 @@
+"""Pages of pledge campaigns: opening one, the campaign with its progress and pledges, extending, the roster."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from governance.errors import DomainError
+from governance.extensions import db
+from governance.forms import EmptyForm, choices, show_refusal
+from governance.models import Coop
+from governance.templating import viewer_zone
+from governance.types import utcnow
+from proposals import permissions as proposal_permissions
+from proposals.pledging import money, progress, service
+from proposals.pledging.forms import ExtendForm, OpenCampaignForm, PledgeForm, WithdrawForm
+from proposals.pledging.models import Campaign, CampaignState
+from proposals.service import get_visible
+from proposals.targets import ROUNDING_RULE
+
+bp = Blueprint("pledging", __name__, url_prefix="/campaigns")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here is for signed-in people."""
+
+
+def _status(form) -> int:
+    return 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/")
+def index():
+    query = select(Campaign).order_by(Campaign.deadline_at.desc())
+    campaigns = [
+        c for c in db.session.scalars(query) if proposal_permissions.can_see(current_user, c.proposal)
+    ]
+    return render_template("pledging/list.html", campaigns=campaigns)
+
+
+@bp.route("/open/<int:proposal_id>", methods=["GET", "POST"])
+def open_campaign(proposal_id: int):
+    proposal = get_visible(current_user, proposal_id)
+    proposal_permissions.require_steward(current_user, proposal)
+    form = OpenCampaignForm()
+    if request.method == "GET":
+        _prefill(form, proposal)
+    if form.validate_on_submit():
+        try:
+            campaign = service.open_campaign(
+                proposal, actor=current_user, settings=form.settings(viewer_zone())
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            status: int = int(error.status)
+        else:
+            db.session.commit()
+            flash("The campaign is open. Nothing binds until every target is met by the deadline.", "success")
+            return redirect(url_for(".show", campaign_id=campaign.id))
+    else:
+        status = _status(form)
+    return render_template(
+        "pledging/open.html", form=form, proposal=proposal, coops=proposal.addressed_coops
+    ), status
+
+
+def _prefill(form: OpenCampaignForm, proposal) -> None:
+    """Start from the proposal's own facts: its currency, costs, hours and term."""
+    form.base_currency.data = proposal.currency or "GBP"
+    if proposal.monthly_costs_minor and proposal.currency:
+        form.target_money.data = str(money.to_major(proposal.monthly_costs_minor, proposal.currency))
+    form.target_hours.data = proposal.hours_per_month or None
+    form.term_months.data = proposal.term_months or None
+
+
+def _show(campaign_id: int, *, status: int = 200, pledge_form: PledgeForm | None = None):
+    campaign = service.get_campaign(current_user, campaign_id)
+    db.session.commit()  # a read past the deadline has settled the campaign: keep that
+    own = _own_coops(campaign)
+    result = service.standing(campaign)
+    viewer_currency = progress.coop_currency(own[0] if own else _first_coop(), campaign)
+    return render_template(
+        "pledging/show.html",
+        campaign=campaign,
+        proposal=campaign.proposal,
+        result=result,
+        bars=progress.bars(campaign, result, viewer_currency),
+        viewer_currency=viewer_currency,
+        missing=progress.missing_sentence(campaign, result),
+        waiting=progress.waiting_sentences(campaign, result),
+        describe=progress.describe_pledge,
+        condition=lambda p: service.describe_condition(campaign, p),
+        standing_ids={p.id for p in result.standing},
+        own_coops=own,
+        pledge_form=pledge_form or _pledge_form(campaign, own),
+        withdraw_form=_withdraw_form(campaign, own),
+        empty_form=EmptyForm(formdata=None),
+        is_taking_pledges=campaign.is_open and utcnow() < campaign.deadline_at,
+        can_steward=proposal_permissions.can_steward(current_user, campaign.proposal),
+        can_download=proposal_permissions.runs(current_user, campaign.proposal),
+        rounding_rule=ROUNDING_RULE,
+        money_name=money.name,
+    ), status
+
+
+def _own_coops(campaign: Campaign) -> list[Coop]:
+    return proposal_permissions.signal_coops(current_user, campaign.proposal)
+
+
+def _first_coop() -> Coop | None:
+    coops = getattr(current_user, "coops", [])
+    return coops[0] if coops else None
+
+
+def _pledge_form(campaign: Campaign, own: list[Coop], form: PledgeForm | None = None) -> PledgeForm:
+    if form is None:
+        form = PledgeForm(formdata=None)
+        current = next((campaign.current_pledge(c) for c in own if campaign.current_pledge(c)), None)
+        if current is not None:
+            form.fill_from(current)
+        elif own:
+            form.currency.data = progress.coop_currency(own[0], campaign) or campaign.base_currency
+    form.coop.choices = choices((c.id, c.name) for c in own)
+    form.currency.choices = choices((c, f"{c} — {money.name(c)}") for c in campaign.currencies)
+    form.seats.choices = choices((s, s) for s in sorted(campaign.target_seats or {}))
+    return form
+
+
+def _withdraw_form(campaign: Campaign, own: list[Coop]) -> WithdrawForm:
+    form = WithdrawForm(formdata=None)
+    form.coop.choices = choices((c.id, c.name) for c in own if campaign.current_pledge(c))
+    return form
+
+
+@bp.get("/<int:campaign_id>")
+def show(campaign_id: int):
+    return _show(campaign_id)
+
+
+def _coop(raw) -> Coop:
+    coop = db.session.get(Coop, raw) if isinstance(raw, int) else None
+    if coop is None:
+        abort(400, description="Choose a co-op.")
+    return coop
+
+
+@bp.post("/<int:campaign_id>/pledges")
+def pledge(campaign_id: int):
+    campaign = service.get_campaign(current_user, campaign_id)
+    form = _pledge_form(campaign, _own_coops(campaign), PledgeForm())
+    if not form.validate_on_submit():
+        return _show(campaign_id, status=400, pledge_form=form)
+    coop = _coop(form.coop.data)
+    try:
+        made = service.make_pledge(campaign, actor=current_user, coop=coop, pledge=form.pledge())
+    except DomainError as error:
+        db.session.rollback()
+        show_refusal(form, error)
+        return _show(campaign_id, status=error.status, pledge_form=form)
+    db.session.commit()
+    flash(
+        f"{coop.name} pledged {progress.describe_pledge(made)}. Nothing binds until every target is met.",
+        "success",
+    )
+    return redirect(url_for(".show", campaign_id=campaign_id, _anchor="pledges"))
+
+
+@bp.post("/<int:campaign_id>/withdraw")
+def withdraw(campaign_id: int):
+    campaign = service.get_campaign(current_user, campaign_id)
+    form = WithdrawForm()
+    form.coop.choices = choices((c.id, c.name) for c in _own_coops(campaign))
+    if not form.validate_on_submit():
+        abort(400, description="Choose the co-op whose pledge you withdraw.")
+    coop = _coop(form.coop.data)
+    service.withdraw_pledge(campaign, actor=current_user, coop=coop)
+    db.session.commit()
+    flash(f"{coop.name}'s pledge is withdrawn. You may pledge again until the deadline.", "success")
+    return redirect(url_for(".show", campaign_id=campaign_id, _anchor="pledges"))
+
+
+@bp.post("/<int:campaign_id>/settle")
+def settle(campaign_id: int):
+    campaign = service.get_campaign(current_user, campaign_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400, description="The form expired; try again.")
+    service.commit_early(campaign, actor=current_user)
+    db.session.commit()
+    flash("The campaign has committed: each co-op's contribution is fixed.", "success")
+    return redirect(url_for(".show", campaign_id=campaign_id))
+
+
+@bp.route("/<int:campaign_id>/extend", methods=["GET", "POST"])
+def extend(campaign_id: int):
+    campaign = service.get_campaign(current_user, campaign_id)
+    proposal_permissions.require_steward(current_user, campaign.proposal)
+    form = ExtendForm()
+    if form.validate_on_submit():
+        try:
+            service.extend_deadline(
+                campaign,
+                actor=current_user,
+                deadline_at=form.new_deadline(viewer_zone()),
+                reason=form.reason.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            status: int = int(error.status)
+        else:
+            db.session.commit()
+            flash("The deadline is extended; every delegate of the addressed co-ops is told.", "success")
+            return redirect(url_for(".show", campaign_id=campaign_id))
+    else:
+        db.session.commit()
+        status = _status(form)
+    return render_template(
+        "pledging/extend.html", form=form, campaign=campaign, proposal=campaign.proposal
+    ), status
+
+
+@bp.get("/<int:campaign_id>/roster.csv")
+def roster(campaign_id: int):
+    campaign = service.get_campaign(current_user, campaign_id)
+    db.session.commit()
+    if not proposal_permissions.runs(current_user, campaign.proposal):
+        abort(403, description="The pledge roster is for the stewards and admins who run this proposal.")
+    body = progress.roster_csv(campaign, service.standing(campaign))
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}-pledges.csv"'},
+    )
+
+
+def waiting(person) -> list[dict]:
+    """For the home page: open campaigns a co-op this person is a delegate of has not pledged to."""
+    items = []
+    query = select(Campaign).where(Campaign.state == CampaignState.OPEN)
+    for campaign in db.session.scalars(query):
+        if campaign.deadline_at <= utcnow() or not proposal_permissions.can_see(person, campaign.proposal):
+            continue
+        pledged = {p.coop_id for p in campaign.current_pledges}
+        for coop in proposal_permissions.signal_coops(person, campaign.proposal):
+            if coop.id not in pledged:
+                items.append(
+                    {
+                        "text": f"Say whether {coop.name} pledges to: {campaign.proposal.title}",
+                        "url": url_for("pledging.show", campaign_id=campaign.id),
+                    }
+                )
+    return items
