@@ -23,7 +23,9 @@ def test_close_due_command_settles_past_campaigns_and_says_how(app, world):
     assert f"campaign {due.id} (Host the shared service): committed" in result.output
     assert result.output.strip().endswith("settled 1 campaign")
     assert due.proposal.state == State.COMMITTED and running.is_open
-    assert app.test_cli_runner().invoke(args=["campaigns", "close-due"]).output.strip() == "settled 0 campaigns"
+    assert (
+        app.test_cli_runner().invoke(args=["campaigns", "close-due"]).output.strip() == "settled 0 campaigns"
+    )
 
 
 def test_the_periodic_task_settles_due_campaigns(world):
@@ -35,7 +37,9 @@ def test_the_periodic_task_settles_due_campaigns(world):
 def test_a_due_vote_closes_before_its_campaign_settles(world):
     start = utcnow() - timedelta(days=9)
     vote = open_vote(world, now=start, lasts=timedelta(hours=1))
-    campaign = open_campaign(world, proposal=vote.proposal, now=start, target_hours=None, seats={}, min_coops=1)
+    campaign = open_campaign(
+        world, proposal=vote.proposal, now=start, target_hours=None, seats={}, min_coops=1
+    )
     pledge(world, campaign, 0, money="1000", now=start)
     voting_service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes", now=start)
     db.session.commit()
