@@ -14,8 +14,14 @@ def all_zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    """The tz database's names, read once: available_timezones() walks the whole tzdata tree each call."""
+    return frozenset(available_timezones())
+
+
 def is_valid_zone(name: str | None) -> bool:
-    if not name or name not in available_timezones():
+    if not name or name not in _known_zones():
         return False
     try:
         ZoneInfo(name)

@@ -40,11 +40,12 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from governance import audit, mail
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, PledgingClosed
 from governance.extensions import db
-from governance.models import Coop, Person
+from governance.models import Coop, NetworkMembership, Person
 from governance.timezones import format_in_zone, is_valid_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
@@ -125,12 +126,16 @@ def _lock(campaign: Campaign) -> None:
     db.session.expire(campaign, ["pledges", "contributions"])
 
 
-def get_campaign(actor: Person, campaign_id: int, *, now: datetime | None = None) -> Campaign:
-    """A campaign the actor can see; one past its deadline is settled first, so a missed job changes nothing."""
+def get_campaign(
+    actor: Person, campaign_id: int, *, now: datetime | None = None, settle: bool = True
+) -> Campaign:
+    """A campaign the actor can see; one past its deadline is settled first, so a missed job changes
+    nothing (`settle=False` leaves that to the caller, with `settle_proposal`)."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or not proposal_permissions.can_see(actor, campaign.proposal):
         raise NotFound(f"There is no campaign {campaign_id} that you can see.")
-    settle_proposal(campaign.proposal, now=now)
+    if settle:
+        settle_proposal(campaign.proposal, now=now)
     return campaign
 
 
@@ -156,9 +161,10 @@ def currencies(campaign: Campaign) -> targets.Currencies:
     )
 
 
-def rule_pledge(pledge: Pledge) -> targets.Pledge:
-    """A pledge row as the pure rule sees it."""
-    addressed = {n.id for n in pledge.campaign.proposal.networks}
+def rule_pledge(pledge: Pledge, addressed: set[int] | None = None) -> targets.Pledge:
+    """A pledge row as the pure rule sees it (`addressed`: the proposal's network ids, if known)."""
+    if addressed is None:
+        addressed = {n.id for n in pledge.campaign.proposal.networks}
     return targets.Pledge(
         coop=pledge.coop.slug,
         base_minor=pledge.base_minor,
@@ -184,10 +190,31 @@ class Standing:
         return self.outcome.is_met
 
 
+def load_pledges(campaign: Campaign) -> list[Any]:
+    """Read the campaign's pledges and people, and the addressed co-ops with their networks, in a few
+    queries rather than one or more a row (for the page). The session holds loaded rows only while
+    something refers to them: keep the list returned for as long as the rows are used."""
+    network_ids = [n.id for n in campaign.proposal.networks]
+    coops = db.session.scalars(
+        select(Coop)
+        .where(Coop.network_memberships.any(NetworkMembership.network_id.in_(network_ids)))
+        .options(selectinload(Coop.network_memberships).joinedload(NetworkMembership.network))
+        .execution_options(populate_existing=True)
+    ).all()
+    pledges = db.session.scalars(
+        select(Pledge)
+        .where(Pledge.campaign_id == campaign.id)
+        .options(joinedload(Pledge.made_by), joinedload(Pledge.ended_by))
+        .execution_options(populate_existing=True)
+    ).all()
+    return [*coops, *pledges]
+
+
 def standing(campaign: Campaign) -> Standing:
     current = sorted(campaign.current_pledges, key=lambda p: p.coop.name.casefold())
     by_slug = {p.coop.slug: p for p in current}
-    outcome = targets.evaluate([rule_pledge(p) for p in current], campaign.targets)
+    addressed = {n.id for n in campaign.proposal.networks}
+    outcome = targets.evaluate([rule_pledge(p, addressed) for p in current], campaign.targets)
     return Standing(
         outcome=outcome,
         standing=[by_slug[p.coop] for p in outcome.standing],

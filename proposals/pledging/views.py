@@ -78,8 +78,10 @@ def _prefill(form: OpenCampaignForm, proposal) -> None:
 
 
 def _show(campaign_id: int, *, status: int = 200, pledge_form: PledgeForm | None = None):
-    campaign = service.get_campaign(current_user, campaign_id)
-    db.session.commit()  # a read past the deadline has settled the campaign: keep that
+    campaign = service.get_campaign(current_user, campaign_id, settle=False)
+    if service.settle_proposal(campaign.proposal):
+        db.session.commit()  # a read past the deadline has settled the campaign: keep that
+    rows = service.load_pledges(campaign)  # noqa: F841 - held so the loaded rows stay in the session
     own = _own_coops(campaign)
     result = service.standing(campaign)
     viewer_currency = progress.coop_currency(own[0] if own else _first_coop(), campaign)

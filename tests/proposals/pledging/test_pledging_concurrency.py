@@ -1,4 +1,4 @@
-"""Races on PostgreSQL, with threads in their own transactions, in a scratch database of their own.
+"""Races with threads (on PostgreSQL, and on SQLite, whose writers take turns) in their own transactions, in a scratch database of their own.
 
 Delegates pledging, changing and withdrawing in the last microsecond before the deadline while the settling
 task runs: every accepted pledge is in the outcome, every refused one was told so (PledgingClosed), the
@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from governance.errors import PledgingClosed
 from governance.extensions import db
 from governance.models import Coop, CoopRole, Person
-from tests.voting.test_vote_concurrency import run_together, scratch_app
-
-pytestmark = pytest.mark.postgres
+from tests.concurrency import run_together, scratch_app
 
 ROUNDS = 5
 
@@ -86,7 +83,7 @@ def test_pledges_racing_the_settlement_are_in_the_outcome_or_refused(database_ur
     from proposals.pledging import service
     from proposals.pledging.models import Campaign, Pledge
 
-    with scratch_app(database_url, threads=5) as app:
+    with scratch_app(database_url, threads=5, sqlite_too=True) as app:
         ids, people = make_campaigns(app, ROUNDS)
         thames, hudson, rio = people["coops"]
         for campaign_id in ids:
