@@ -106,6 +106,7 @@ def _show(campaign_id: int, *, status: int = 200, pledge_form: PledgeForm | None
         can_download=proposal_permissions.runs(current_user, campaign.proposal),
         rounding_rule=ROUNDING_RULE,
         money_name=money.name,
+        fmt=money.format_money,
     ), status
 
 
