@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -94,7 +96,7 @@ def _show(campaign_id: int, *, status: int = 200, pledge_form: PledgeForm | None
         viewer_currency=viewer_currency,
         missing=progress.missing_sentence(campaign, result),
         waiting=progress.waiting_sentences(campaign, result),
-        describe=progress.describe_pledge,
+        describe=cache(progress.describe_pledge),  # each pledge is shown twice: in its table and the history
         condition=lambda p: service.describe_condition(campaign, p),
         standing_ids={p.id for p in result.standing},
         own_coops=own,
