@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
+    config.fit_engine_options(app.config)
     from governance.database import IdConverter
 
     app.url_map.converters["int"] = IdConverter

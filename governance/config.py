@@ -40,6 +40,13 @@ def _engine_options() -> dict:
     return {"pool_pre_ping": True, "connect_args": connect_args}
 
 
+def fit_engine_options(settings: dict) -> None:
+    """PostgreSQL's connect arguments only on a PostgreSQL URL (an override may put the app on SQLite)."""
+    if not str(settings["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        options = settings.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {k: v for k, v in options.items() if k != "connect_args"}
+
+
 def instance_path(default: Path) -> Path:
     """The instance folder (secret key, mail outbox, the SQLite file): INSTANCE_PATH, else `default`.
 
