@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from governance.types import UTCDateTime, utcnow
 GENESIS = "0" * 64
 # Any fixed 64-bit number; it names the advisory lock that serialises appends on PostgreSQL.
 _APPEND_LOCK_KEY = 0x526F756E64746162
+_HEAD_PATTERN = re.compile(r"(?P<seq>[0-9]{1,18}):(?P<hash>[0-9a-fA-F]{64})", re.ASCII)
 
 audit_event_networks = Table(
     "audit_event_networks",
@@ -85,8 +87,34 @@ def _lock_head() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
 
 
-def head() -> AuditEvent | None:
+def last_event() -> AuditEvent | None:
     return db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+
+
+def head() -> tuple[int, str]:
+    """The log's end as (sequence number, hash): (0, GENESIS) while it is empty. A copy kept outside the
+    database (printed by `audit head`, embedded in issued agreements) lets `verify(expect=...)` catch a
+    deleted tail or a rewritten log later."""
+    last = last_event()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def format_head(seq: int, hash_: str) -> str:
+    return f"{seq}:{hash_}"
+
+
+def parse_head(value: str) -> tuple[int, str]:
+    """`SEQ:HASH` as `audit head` prints it; a ValueError says what is wrong."""
+    match = _HEAD_PATTERN.fullmatch(value.strip())
+    if match is None:
+        raise ValueError(
+            f"{value!r} is not a head: give SEQ:HASH, a sequence number and a 64-character hex SHA-256, "
+            "as `audit head` prints it"
+        )
+    seq, hash_ = int(match["seq"]), match["hash"].lower()
+    if seq == 0 and hash_ != GENESIS:
+        raise ValueError(f"the empty log's head is 0:{GENESIS}")
+    return seq, hash_
 
 
 def record(
@@ -103,7 +131,7 @@ def record(
     """Append an event in the current transaction, chained to the head of the log."""
     db.session.flush()
     _lock_head()
-    last = head()
+    last = last_event()
     event = AuditEvent(
         seq=(last.seq + 1) if last else 1,
         at=utcnow(),
@@ -136,8 +164,9 @@ class Verification:
         return f"bad event {self.bad_seq}: {self.reason}"
 
 
-def verify_events(events: Iterable[AuditEvent]) -> Verification:
-    """Walk the chain in sequence order and name the first event that does not hold."""
+def verify_events(events: Iterable[AuditEvent], expect: tuple[int, str] | None = None) -> Verification:
+    """Walk the chain in sequence order and name the first event that does not hold; with `expect`
+    (a head kept elsewhere), the chain must also still hold that event, with that hash."""
     prev_hash, expected_seq, count = GENESIS, 1, 0
     for event in events:
         if event.seq != expected_seq:
@@ -147,12 +176,23 @@ def verify_events(events: Iterable[AuditEvent]) -> Verification:
             return Verification(False, count, event.seq, "does not chain to the event before it")
         if event.compute_hash() != event.hash:
             return Verification(False, count, event.seq, "its content does not match its hash")
+        if expect is not None and event.seq == expect[0] and event.hash != expect[1]:
+            reason = (
+                f"its hash is {event.hash}, not the expected {expect[1]}: the log was rewritten "
+                "at or before this event"
+            )
+            return Verification(False, count, event.seq, reason)
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    if expect is not None and expect[0] > count:
+        ends = f"the log ends at event {count}" if count else "the log is empty"
+        reason = f"{ends}, but event {expect[0]} with hash {expect[1]} was expected: its tail was deleted"
+        return Verification(False, count, expect[0], reason)
     return Verification(True, count)
 
 
-def verify() -> Verification:
-    """Verify the whole log, streaming it in batches so a long log needs little memory."""
+def verify(expect: tuple[int, str] | None = None) -> Verification:
+    """Verify the whole log, streaming it in batches so a long log needs little memory; `expect` is a
+    head (seq, hash) kept outside the database, which the chain must still hold."""
     query = (
         select(AuditEvent)
         .options(selectinload(AuditEvent.networks))
@@ -161,6 +201,6 @@ def verify() -> Verification:
     )
     events = db.session.scalars(query)
     try:
-        return verify_events(events)
+        return verify_events(events, expect)
     finally:
         events.close()

@@ -1,4 +1,4 @@
-"""Commands: `flask --app wsgi demo | audit verify | tokens create EMAIL | count FILE`."""
+"""Commands: `flask --app wsgi demo | audit verify [--expect SEQ:HASH] | audit head | tokens create EMAIL | count FILE`."""
 
 from __future__ import annotations
 
@@ -17,12 +17,32 @@ audit_cli = AppGroup("audit", help="The audit log.")
 tokens_cli = AppGroup("tokens", help="Personal access tokens for the API.")
 
 
+def _expected_head(_ctx, _param, value: str | None) -> tuple[int, str] | None:
+    try:
+        return None if value is None else audit.parse_head(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @audit_cli.command("verify")
-def audit_verify() -> None:
+@click.option(
+    "--expect",
+    metavar="SEQ:HASH",
+    callback=_expected_head,
+    help="A head printed earlier by `audit head` (or embedded in an agreement): the log must still hold it.",
+)
+def audit_verify(expect: tuple[int, str] | None) -> None:
     """Check the hash chain; print 'ok N events', or the first bad event and exit 1."""
-    result = audit.verify()
-    click.echo(str(result))
+    result = audit.verify(expect=expect)
+    held = f", and it holds event {audit.format_head(*expect)}" if expect and expect[0] else ""
+    click.echo(f"{result}{held if result.is_intact else ''}")
     sys.exit(0 if result.is_intact else 1)
+
+
+@audit_cli.command("head")
+def audit_head() -> None:
+    """Print the log's last sequence number and hash as SEQ:HASH, to keep outside the database."""
+    click.echo(audit.format_head(*audit.head()))
 
 
 @tokens_cli.command("create")

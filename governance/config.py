@@ -99,6 +99,8 @@ def load(instance_path: Path) -> dict:
         "SCHEDULER_SECONDS": int(
             os.environ.get("SCHEDULER_SECONDS") or os.environ.get("VOTE_CLOSER_SECONDS") or "30"
         ),
+        # The PostgreSQL role the app runs as: the migrations let it only SELECT and INSERT on the audit log.
+        "AUDIT_APP_ROLE": os.environ.get("AUDIT_APP_ROLE") or None,
         "INVITATION_TTL_HOURS": int(os.environ.get("INVITATION_TTL_HOURS", "168")),
         "RESET_TTL_SECONDS": int(os.environ.get("RESET_TTL_SECONDS", "7200")),
         # Prometheus metrics at /metrics (keep the path off the public proxy); LOG_FORMAT=json: JSON lines.

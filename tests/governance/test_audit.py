@@ -12,11 +12,19 @@ from governance import audit
 from governance.extensions import db
 from tests.conftest import fresh_database
 
+SQLITE_TRIGGERS = [
+    f"{t}_no_{op}" for t in ("audit_events", "audit_event_networks") for op in ("update", "delete")
+]
+
 
 def _untrigger(session) -> None:
-    """Tamper as an attacker with database access would: on PostgreSQL, past the append-only trigger."""
+    """Tamper as an attacker with the database's files or its owner's password would: past the append-only
+    triggers (on SQLite by dropping them inside the test's transaction, which is rolled back after it)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+    else:
+        for name in SQLITE_TRIGGERS:
+            session.execute(sa.text(f"DROP TRIGGER {name}"))
 
 
 def _events(session):
@@ -124,6 +132,94 @@ def test_inserted_event_is_reported(world, session):
     result = audit.verify()
     assert (result.is_intact, result.bad_seq) == (False, 6)
     assert "does not chain" in result.reason
+
+
+def _cli(app, *args: str):
+    return app.test_cli_runner().invoke(args=["audit", *args])
+
+
+def test_head_is_the_last_events_sequence_number_and_hash(app, world, session):
+    last = _events(session)[-1]
+    assert audit.head() == (last.seq, last.hash)
+    result = _cli(app, "head")
+    assert (result.exit_code, result.output) == (0, f"{last.seq}:{last.hash}\n")
+
+
+def test_head_moves_with_each_new_event(world, session):
+    seq, _ = audit.head()
+    event = audit.record("test.append", actor=None, subject_type="test")
+    assert audit.head() == (seq + 1, event.hash)
+
+
+def test_an_empty_log_holds_only_the_genesis_head():
+    assert audit.verify_events([], expect=(0, audit.GENESIS)).is_intact
+    result = audit.verify_events([], expect=(3, "a" * 64))
+    assert (result.is_intact, result.bad_seq) == (False, 3)
+    assert result.reason.startswith("the log is empty, but event 3")
+
+
+def test_verify_holds_an_earlier_head_while_the_log_grows(app, world, session):
+    kept = _cli(app, "head").output.strip()
+    audit.record("test.append", actor=None, subject_type="test")
+    result = _cli(app, "verify", "--expect", kept)
+    assert result.exit_code == 0
+    assert result.output == f"ok {len(_events(session))} events, and it holds event {kept}\n"
+
+
+def test_verify_with_a_kept_head_catches_a_deleted_tail(app, world, session):
+    seq, hash_ = audit.head()
+    _untrigger(session)
+    for gone in (seq, seq - 1):
+        session.execute(
+            sa.text(
+                "DELETE FROM audit_event_networks WHERE event_id = (SELECT id FROM audit_events WHERE seq = :s)"
+            ),
+            {"s": gone},
+        )
+        session.execute(sa.text("DELETE FROM audit_events WHERE seq = :s"), {"s": gone})
+    session.expire_all()
+    assert audit.verify().is_intact  # what is left still chains: only the kept head shows the loss
+    result = _cli(app, "verify", "--expect", f"{seq}:{hash_}")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"bad event {seq}: the log ends at event {seq - 2}, but event {seq} with hash {hash_} was expected: "
+        "its tail was deleted\n"
+    )
+
+
+def test_verify_with_a_kept_head_catches_a_rewritten_log(app, world, session):
+    seq, hash_ = audit.head()
+    _untrigger(session)
+    events = _events(session)
+    events[3].data = {**events[3].data, "name": "Forged"}
+    for before, event in itertools.pairwise(events[2:]):  # re-chained, so the chain alone holds
+        event.prev_hash = before.hash
+        event.hash = event.compute_hash()
+    session.flush()
+    session.expire_all()
+    assert audit.verify().is_intact
+    result = _cli(app, "verify", "--expect", f"{seq}:{hash_}")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"bad event {seq}: its hash is ")
+    assert f"not the expected {hash_}: the log was rewritten at or before this event" in result.output
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "12",
+        "x:" + "a" * 64,
+        "3:" + "a" * 63,
+        "3:" + "g" * 64,
+        "-3:" + "a" * 64,
+        "0:" + "a" * 64,
+        "٣:" + "a" * 64,
+    ],
+)
+def test_verify_refuses_a_head_it_cannot_read(app, world, given):
+    result = _cli(app, "verify", "--expect", given)
+    assert result.exit_code == 2
+    assert "is not a head: give SEQ:HASH" in result.output or "the empty log's head is 0:" in result.output
 
 
 def test_audit_page_filters_by_network_action_and_actor(client, world):

@@ -1,5 +1,6 @@
 """The schema comes only from Alembic: the migrations must build exactly what the models describe."""
 
+import uuid
 import warnings
 
 import pytest
@@ -37,11 +38,80 @@ def test_every_migration_downgrades_and_upgrades_again(tmp_path):
 
 
 @pytest.mark.parametrize("table", ["audit_events", "audit_event_networks"])
-def test_postgres_refuses_to_change_or_delete_audit_rows(app, session, world, is_postgres, table):
-    if not is_postgres:
-        pytest.skip("the append-only trigger is PostgreSQL's")
+def test_database_refuses_to_change_or_delete_audit_rows(app, session, world, table):
+    """On both databases: a row trigger on PostgreSQL, BEFORE UPDATE / DELETE triggers on SQLite."""
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), session.begin_nested():
         session.execute(sa.text(f"DELETE FROM {table}"))
     column = "seq" if table == "audit_events" else "network_id"
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), session.begin_nested():
         session.execute(sa.text(f"UPDATE {table} SET {column} = {column}"))
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_to_truncate_the_audit_log(session, world, is_postgres):
+    if not is_postgres:
+        pytest.skip("TRUNCATE is PostgreSQL's")
+    for table in ("audit_event_networks", "audit_events"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only: TRUNCATE"), session.begin_nested():
+            session.execute(sa.text(f"TRUNCATE {table} CASCADE"))
+
+
+@pytest.mark.postgres
+def test_audit_app_role_may_only_read_and_append_the_audit_log(database_url, tmp_path):
+    """As the README says: the owner migrates with AUDIT_APP_ROLE set, the app runs as that role."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("roles and grants are PostgreSQL's")
+    from governance import audit, create_app
+    from tests.conftest import TEST_SETTINGS, fresh_database
+
+    role = f"roundtable_app_{uuid.uuid4().hex[:8]}"
+    server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.exec_driver_sql(f'CREATE ROLE "{role}" NOLOGIN')
+    try:
+        with fresh_database(tmp_path, "role") as url:
+            scratch = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "AUDIT_APP_ROLE": role})
+            with scratch.app_context():
+                upgrade(revision="20261202_outbox")  # as the README's blanket grant on every table, before
+                db.session.execute(
+                    sa.text(
+                        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'
+                    )
+                )
+                db.session.commit()
+                upgrade()
+                _check_app_role(db.session, audit, role)
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        with server.connect() as conn:
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+        server.dispose()
+
+
+def _check_app_role(session, audit, role: str) -> None:
+    privileges = {
+        (table, privilege): session.scalar(
+            sa.text("SELECT has_table_privilege(:role, :table, :privilege)"),
+            {"role": role, "table": table, "privilege": privilege},
+        )
+        for table in ("audit_events", "audit_event_networks", "networks")
+        for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
+    }
+    allowed = {key for key, has in privileges.items() if has}
+    assert allowed == {
+        ("audit_events", "SELECT"), ("audit_events", "INSERT"),
+        ("audit_event_networks", "SELECT"), ("audit_event_networks", "INSERT"),
+        ("networks", "SELECT"), ("networks", "INSERT"), ("networks", "UPDATE"), ("networks", "DELETE"),
+    }  # fmt: skip
+    session.execute(sa.text(f'SET LOCAL ROLE "{role}"'))
+    event = audit.record("test.append", actor=None, subject_type="test")  # the app can still append
+    assert audit.head() == (event.seq, event.hash)
+    for statement in (
+        "UPDATE audit_events SET summary = 'x'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+    ):
+        with pytest.raises(sa.exc.ProgrammingError, match="permission denied"), session.begin_nested():
+            session.execute(sa.text(statement))
+    session.rollback()

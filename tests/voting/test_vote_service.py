@@ -62,7 +62,7 @@ def test_a_coop_admitted_after_the_opening_does_not_vote(world, now):
 
 def test_opening_is_recorded_in_the_audit_log(world, now):
     vote = open_vote(world, now=now)
-    event = audit.head()
+    event = audit.last_event()
     assert event.action == "vote.opened" and event.data["electorate"] == {c.slug: 1 for c in world.coops}
     assert event.subject_id == vote.id
 
@@ -85,7 +85,7 @@ def test_opening_is_recorded_in_the_audit_log(world, now):
 )
 def test_opening_refuses_bad_settings_and_writes_nothing(world, now, settings, field):
     proposal = make_proposal(world, discuss=True)
-    before = audit.head().seq
+    before = audit.last_event().seq
     with pytest.raises(InvalidInput) as refused:
         service.open_vote(
             proposal,
@@ -95,7 +95,7 @@ def test_opening_refuses_bad_settings_and_writes_nothing(world, now, settings, f
         )
     assert field in refused.value.errors
     db.session.rollback()
-    assert proposal.state == State.DISCUSSION and proposal.vote is None and audit.head().seq == before
+    assert proposal.state == State.DISCUSSION and proposal.vote is None and audit.last_event().seq == before
 
 
 def test_a_vote_that_closes_before_it_opens_is_refused(world, now):
@@ -237,18 +237,18 @@ def test_a_secret_votes_cast_event_does_not_join_the_receipt_to_the_coop(world, 
     vote = open_vote(world, now=now, secrecy="secret")
     first = cast(vote, world, 0, "no", at=now + timedelta(minutes=1))
     second = cast(vote, world, 0, "yes", at=now + timedelta(minutes=2))
-    event = audit.head()
+    event = audit.last_event()
     assert event.action == "vote.ballot_cast" and event.data["coop"] == world.coops[0].slug
     assert first.receipt not in str(event.data) and second.receipt not in str(event.data)
     assert event.data["receipt"] is None and event.data["replaces_earlier"] is True
     service.close_vote(vote, now=vote.closes_at)
-    assert audit.head().data["receipts"] == [second.receipt]  # published at the close, unlinked
+    assert audit.last_event().data["receipts"] == [second.receipt]  # published at the close, unlinked
 
 
 def test_an_open_votes_cast_event_keeps_its_receipt(world, now):
     vote = open_vote(world, now=now)
     ballot = cast(vote, world, 0, "no", at=now + timedelta(minutes=1))
-    assert audit.head().data["receipt"] == ballot.receipt
+    assert audit.last_event().data["receipt"] == ballot.receipt
 
 
 def test_only_delegates_of_the_coop_cast_its_ballot(world, now):
