@@ -99,6 +99,7 @@ def load(instance_path: Path) -> dict:
         "SCHEDULER_SECONDS": int(
             os.environ.get("SCHEDULER_SECONDS") or os.environ.get("VOTE_CLOSER_SECONDS") or "30"
         ),
+        "COMMENT_LIMIT": os.environ.get("COMMENT_LIMIT", "5 per minute;60 per hour"),
         # The PostgreSQL role the app runs as: the migrations let it only SELECT and INSERT on the audit log.
         "AUDIT_APP_ROLE": os.environ.get("AUDIT_APP_ROLE") or None,
         "INVITATION_TTL_HOURS": int(os.environ.get("INVITATION_TTL_HOURS", "168")),

@@ -4,7 +4,9 @@ markdown-it-py renders CommonMark (with tables and strikethrough, raw HTML allow
 an allow-list: no scripts or styles (removed with their content), no event handlers or other unlisted
 attributes, only http, https and mailto links, every link marked `rel="noopener nofollow"`, no images
 (they would load outside assets). Headings start at h3 so a body never outranks the page's own headings.
-What was typed is kept as typed; sanitising happens on the way out, every time.
+What was typed is kept as typed, and rendered once, when it is written: the models keep the HTML beside
+the source (`body` and `body_html`), so a page with hundreds of comments renders none of them again.
+A change to the allow-list therefore comes with a migration that renders the stored rows anew.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """Page numbers from the query string, kept within what a database can count to."""
 
+import json
+
+import marshmallow as ma
 from flask import request
+from marshmallow import validate
 
 MAX_PAGE = 10_000
 
@@ -14,3 +18,36 @@ def page_number() -> int:
     if len(raw) > len(str(MAX_PAGE)):  # int() refuses over 4,300 digits; any such number is past the end
         return MAX_PAGE
     return min(max(int(raw), 1), MAX_PAGE)
+
+
+class PageQuerySchema(ma.Schema):
+    """`?page=N` in the API: a bad one is a 422 that says so (pages are for people: there, `page_number`)."""
+
+    page = ma.fields.Int(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_PAGE),
+        metadata={"description": "Which page, from 1; a page past the end is an empty list."},
+    )
+
+
+PAGINATION_HEADER = {
+    "X-Pagination": {
+        "description": "JSON: total, total_pages, page, first_page, last_page, previous_page, next_page.",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def pagination_header(pagination) -> dict[str, str]:
+    """Where a page of a list stands, in the X-Pagination header (as flask-smorest's own pagination)."""
+    pages = pagination.pages
+    about = {
+        "total": pagination.total,
+        "total_pages": pages,
+        "page": pagination.page,
+        "first_page": 1,
+        "last_page": max(pages, 1),
+        "previous_page": pagination.prev_num if pagination.has_prev else None,
+        "next_page": pagination.next_num if pagination.has_next else None,
+    }
+    return {"X-Pagination": json.dumps(about, separators=(",", ":"))}

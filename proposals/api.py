@@ -9,7 +9,9 @@ from sqlalchemy import select
 from governance.errors import InvalidInput, NotFound
 from governance.extensions import db
 from governance.models import Coop, Network
+from governance.paging import PAGINATION_HEADER, PageQuerySchema, pagination_header
 from proposals import diff, service
+from proposals.limits import comment_limit
 from proposals.models import Comment, Proposal
 from proposals.schemas import (
     CommentEditSchema,
@@ -140,14 +142,24 @@ def take_transition(data, proposal_id):
 
 
 @blp.route("/proposals/<int:proposal_id>/comments")
-@blp.response(200, CommentSchema(many=True))
-def comments(proposal_id):
-    return _proposal(proposal_id).comments
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, CommentSchema(many=True), headers=PAGINATION_HEADER)
+def comments(args, proposal_id):
+    """The discussion, a page of 50 at a time: threads in order, each reply after its thread's comments."""
+    page = db.paginate(
+        service.comments_query(_proposal(proposal_id)),
+        page=args["page"],
+        per_page=service.COMMENTS_PER_PAGE,
+        error_out=False,
+    )
+    return page.items, pagination_header(page)
 
 
 @blp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
+@comment_limit
 @blp.arguments(CommentInSchema)
 @blp.response(201, CommentSchema)
+@blp.alt_response(429, description="Too many comments from one person: the message says when to post again.")
 def add_comment(data, proposal_id):
     """Comment, or reply to a comment (people of addressed co-ops)."""
     proposal = _proposal(proposal_id)

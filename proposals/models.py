@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import JSON
 
 from governance.extensions import db
+from governance.markdown import render
 from governance.models import Coop, Network, Person, enum_column
 from governance.types import UTCDateTime, utcnow
 from proposals.lifecycle import TEXT_FROZEN_STATES, State, Transition
@@ -67,6 +68,17 @@ FACT_FIELDS = (
     "term_months",
 )
 
+
+def _html_column() -> Mapped[str]:
+    """The sanitised HTML of the Markdown column beside it, rendered once when the text is written."""
+    return mapped_column(Text, default="", server_default="")
+
+
+def _rendered(model, key: str, value: str | None) -> str | None:
+    setattr(model, f"{key}_html", str(render(value)))
+    return value
+
+
 proposal_networks = Table(
     "proposal_networks",
     db.metadata,
@@ -93,6 +105,8 @@ class Proposal(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    summary_html: Mapped[str] = _html_column()
+    body_html: Mapped[str] = _html_column()
     # Facts of a shared service or joint venture: money in integer minor units of `currency` (ISO 4217).
     monthly_revenue_minor: Mapped[int | None] = mapped_column(BigInteger)
     monthly_costs_minor: Mapped[int | None] = mapped_column(BigInteger)
@@ -119,6 +133,10 @@ class Proposal(db.Model):
         back_populates="proposal", order_by="Comment.id", cascade="all, delete-orphan"
     )
     interests: Mapped[list[Interest]] = relationship(back_populates="proposal", cascade="all, delete-orphan")
+
+    @validates("summary", "body")
+    def _render(self, key: str, value: str | None) -> str | None:
+        return _rendered(self, key, value)
 
     @property
     def current_revision(self) -> Revision | None:
@@ -156,6 +174,8 @@ class Revision(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    summary_html: Mapped[str] = _html_column()
+    body_html: Mapped[str] = _html_column()
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     change_note: Mapped[str] = mapped_column(String(500), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
@@ -163,6 +183,10 @@ class Revision(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="revisions")
     author: Mapped[Person | None] = relationship()
+
+    @validates("summary", "body")
+    def _render(self, key: str, value: str | None) -> str | None:
+        return _rendered(self, key, value)
 
     def __repr__(self) -> str:
         return f"<Revision {self.proposal_id}#{self.number}>"
@@ -201,6 +225,7 @@ class Comment(db.Model):
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = _html_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -208,6 +233,10 @@ class Comment(db.Model):
     author: Mapped[Person | None] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id], back_populates="replies")
     replies: Mapped[list[Comment]] = relationship(back_populates="parent", order_by="Comment.id")
+
+    @validates("body")
+    def _render(self, key: str, value: str | None) -> str | None:
+        return _rendered(self, key, value)
 
     @property
     def is_edited(self) -> bool:

@@ -6,7 +6,6 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import validate
 
-from governance.markdown import render
 from governance.schemas import PersonRefSchema, Ref
 from proposals import permissions
 from proposals.diff import ZERO_DECIMAL_CURRENCIES
@@ -96,13 +95,14 @@ class ProposalSummarySchema(ma.Schema):
     kind = ma.fields.Enum(Kind, by_value=True)
     title = ma.fields.Str()
     summary = ma.fields.Str()
+    summary_html = ma.fields.Str(metadata={"description": "The summary as sanitised HTML."})
     networks = ma.fields.List(ma.fields.Nested(Ref))
     updated_at = ma.fields.AwareDateTime()
 
 
 class ProposalSchema(ProposalSummarySchema):
     body = ma.fields.Str()
-    body_html = ma.fields.Method("_body_html", metadata={"description": "The body as sanitised HTML."})
+    body_html = ma.fields.Str(metadata={"description": "The body as sanitised HTML."})
     facts = ma.fields.Nested(FactsSchema)
     created_by = ma.fields.Nested(PersonRefSchema, allow_none=True)
     created_at = ma.fields.AwareDateTime()
@@ -115,9 +115,6 @@ class ProposalSchema(ProposalSummarySchema):
         "_allowed", metadata={"description": "The steps the caller may take now (stewards only)."}
     )
 
-    def _body_html(self, proposal) -> str:
-        return str(render(proposal.body))
-
     def _allowed(self, proposal) -> list[str]:
         if not permissions.can_steward(current_user, proposal):
             return []
@@ -129,7 +126,9 @@ class RevisionSchema(ma.Schema):
     kind = ma.fields.Enum(Kind, by_value=True)
     title = ma.fields.Str()
     summary = ma.fields.Str()
+    summary_html = ma.fields.Str()
     body = ma.fields.Str()
+    body_html = ma.fields.Str()
     facts = ma.fields.Nested(FactsSchema)
     change_note = ma.fields.Str()
     author = ma.fields.Nested(PersonRefSchema, allow_none=True)
@@ -194,7 +193,7 @@ class CommentSchema(ma.Schema):
     parent_id = ma.fields.Int(allow_none=True)
     author = ma.fields.Nested(PersonRefSchema, allow_none=True)
     body = ma.fields.Str()
-    body_html = ma.fields.Function(lambda c: str(render(c.body)))
+    body_html = ma.fields.Str(metadata={"description": "The body as sanitised HTML."})
     created_at = ma.fields.AwareDateTime()
     edited_at = ma.fields.AwareDateTime(allow_none=True)
     is_edited = ma.fields.Bool()

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import Select, func, inspect, select, tuple_
+from sqlalchemy.orm import joinedload
 
 from governance import audit
 from governance.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
@@ -460,6 +461,69 @@ def edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
         data={"comment": comment.id},
     )
     return comment
+
+
+# Reading the discussion, a page at a time
+
+COMMENTS_PER_PAGE = 50
+
+
+def _thread_order():
+    """Threads in the order they began, each reply right after its thread's earlier comments: a reply's
+    id is always above its parent's, so (thread, id) orders both."""
+    return func.coalesce(Comment.parent_id, Comment.id), Comment.id
+
+
+def comments_query(proposal: Proposal) -> Select:
+    """A proposal's comments, threads in order, authors loaded with them (one query for a page)."""
+    return (
+        select(Comment)
+        .where(Comment.proposal_id == proposal.id)
+        .options(joinedload(Comment.author))
+        .order_by(*_thread_order())
+    )
+
+
+@dataclass
+class Thread:
+    """A top-level comment and the replies to it on one page; `is_continued` when the comment itself is
+    on an earlier page (the thread runs over the page break)."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+    is_continued: bool = False
+
+
+@dataclass
+class DiscussionPage:
+    pagination: Any  # flask_sqlalchemy's Pagination: items, total, page, pages, has_prev, has_next
+    threads: list[Thread]
+
+
+def discussion_page(proposal: Proposal, page: int, per_page: int = COMMENTS_PER_PAGE) -> DiscussionPage:
+    """One page of the discussion, grouped in threads, in a fixed number of queries whatever its size."""
+    pagination = db.paginate(comments_query(proposal), page=page, per_page=per_page, error_out=False)
+    threads: list[Thread] = []
+    for comment in pagination.items:
+        if comment.parent_id is None:
+            threads.append(Thread(comment))
+        elif threads and threads[-1].comment.id == comment.parent_id:
+            threads[-1].replies.append(comment)
+        else:  # only the page's first thread can have begun on an earlier page
+            threads.append(Thread(comment.parent, [comment], is_continued=True))
+    return DiscussionPage(pagination, threads)
+
+
+def comment_page(comment: Comment, per_page: int = COMMENTS_PER_PAGE) -> int:
+    """The page of the discussion a comment is on."""
+    thread, _ = _thread_order()
+    key = (comment.parent_id or comment.id, comment.id)
+    before = db.session.scalar(
+        select(func.count(Comment.id)).where(
+            Comment.proposal_id == comment.proposal_id, tuple_(thread, Comment.id) < tuple_(*key)
+        )
+    )
+    return (before or 0) // per_page + 1
 
 
 # Who is in

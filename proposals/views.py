@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from governance.errors import DomainError, NotFound
@@ -14,6 +15,7 @@ from governance.permissions import is_steward_of
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
 from proposals.lifecycle import ActorKind, State, allowed_transitions
+from proposals.limits import comment_limit
 from proposals.models import Comment, Kind
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -119,6 +121,7 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
     return render_template(
         "proposals/show.html",
         proposal=proposal,
+        discussion=service.discussion_page(proposal, page_number()),
         revision=proposal.current_revision,
         who=service.who_is_in(proposal),
         can_steward=steward,
@@ -209,7 +212,40 @@ def compare(proposal_id: int):
     )
 
 
+def _at_comment(comment: Comment):
+    """The proposal's page that shows a comment, scrolled to it."""
+    page = service.comment_page(comment)
+    return url_for(
+        ".show",
+        proposal_id=comment.proposal_id,
+        page=page if page > 1 else None,
+        _anchor=f"comment-{comment.id}",
+    )
+
+
+@bp.get("/<int:proposal_id>/comments/<int:comment_id>")
+def comment_link(proposal_id: int, comment_id: int):
+    """A comment's lasting address: the page of the discussion it is on."""
+    proposal = service.get_visible(current_user, proposal_id)
+    found = db.session.get(Comment, comment_id)
+    if found is None or found.proposal_id != proposal.id:
+        abort(404, description=f"There is no comment {comment_id} in this discussion.")
+    return redirect(_at_comment(found))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded):
+    """Over the comment limit: the reason on the proposal's page, and the text kept in the form."""
+    proposal_id = (request.view_args or {}).get("proposal_id")
+    if request.endpoint != "proposals.comment" or proposal_id is None:
+        return render_template("error.html", error=error, status=429), 429
+    form = CommentForm()
+    form.form_errors.append(error.description)
+    return _show_page(service.get_visible(current_user, proposal_id), comment_form=form, status=429)
+
+
 @bp.post("/<int:proposal_id>/comments")
+@comment_limit
 def comment(proposal_id: int):
     proposal = service.get_visible(current_user, proposal_id)
     form = CommentForm()
@@ -225,7 +261,7 @@ def comment(proposal_id: int):
         else:
             db.session.commit()
             flash("Your comment is posted.", "success")
-            return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{made.id}"))
+            return redirect(_at_comment(made))
     return _show_page(proposal, comment_form=form, status=status)
 
 
@@ -272,7 +308,7 @@ def edit_comment(proposal_id: int, comment_id: int):
         else:
             db.session.commit()
             flash("Your comment is updated.", "success")
-            return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{found.id}"))
+            return redirect(_at_comment(found))
     else:
         status = 400
     page = render_template("proposals/comment_edit.html", proposal=proposal, comment=found, form=form)

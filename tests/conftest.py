@@ -29,6 +29,7 @@ TEST_SETTINGS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "SIGN_IN_LIMIT": "1000 per minute",
     "SIGN_IN_ADDRESS_LIMIT": "1000 per minute",
+    "COMMENT_LIMIT": "1000 per minute",
     "SERVER_NAME": None,
     "BASE_URL": "http://localhost",
 }
