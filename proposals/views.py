@@ -237,11 +237,15 @@ def comment_link(proposal_id: int, comment_id: int):
 def _too_many(error: RateLimitExceeded):
     """Over the comment limit: the reason on the proposal's page, and the text kept in the form."""
     proposal_id = (request.view_args or {}).get("proposal_id")
-    if request.endpoint != "proposals.comment" or proposal_id is None:
-        return render_template("error.html", error=error, status=429), 429
+    try:
+        proposal = service.get_visible(current_user, proposal_id) if proposal_id is not None else None
+    except DomainError:
+        proposal = None  # over the limit on a proposal one cannot see: say only the limit
+    if request.endpoint != "proposals.comment" or proposal is None:
+        return render_template("error.html", message=error.description, status=429), 429
     form = CommentForm()
     form.form_errors.append(error.description)
-    return _show_page(service.get_visible(current_user, proposal_id), comment_form=form, status=429)
+    return _show_page(proposal, comment_form=form, status=429)
 
 
 @bp.post("/<int:proposal_id>/comments")

@@ -270,3 +270,15 @@ def test_the_comment_limit_is_per_person_and_shared_by_the_api(client, world, tw
     other = api_token(world.members[1])
     assert client.post(f"/api/v1{url}", json={"body": "Someone else"}, headers=other).status_code == 201
     assert _count(made) == 3
+
+
+def test_over_the_comment_limit_on_a_proposal_one_cannot_see_says_only_the_limit(client, world, two_a_minute):
+    made = make_proposal(world, discuss=True)
+    hidden = make_proposal(world, title="A quiet draft")  # a member cannot see a draft
+    sign_in(client, world.members[0])
+    for n in range(2):
+        client.post(f"/proposals/{made.id}/comments", data={"body": f"Point {n}"})
+    response = client.post(f"/proposals/{hidden.id}/comments", data={"body": "Elsewhere"})
+    assert response.status_code == 429
+    assert "You have posted as many comments as one person may" in response.get_data(as_text=True)
+    assert "A quiet draft" not in response.get_data(as_text=True)
