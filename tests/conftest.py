@@ -16,11 +16,20 @@ import pytest
 import sqlalchemy as sa
 from flask import g, request_started
 from flask_migrate import upgrade
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from governance import create_app
 from governance.extensions import HandsOnAfterCommit, db
 from tests import factories
+
+# Property tests check properties, not speed: on a loaded machine (CI shares its cores) neither a per-example
+# deadline nor the slow-generation health check may fail a run. Speed is measured under bench/.
+hypothesis_settings.register_profile(
+    "roundtable", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+hypothesis_settings.load_profile("roundtable")
 
 TEST_SETTINGS = {
     "TESTING": True,
