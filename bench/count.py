@@ -1,27 +1,35 @@
-"""Time the counting engine on a million generated ranked ballots.
+"""Time `roundtable-count` as a user runs it, against the floor of Python splitting every line.
 
-Run: .venv/bin/python bench/count.py [--ballots 1000000] [--candidates 20] [--seats 3]
-It generates ballots, writes them as a BLT file, reads the file back, and counts it by
-Scottish STV, IRV and (for reference) Meek, printing seconds and peak memory. It also reads a
-second file whose lines are all different (8 of the candidates in random order on each line),
-the hardest case for the reader; --skip-distinct leaves it out.
+Run: .venv/bin/python bench/count.py [--ballots 1000000] [--candidates 20] [--seats 3] [--runs 3]
+
+It writes a BLT file of generated ballots (1 to 8 of the candidates each, drawn by popularity), then
+times whole processes, each the best of --runs:
+  - the floor: `python -c "for line in open(path): line.split()"`, Python merely splitting every line;
+  - `roundtable-count FILE --method M --format json` for Scottish STV, IRV and Meek, its JSON written
+    to /dev/null: start-up, reading, counting and printing, as a user would run it.
+It prints each one's wall-clock seconds and CPU seconds (user + system: steadier on a shared machine),
+their ratios to the floor's against the target (IRV and STV within 2x, Meek within 6x) and its peak
+memory (max RSS, target under 1 GB). The files are written by a child process, so that the timed
+processes, forked from a small parent, report their own memory. --distinct also times a file whose
+lines are all different (8 of the candidates in random order on each), the hardest case for the reader.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from voting.counting import Method, RankedProfile, Rules, count_profile, read_blt
+FLOOR = "import sys\nfor line in open(sys.argv[1]):\n    line.split()\n"
+TARGETS = {"stv": 2.0, "irv": 2.0, "meek": 6.0}
+MEMORY_TARGET_MB = 1024
 
 
 def generate(ballots: int, candidates: int, seed: int = 2024) -> np.ndarray:
@@ -54,86 +62,77 @@ def write(prefs: np.ndarray, candidates: int, seats: int, path: Path) -> None:
         out.write('"Generated benchmark"\n')
 
 
-def timed(label: str, function, *args):
-    """Run and report one step."""
+def run(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak memory (MB) of one process, its output thrown away."""
     started = time.perf_counter()
-    value = function(*args)
-    print(f"{label:<42} {time.perf_counter() - started:7.3f} s", flush=True)
-    return value
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 - our own commands
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} exited with {process.returncode}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def read_figures(label: str, path: Path):
-    """Time read_blt on a file, then read it again under tracemalloc for its peak memory."""
-    election = timed(label, read_blt, path)
-    tracemalloc.start()
-    read_blt(path)
-    peak = tracemalloc.get_traced_memory()[1] / 1e6
-    tracemalloc.stop()
-    print(f"{'  peak memory while reading (traced)':<42} {peak:7.0f} MB")
-    return election
+def best(command: list[str], runs: int) -> tuple[float, float, float]:
+    """The fastest wall and CPU times of `runs` runs, with the largest peak memory seen."""
+    figures = [run(command) for _ in range(runs)]
+    return min(f[0] for f in figures), min(f[1] for f in figures), max(f[2] for f in figures)
 
 
-def distinct_figures(ballots: int, candidates: int, seats: int) -> None:
-    """Write and read a file whose lines are all different."""
-    prefs = generate_distinct(ballots, candidates)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "distinct.blt"
-        write(prefs, candidates, seats, path)
-        election = read_figures(f"read_blt, {ballots:,} lines all different", path)
-    print(f"{'distinct rankings':<42} {len(election.profile.weights):>9,}")
+def counter() -> list[str]:
+    """The installed console script, or the same code through the module."""
+    script = Path(sys.executable).with_name("roundtable-count")
+    found = str(script) if script.exists() else shutil.which("roundtable-count")
+    return [found] if found else [sys.executable, "-m", "voting.cli"]
+
+
+def figures(path: Path, methods: list[str], runs: int) -> bool:
+    """Print the floor and each method's whole-process figures; say whether every target was met."""
+    floor, floor_cpu, floor_memory = best([sys.executable, "-c", FLOOR, str(path)], runs)
+    print(f"{'':<44} {'wall':>8} {'ratio':>6} {'CPU':>8} {'ratio':>6} {'target':>7} {'max RSS':>8}")
+    label = "floor: Python splitting every line"
+    print(f"{label:<44} {floor:7.3f}s {'':>6} {floor_cpu:7.3f}s {'':>6} {'':>7} {floor_memory:6.0f}MB")
+    is_met = True
+    for method in methods:
+        seconds, cpu, memory = best([*counter(), str(path), "--method", method, "--format", "json"], runs)
+        ratio, cpu_ratio, target = seconds / floor, cpu / floor_cpu, TARGETS[method]
+        met = ratio <= target and memory < MEMORY_TARGET_MB
+        is_met &= met
+        label = f"roundtable-count --method {method} --format json"
+        verdict = "ok" if met else "MISSED" if cpu_ratio > target else "MISSED (wall only)"
+        print(
+            f"{label:<44} {seconds:7.3f}s {ratio:5.2f}x {cpu:7.3f}s {cpu_ratio:5.2f}x {target:6g}x "
+            f"{memory:6.0f}MB  {verdict}"
+        )
+    return is_met
 
 
 def main() -> None:
-    """Generate, write, read, count; print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    """Write the files and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--candidates", type=int, default=20)
     parser.add_argument("--seats", type=int, default=3)
-    parser.add_argument("--skip-meek", action="store_true")
-    parser.add_argument("--skip-distinct", action="store_true")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--methods", default="stv,irv,meek")
+    parser.add_argument("--distinct", action="store_true", help="also time a file of all-different lines")
     args = parser.parse_args()
-    prefs = generate(args.ballots, args.candidates)
+    methods = args.methods.split(",")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.blt"
-        timed(f"write {args.ballots:,} lines of BLT", write, prefs, args.candidates, args.seats, path)
-        print(f"{'file size':<42} {path.stat().st_size / 1e6:7.1f} MB")
-        election = read_figures("read_blt (parse + group)", path)
-    profile = election.profile
-    print(f"{'distinct rankings':<42} {len(profile.weights):>9,}")
-    rules = Rules(seats=args.seats)
-    stv = timed(
-        f"STV, Scottish rules, {args.seats} seats",
-        count_profile,
-        Method.STV,
-        election.options,
-        profile,
-        rules,
-    )
-    irv = timed("IRV", count_profile, Method.IRV, election.options, profile, rules)
-    print(f"  STV winners: {', '.join(stv.winners)} in {len(stv.rounds)} rounds")
-    print(f"  IRV winner: {', '.join(irv.winners)} in {len(irv.rounds)} rounds")
-    ungrouped = RankedProfile(
-        prefs=np.hstack([prefs, np.full((len(prefs), 1), args.candidates, dtype=prefs.dtype)]),
-        weights=np.ones(len(prefs), dtype=np.int64),
-        weight_scale=1,
-        n_candidates=args.candidates,
-        ballots=len(prefs),
-    )
-    timed(
-        "STV on the same ballots, not grouped", count_profile, Method.STV, election.options, ungrouped, rules
-    )
-    timed(
-        "IRV on the same ballots, not grouped", count_profile, Method.IRV, election.options, ungrouped, rules
-    )
-    if not args.skip_meek:
-        meek = timed(
-            f"Meek, {args.seats} seats", count_profile, Method.MEEK, election.options, profile, rules
+        write(generate(args.ballots, args.candidates), args.candidates, args.seats, path)
+        size = path.stat().st_size / 1e6
+        print(
+            f"{args.ballots:,} ballots over {args.candidates} candidates, {args.seats} seats ({size:.1f} MB)"
         )
-        print(f"  Meek winners: {', '.join(meek.winners)} in {len(meek.rounds)} rounds")
-    if not args.skip_distinct:
-        distinct_figures(args.ballots, args.candidates, args.seats)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'peak memory (max RSS)':<42} {peak:7.0f} MB")
+        is_met = figures(path, methods, args.runs)
+        if args.distinct:
+            path = Path(folder) / "distinct.blt"
+            write(generate_distinct(args.ballots, args.candidates), args.candidates, args.seats, path)
+            print(f"\n{args.ballots:,} lines all different (8 of {args.candidates} candidates each)")
+            figures(path, methods, args.runs)
+    print("\nevery target met" if is_met else "\nsome target missed")
 
 
 if __name__ == "__main__":

@@ -91,3 +91,22 @@ def test_every_round_accounts_for_every_vote(rankings, seats):
     result = count(Method.STV, CANDIDATES, _ballots(rankings), Rules(seats=seats))
     for round_ in result.rounds:
         assert sum(round_.tallies.values()) + round_.exhausted == Fraction(len(rankings))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballot_lists, st.integers(1, 4), st.lists(st.integers(1, 9), min_size=40, max_size=40))
+def test_meek_regrouped_ballots_count_exactly_as_every_ranking_does(rankings, seats, weights):
+    """Meek counts each ballot's continuing candidates up to its first hopeful one: regrouping the ballots by
+    that much of their ranking changes no figure of any round."""
+    from voting.counting import meek
+
+    ballots = [Ballot(ranking, weight) for ranking, weight in zip(rankings, weights, strict=False)]
+    grouped = count(Method.MEEK, CANDIDATES, ballots, Rules(seats=seats))
+    original = meek._MeekCount._regroup
+    try:
+        meek._MeekCount._regroup = lambda self: self._use(self.all_prefs, self.all_weights)
+        every = count(Method.MEEK, CANDIDATES, ballots, Rules(seats=seats))
+    finally:
+        meek._MeekCount._regroup = original
+    assert [r.to_dict() for r in grouped.rounds] == [r.to_dict() for r in every.rounds]
+    assert grouped.winners == every.winners

@@ -15,10 +15,11 @@ Names are matched with runs of whitespace squeezed to one space and printed as w
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -79,10 +80,19 @@ class BLTElection:
 
 
 def read_blt(source: str | os.PathLike[str]) -> BLTElection:
-    """Read a BLT file from a path, or from its text when given a string with line breaks."""
+    """Read a BLT file from a path, or from its text when given a string with line breaks.
+
+    The ballots are read straight from the file's bytes with numpy when they are plain (digits and
+    blanks, each line ending with its 0); anything else is read line by line, which names the first
+    line that is wrong.
+    """
     if isinstance(source, os.PathLike) or "\n" not in source:
-        source = Path(source).read_text(encoding="utf-8-sig")
-    return _Reader(source.removeprefix("\ufeff").splitlines()).read()
+        data = Path(source).read_bytes()
+    else:
+        data = source.encode("utf-8")
+    data = data.removeprefix(codecs.BOM_UTF8)
+    election = _read_bytes(data)
+    return election if election is not None else _Reader(data.decode("utf-8").splitlines()).read()
 
 
 def write_blt(
@@ -119,7 +129,7 @@ class _Reader:
     """One pass over the lines of a BLT file."""
 
     def __init__(self, lines: list[str], *, fast: bool = True) -> None:
-        self.lines = [_strip_comment(line) if "#" in line else line.strip() for line in lines]
+        self.lines = [_clean(line) for line in lines]
         self.at = 0
         self.fast = fast
 
@@ -203,13 +213,18 @@ class _Reader:
         return RankedProfile.from_groups(list(grouped), list(grouped.values()), standing, ballots, blank)
 
 
-
 class _Names:
     """The lines after the ballots: one candidate name a line (or all on a few lines), then the title."""
 
-    def __init__(self, lines: list[str], at: int) -> None:
-        self.rows = [(i + 1, *_quoted_strings(lines[i])) for i in range(at, len(lines)) if lines[i]]
+    def __init__(self, lines: list[str], at: int, offset: Callable[[], int] | None = None) -> None:
+        rows = range(at, len(lines))
+        self.rows = [(i + 1, *_quoted_strings(lines[i])) for i in rows if lines[i]]
         self.end = len(lines)
+        self.offset = offset  # the lines before `lines`, counted only when a line must be named
+
+    def _line(self, number: int) -> int:
+        """A line's number in the whole file."""
+        return number + (self.offset() if self.offset else 0)
 
     def read(self, n: int) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]:
         """Names, affiliations, title and notes on what was ignored."""
@@ -226,12 +241,15 @@ class _Names:
         for number, strings, plain in self.rows[:n]:
             if not strings or plain:
                 found = f"found {plain!r}" if plain else "found no quoted name"
-                raise BLTError(number, f"expected candidate {len(names) + 1}'s name in double quotes; {found}")
+                raise BLTError(
+                    self._line(number),
+                    f"expected candidate {len(names) + 1}'s name in double quotes; {found}",
+                )
             name, affiliation = _split_affiliation(strings[0])
             names.append((name, ", ".join(filter(None, [affiliation, *strings[1:]]))))
         if len(names) < n:
             raise BLTError(
-                self.rows[-1][0] if self.rows else self.end,
+                self._line(self.rows[-1][0] if self.rows else self.end),
                 f"expected {n} candidate names in double quotes, got {len(names)}; the file ends",
             )
         title, notes = "", []
@@ -240,11 +258,13 @@ class _Names:
             number, strings, plain = rest[0]
             title = strings[0] if strings and not plain else " ".join(filter(None, [*strings, plain]))
             if strings[1:] and not plain:
-                notes.append(f"further quoted text after the title on line {number} was ignored")
+                notes.append(f"further quoted text after the title on line {self._line(number)} was ignored")
         if rest[1:]:
-            first, last = rest[1][0], rest[-1][0]
+            first, last = self._line(rest[1][0]), self._line(rest[-1][0])
             where = f"line {first}" if first == last else f"lines {first} to {last}"
-            notes.append(f"{len(rest) - 1} line{'s' if len(rest) > 2 else ''} after the title ({where}) ignored")
+            notes.append(
+                f"{len(rest) - 1} line{'s' if len(rest) > 2 else ''} after the title ({where}) ignored"
+            )
         return (*_unzip(names), title, tuple(notes))
 
 
@@ -268,6 +288,82 @@ def _split_affiliation(text: str) -> tuple[str, str]:
 def _unzip(pairs: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Names and affiliations as two tuples."""
     return tuple(name for name, _ in pairs), tuple(affiliation for _, affiliation in pairs)
+
+
+def _read_bytes(data: bytes) -> BLTElection | None:
+    """The election read from the file's bytes, ballots all at once; None when anything is unusual."""
+    head = _head(data)
+    if head is None:
+        return None
+    reader, starts = head
+    try:
+        n, seats = reader._header()
+        withdrawn = reader._withdrawn(n)
+    except BLTError:
+        return None
+    start = starts[reader.at] if reader.at < len(starts) else len(data)
+    end = _lone_zero(data, start)
+    if end is None:
+        return None
+    remap = [-1 if c in withdrawn else c - sum(w < c for w in withdrawn) for c in range(n)]
+    raw = _block_bytes(data[start:end])
+    profile = _profile_of_bytes(raw, remap, n - len(withdrawn)) if raw is not None else None
+    if profile is None:
+        return None
+    tail = data.find(b"\n", end)
+    tail = len(data) if tail < 0 else tail + 1
+    lines = [_clean(line) for line in data[tail:].decode("utf-8").splitlines()]
+    names, affiliations, title, notes = _Names(lines, 0, lambda: data.count(b"\n", 0, tail)).read(n)
+    return BLTElection(title, names, seats, frozenset(withdrawn), profile, affiliations, notes)
+
+
+def _head(data: bytes, most: int = 64) -> tuple[_Reader, list[int]] | None:
+    """A reader over the first lines (up to the second that holds anything) and where each line starts."""
+    starts: list[int] = []
+    lines: list[str] = []
+    position = 0
+    while len(lines) < most and position < len(data):
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end
+        starts.append(position)
+        try:
+            lines.append(data[position:end].decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+        position = end + 1
+        if sum(1 for line in lines if _clean(line)) == 2:
+            starts.append(position)
+            return _Reader(lines), starts
+    return None
+
+
+def _lone_zero(data: bytes, start: int) -> int | None:
+    """Where the last line holding only 0 starts, from `start` on: the end of the ballots.
+
+    Searched from the end, where it is near. Were there an earlier one, the ballots read would hold it
+    and be refused (a ballot needs a weight); the line-by-line reader then stops at the first.
+    """
+    markers = (b"\n0\n", b"\n0\r\n") if b"\r" in data[:start] else (b"\n0\n",)
+    found = [at + 1 for at in (data.rfind(marker, start - 1) for marker in markers) if at >= start - 1]
+    if data.endswith((b"\n0", b"\n0\r")):
+        found.append(data.rfind(b"\n0") + 1)
+    if data[start : start + 2] in (b"0\n", b"0\r") or data[start:] == b"0":
+        found.append(start)  # no ballots at all
+    return max(found) if found else None
+
+
+def _block_bytes(block: bytes) -> np.ndarray | None:
+    """The ballot lines as bytes led by one newline and followed by two, CR as a blank; None unless plain."""
+    if block.translate(None, b"0123456789 \t\n\r"):
+        return None  # anything but digits and blanks: the line-by-line reader
+    if b"\r" in block:
+        block = block.replace(b"\r", b" ")
+    return np.frombuffer(b"\n" + block + b"\n\n", dtype=np.uint8)
+
+
+def _clean(line: str) -> str:
+    """A line as the reader sees it: stripped, any # comment outside quotes removed."""
+    return _strip_comment(line) if "#" in line else line.strip()
 
 
 def _parse_ballot(line: str, n: int, remap: list[int]) -> tuple[Number, tuple[int, ...]]:
@@ -314,14 +410,77 @@ _PAIR_VALUES = _pair_values()
 def _plain_profile(lines: list[str], remap: list[int], standing: int) -> RankedProfile | None:
     """Stripped ballot lines grouped with numpy, or None unless every line is plain and valid."""
     raw = _plain_bytes(lines)
-    values = _line_numbers(raw) if raw is not None else None
-    rows = _ballot_rows(values, len(remap)) if values is not None else None
+    return _profile_of_bytes(raw, remap, standing) if raw is not None else None
+
+
+def _profile_of_bytes(raw: np.ndarray, remap: list[int], standing: int) -> RankedProfile | None:
+    """Ballot lines as bytes (led by a newline, followed by two) grouped, or None unless all are valid."""
+    values = _line_numbers(raw)
+    rows = _ballot_lines(values, len(remap)) if values is not None else None
     if rows is None:
         return None
-    weights, grid = rows
-    prefs = _standing_prefs(grid, remap, standing)
-    blank = prefs[:, 0] == standing
-    return _grouped(prefs[~blank], weights[~blank], standing, int(weights.sum()), int(blank.sum()))
+    weights, columns = rows
+    if not columns:  # every ballot blank
+        return RankedProfile.from_groups([], [], standing, int(weights.sum()), len(weights))
+    keys = _packed(columns, len(remap))
+    if keys is None:  # rows too wide to pack into one integer: group the rows themselves
+        grid = np.stack(columns, axis=1)
+        if _repeats(grid):
+            return None
+        prefs = _standing_prefs(grid, remap, standing)
+        blank = prefs[:, 0] == standing
+        return _grouped(prefs[~blank], weights[~blank], standing, int(weights.sum()), int(blank.sum()))
+    return _grouped_keys(keys, weights, len(columns), remap, standing)
+
+
+def _grouped_keys(
+    keys: np.ndarray, weights: np.ndarray, width: int, remap: list[int], standing: int
+) -> RankedProfile | None:
+    """Rows grouped by their packed keys (one sort), in the order of the keys; None if one repeats a candidate."""
+    if int(weights.max(initial=1)) == 1:
+        unique, lines = np.unique(keys, return_counts=True)
+        totals = lines
+    else:
+        order = np.argsort(keys)
+        ordered = keys[order]
+        heads = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
+        unique, totals = ordered[heads], np.add.reduceat(weights[order], heads)
+        lines = np.diff(np.append(heads, len(keys)))
+    ballots = int(weights.sum())
+    blank = int(lines[0]) if unique.size and unique[0] == 0 else 0
+    if blank:
+        unique, totals, lines = unique[1:], totals[1:], lines[1:]
+    rows = _unpacked(unique, width, len(remap))
+    if _repeats(rows):
+        return None
+    prefs = _standing_prefs(rows, remap, standing)
+    if standing == len(remap):
+        return RankedProfile(prefs, totals.astype(np.int64), 1, standing, ballots, blank)
+    gone = prefs[:, 0] == standing  # only withdrawn candidates: a blank ballot now
+    blank += int(lines[gone].sum())
+    return _grouped(prefs[~gone], totals[~gone].astype(np.int64), standing, ballots, blank)
+
+
+def _packed(columns: list[np.ndarray], n: int) -> np.ndarray | None:
+    """Each row of candidate numbers (0 for padding) packed into one int64, first column highest; None if
+    the rows are too wide for that."""
+    bits, width = n.bit_length(), len(columns)
+    if bits * width > 63:
+        return None
+    keys = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        keys <<= bits
+        keys |= column
+    return keys
+
+
+def _unpacked(keys: np.ndarray, width: int, n: int) -> np.ndarray:
+    """Rows of candidate numbers back from their packed keys."""
+    bits = n.bit_length()
+    rows = np.empty((len(keys), width), dtype=_index_dtype(n))
+    for j in range(width):
+        rows[:, j] = (keys >> (bits * (width - 1 - j))) & ((1 << bits) - 1)
+    return rows
 
 
 def _plain_bytes(lines: list[str]) -> np.ndarray | None:
@@ -367,25 +526,31 @@ def _numbers(raw: np.ndarray, digit: np.ndarray, starts: np.ndarray) -> np.ndarr
     return values
 
 
-def _ballot_rows(values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each line's weight and its candidates padded with 0, or None unless every line is valid."""
-    zero = values == 0
-    last = np.flatnonzero(zero)
-    first = np.append(0, last[:-1] + 1)
-    ranked = last - first - 1
-    if not last.size or ranked.min() < 0:
+def _ballot_lines(values: np.ndarray, n: int) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """Each line's weight and its candidates column by column (0 past its end), or None unless every line is
+    valid: a weight, candidates from 1 to n, the closing 0."""
+    last = np.flatnonzero(values == 0)
+    if not last.size:
         return None
-    is_candidate = ~zero
-    is_candidate[first] = False
-    candidates = values[is_candidate]
+    first = np.empty_like(last)
+    first[0], first[1:] = 0, last[:-1] + 1
+    ranked = last - first - 1
     longest = int(ranked.max())
-    if longest > n or candidates.max(initial=0) > n:
-        return None  # a number past the last candidate, or a ballot ranking one twice
+    if int(ranked.min()) < 0 or longest > n:
+        return None  # a line without its weight, or ranking more candidates than there are (one twice)
     if last.size * longest > max(_MAX_PADDING * values.size, 1 << 24):
         return None  # a few very long ballots among many short ones: too much padding
-    grid = np.zeros((last.size, longest), dtype=_index_dtype(n))
-    grid[np.arange(grid.shape[1]) < ranked[:, None]] = candidates
-    return (values[first].astype(np.int64), grid) if not _repeats(grid) else None
+    dtype = _index_dtype(n)
+    columns = []
+    for j in range(longest):
+        column = values.take(
+            first + 1 + j, mode="clip"
+        )  # past a line's end: its 0, or the next line's weight
+        column = np.where(ranked > j, column, 0)
+        if int(column.max()) > n:
+            return None
+        columns.append(column.astype(dtype))
+    return values[first].astype(np.int64), columns
 
 
 def _repeats(grid: np.ndarray) -> bool:

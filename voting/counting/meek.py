@@ -5,6 +5,10 @@ gives each candidate in turn its keep value of what is left, and the rest passes
 of elected candidates are lowered, k <- k x quota / votes (rounded up), until no elected candidate
 has more than 0.00001 of a vote over the quota. The quota is (votes - excess) / (seats + 1),
 plus 10^-9. Values are integers in units of 10^-9, so every decision is exact and repeatable.
+
+A hopeful candidate keeps all that reaches them and an excluded one nothing, so each ballot counts as its
+continuing candidates up to its first hopeful one. Before converging, the ballots are regrouped by that
+much of their ranking: a few hundred groups instead of every distinct ranking, with the same sums.
 """
 
 from __future__ import annotations
@@ -52,10 +56,10 @@ class _MeekCount:
         self.labels = labels or keys
         self.n = profile.n_candidates
         self.scale = profile.weight_scale * S
-        self.prefs, self.weights = profile.prefs, profile.weights.astype(object)
-        if int(profile.weights.sum()) * S < 2**62:
-            self.weights = profile.weights.astype(np.int64)
-        self.columns = [self._column_groups(j) for j in range(self.prefs.shape[1])]
+        self.all_prefs, self.all_weights = profile.prefs, profile.weights
+        self.is_big = int(profile.weights.sum()) * S >= 2**62
+        self.prefs, self.weights = self.all_prefs, self.all_weights
+        self.columns: list[tuple[np.ndarray, list[int]]] = []
         self.keep = [S] * self.n + [0]
         self.hopeful = list(range(self.n))
         self.elected: list[int] = []
@@ -132,8 +136,44 @@ class _MeekCount:
         self.keep[c] = 0
         return _Exclusion(c, Decision(key, reason))
 
+    def _regroup(self) -> None:
+        """Group the ballots by their continuing candidates up to the first hopeful one."""
+        n, prefs = self.n, self.all_prefs
+        hopeful = np.zeros(n + 1, dtype=bool)
+        hopeful[self.hopeful] = True
+        counted = hopeful.copy()
+        counted[self.elected] = True
+        bits = (n + 1).bit_length()
+        if bits * (len(self.elected) + 1) > 63:
+            self._use(self.all_prefs, self.all_weights.astype(object if self.is_big else np.int64))
+            return  # too many elected to pack: count every distinct ranking as it is
+        keys = np.zeros(len(prefs), dtype=np.int64)  # the counted candidates, each as index + 1
+        going = np.arange(len(prefs))
+        for j in range(prefs.shape[1]):
+            if not going.size:
+                break
+            cell = prefs[going, j].astype(np.int64)
+            kept = counted[cell]
+            rows = going[kept]
+            keys[rows] = keys[rows] << bits | (cell[kept] + 1)
+            going = going[~hopeful[cell] & (cell != n)]
+        unique, inverse = np.unique(keys, return_inverse=True)
+        if self.is_big:
+            totals = np.zeros(len(unique), dtype=object)
+            np.add.at(totals, inverse, self.all_weights.astype(object))
+        else:  # sums of whole numbers below 2**53 are exact in floating point
+            totals = np.rint(np.bincount(inverse, weights=self.all_weights, minlength=len(unique)))
+            totals = totals.astype(np.int64)
+        self._use(_unpack(unique, bits, len(self.elected) + 1, n, prefs.dtype), totals)
+
+    def _use(self, prefs: np.ndarray, weights: np.ndarray) -> None:
+        """Count these grouped ballots from now on."""
+        self.prefs, self.weights = prefs, weights
+        self.columns = [self._column_groups(j) for j in range(prefs.shape[1])]
+
     def _converge(self) -> tuple[_Tally, int]:
         """Lower the elected candidates' keep values until their surpluses vanish."""
+        self._regroup()
         tally = self._distribute()
         for iteration in range(1, MAX_ITERATIONS + 1):
             surplus = sum(max(tally.votes[c] - tally.quota, 0) for c in self.elected)
@@ -192,6 +232,16 @@ class _MeekCount:
     def _show(self, units: int) -> str:
         """Units written as votes."""
         return exact(Fraction(units, self.scale))
+
+
+def _unpack(keys: np.ndarray, bits: int, width: int, n: int, dtype: np.dtype) -> np.ndarray:
+    """Rows of candidate indices, padded with n (and one padding column more), from packed keys."""
+    digits = np.stack([(keys >> (bits * k)) & ((1 << bits) - 1) for k in range(width)], axis=1)
+    lengths = (digits != 0).sum(axis=1)
+    at = np.clip(lengths[:, None] - 1 - np.arange(width), 0, width - 1)
+    rows = np.take_along_axis(digits, at, axis=1) - 1
+    rows[np.arange(width) >= lengths[:, None]] = n
+    return np.hstack([rows, np.full((len(rows), 1), n)]).astype(dtype)
 
 
 @dataclass(frozen=True)

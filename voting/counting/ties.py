@@ -8,7 +8,6 @@ the count at which they had an unequal number of votes" is excluded (rule 51(2)(
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
@@ -71,6 +70,8 @@ def draw_key(seed: str, key: str) -> str:
     It depends on the seed and the option only, so the draw is one fixed random order of
     the options for the whole count, unchanged by rounds that decide nothing.
     """
+    import hashlib  # here, not at the top: loading OpenSSL slows every count's start-up
+
     return hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
 
 
