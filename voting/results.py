@@ -4,8 +4,9 @@ downloads (JSON, BLT) and the figures of its chart. Nothing here changes the dat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
 from voting.counting import Ballot as CountedBallot
 from voting.counting import write_blt
+from voting.counting.numbers import exact
 from voting.models import Ballot, Proxy, Vote, Weighting
 
 RECEIPT = re.compile(r"^[0-9a-f]{64}$")
@@ -179,12 +181,12 @@ def blt(vote: Vote) -> str:
     return write_blt(vote.option_list, counted, seats=vote.rules().seats, title=title)
 
 
-def tie_uses(result: dict[str, Any] | None) -> list[str]:
-    """Where the tie rule decided something, in the count's own words."""
+def tie_uses(result: dict[str, Any] | None, vote: Vote | None = None) -> list[str]:
+    """Where the tie rule decided something, in the count's own words (options by name, given the vote)."""
     if not result:
         return []
     found = [
-        f"Round {r['number']}: {reason}"
+        f"Round {r['number']}: {named(vote, reason) if vote else reason}"
         for r in result.get("rounds", [])
         for reason in [*r.get("reasons", {}).values(), *r.get("notes", [])]
         if "tie" in reason
@@ -273,7 +275,8 @@ def chart(
     if not rounds:
         return None
     keys = [o["key"] for o in vote.options] or list(rounds[0]["tallies"])
-    top = max((float(v) for r in rounds for v in r["tallies"].values()), default=0) or 1
+    quota = float(Fraction(result["quota_exact"])) if (result or {}).get("quota_exact") else None
+    top = max([*(float(v) for r in rounds for v in r["tallies"].values()), quota or 0]) or 1
     group = bar * len(keys) + 16
     bars = []
     for i, round_ in enumerate(rounds):
@@ -291,7 +294,10 @@ def chart(
                 )
             )
     legend = [(vote.option_name(k), COLOURS[j % len(COLOURS)]) for j, k in enumerate(keys)]
+    quota_y = None if quota is None else 10 + height - quota / top * height
     return {
+        "quota_y": quota_y,
+        "quota": None if quota is None else decimal(result["quota_exact"]),
         "bars": bars,
         "width": 40 + group * len(rounds),
         "height": height + 40,
@@ -367,3 +373,127 @@ def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None
         became = "became a delegate" if data.get("to") == "delegate" else "is no longer a delegate"
         return f"{who} {became} of {coop}."
     return None
+
+
+def decimal(text: str | int | float | None) -> str:
+    """An exact figure as people read it: a decimal, never a fraction (2/3 is shown as 0.66667)."""
+    if text is None:
+        return ""
+    value = Fraction(str(text))
+    if value.denominator == 1:
+        return str(value.numerator)
+    if "/" not in str(text):
+        return str(text)  # already a decimal that ends
+    return f"{float(value):.5f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a sentence; `is_own` marks the reader's own co-op, shown highlighted."""
+
+    text: str
+    is_own: bool = False
+
+
+@dataclass
+class ExplainedRound:
+    """One round in words: its action, where each transfer's votes went, and what it decided."""
+
+    number: int
+    action: str
+    tallies: dict[str, str]
+    exhausted: str
+    transfers: list[list[Part]] = field(default_factory=list)
+    decisions: list[list[Part]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Explained:
+    """The result page's figures in decimals and its sentences, with the reader's own co-ops marked."""
+
+    own_coop_ids: set[int]
+    own_options: set[str]
+    counts: dict[str, str]
+    quota: str
+    rounds: list[ExplainedRound]
+
+
+def explain(vote: Vote, result: dict[str, Any] | None, *, viewer: Person | None) -> Explained | None:
+    """The result put into words for its page: where every transferred vote went, decimals not fractions,
+    and the viewer's own co-ops (as voters, and as options named like them) marked."""
+    if not result:
+        return None
+    coops = list(getattr(viewer, "coops", None) or [])
+    own_names = {coop.name.casefold() for coop in coops}
+    own_options = {o["key"] for o in vote.options if o["name"].casefold() in own_names}
+    rounds = [_explain_round(vote, r, own_options) for r in result.get("rounds", [])]
+    counts = {key: decimal(value) for key, value in (result.get("counts_exact") or {}).items()}
+    return Explained(
+        {coop.id for coop in coops}, own_options, counts, decimal(result.get("quota_exact")), rounds
+    )
+
+
+def _explain_round(vote: Vote, round_: dict[str, Any], own: set[str]) -> ExplainedRound:
+    """One round's figures and sentences."""
+    name = vote.option_name
+    decisions = [
+        [
+            Part("Elected " if key in round_["elected"] else "Excluded "),
+            Part(name(key), key in own),
+            Part(f": {named(vote, reason)}."),
+        ]
+        for key, reason in round_.get("reasons", {}).items()
+    ]
+    return ExplainedRound(
+        round_["number"],
+        round_["action"],
+        {key: decimal(value) for key, value in round_.get("tallies_exact", {}).items()},
+        decimal(round_.get("exhausted_exact", "0")),
+        [transfer_parts(vote, transfer, own) for transfer in round_.get("transfers", [])],
+        decisions,
+        [named(vote, note) for note in round_.get("notes", [])],
+    )
+
+
+def named(vote: Vote, text: str) -> str:
+    """The count's words with each option's key replaced by its name (the engine writes keys in its notes)."""
+    for option in sorted(vote.options, key=lambda o: -len(o["key"])):
+        text = re.sub(rf"(?<![\w-]){re.escape(option['key'])}(?![\w-])", option["name"], text)
+    return text
+
+
+def transfer_parts(vote: Vote, transfer: dict[str, Any], own: set[str]) -> list[Part]:
+    """Where a transfer's votes went, as a sentence: "Río Software's 1 vote goes to Hudson Tech."."""
+    name = vote.option_name
+    source = transfer["from"]
+    moved = {key: Fraction(value) for key, value in transfer["amounts"].items() if Fraction(value)}
+    nowhere = Fraction(transfer["non_transferable"]) + Fraction(transfer.get("lost_to_rounding") or 0)
+    total = sum(moved.values(), Fraction(0)) + nowhere
+    parts = [Part(name(source), source in own)]
+    if transfer["kind"] == "surplus":
+        value = decimal(transfer.get("transfer_value"))
+        parts.append(Part(f"'s surplus of {_votes(total)} moves on, each paper at {value} of its value"))
+    else:
+        parts.append(Part(f"'s {_votes(total)}"))
+    if not total:
+        return [*parts, Part(": nothing to pass on.")]
+    if len(moved) == 1 and not nowhere and transfer["kind"] != "surplus":
+        (key,) = moved
+        return [
+            *parts,
+            Part(" goes to " if total == 1 else " go to "),
+            Part(name(key), key in own),
+            Part("."),
+        ]
+    parts.append(Part(": "))
+    for i, (key, amount) in enumerate(moved.items()):
+        parts += [Part(", " if i else ""), Part(f"{_votes(amount)} to "), Part(name(key), key in own)]
+    if nowhere:
+        parts.append(Part(f"{', ' if moved else ''}{_votes(nowhere)} to nobody (no later preference)"))
+    return [*parts, Part(".")]
+
+
+def _votes(amount: Fraction) -> str:
+    """An amount of votes in words: '1 vote', '2.5 votes'."""
+    return f"{decimal(exact(amount))} vote" if amount == 1 else f"{decimal(exact(amount))} votes"

@@ -128,7 +128,9 @@ class _ScottishCount:
             remaining = {c: self.tallies[c] for c in self.continuing}
             for c in self._ordered(remaining, round_):
                 reason = (
-                    f"deemed elected without reaching the quota ({self._show(self.tallies[c])} of "
+                    f"the last candidate left, with {self._show(self.tallies[c])} votes"
+                    if self.majority
+                    else f"deemed elected without reaching the quota ({self._show(self.tallies[c])} of "
                     f"{self.quota_value}): the continuing candidates were as many as the vacancies left "
                     "(rule 52(1))"
                 )
