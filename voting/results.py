@@ -297,6 +297,7 @@ def chart(
     quota_y = None if quota is None else 10 + height - quota / top * height
     return {
         "quota_y": quota_y,
+        "quota_label_y": None if quota_y is None else quota_y + 13 if quota_y < 24 else quota_y - 4,
         "quota": None if quota is None else decimal(result["quota_exact"]),
         "bars": bars,
         "width": 40 + group * len(rounds),
