@@ -9,9 +9,10 @@ times whole processes, each the best of --runs:
     to /dev/null: start-up, reading, counting and printing, as a user would run it.
 It prints each one's wall-clock seconds and CPU seconds (user + system: steadier on a shared machine),
 their ratios to the floor's against the target (IRV and STV within 2x, Meek within 6x) and its peak
-memory (max RSS, target under 1 GB). The files are written by a child process, so that the timed
-processes, forked from a small parent, report their own memory. --distinct also times a file whose
-lines are all different (8 of the candidates in random order on each), the hardest case for the reader.
+memory (max RSS, target under 1 GB); a target is met when both ratios are within it. The files are
+written by a child process, so that the timed processes, forked from a small parent, report their own
+memory. --distinct also times a file whose lines are all different (8 of the candidates in random order
+on each), the hardest case for the reader.
 """
 
 from __future__ import annotations
@@ -97,10 +98,10 @@ def figures(path: Path, methods: list[str], runs: int) -> bool:
     for method in methods:
         seconds, cpu, memory = best([*counter(), str(path), "--method", method, "--format", "json"], runs)
         ratio, cpu_ratio, target = seconds / floor, cpu / floor_cpu, TARGETS[method]
-        met = ratio <= target and memory < MEMORY_TARGET_MB
+        met = ratio <= target and cpu_ratio <= target and memory < MEMORY_TARGET_MB
         is_met &= met
         label = f"roundtable-count --method {method} --format json"
-        verdict = "ok" if met else "MISSED" if cpu_ratio > target else "MISSED (wall only)"
+        verdict = "ok" if met else "MISSED"
         print(
             f"{label:<44} {seconds:7.3f}s {ratio:5.2f}x {cpu:7.3f}s {cpu_ratio:5.2f}x {target:6g}x "
             f"{memory:6.0f}MB  {verdict}"
@@ -109,7 +110,7 @@ def figures(path: Path, methods: list[str], runs: int) -> bool:
 
 
 def main() -> None:
-    """Write the files and print the figures."""
+    """Write the files (in a child process) and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--candidates", type=int, default=20)
@@ -117,11 +118,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--methods", default="stv,irv,meek")
     parser.add_argument("--distinct", action="store_true", help="also time a file of all-different lines")
+    parser.add_argument("--write", metavar="PATH", help=argparse.SUPPRESS)  # the child that writes a file
+    parser.add_argument("--write-distinct", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write:
+        make = generate_distinct if args.write_distinct else generate
+        write(make(args.ballots, args.candidates), args.candidates, args.seats, Path(args.write))
+        return
+    shape = ["--ballots", str(args.ballots), "--candidates", str(args.candidates), "--seats", str(args.seats)]
     methods = args.methods.split(",")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.blt"
-        write(generate(args.ballots, args.candidates), args.candidates, args.seats, path)
+        subprocess.run([sys.executable, __file__, *shape, "--write", str(path)], check=True)  # noqa: S603
         size = path.stat().st_size / 1e6
         print(
             f"{args.ballots:,} ballots over {args.candidates} candidates, {args.seats} seats ({size:.1f} MB)"
@@ -129,9 +137,10 @@ def main() -> None:
         is_met = figures(path, methods, args.runs)
         if args.distinct:
             path = Path(folder) / "distinct.blt"
-            write(generate_distinct(args.ballots, args.candidates), args.candidates, args.seats, path)
+            command = [sys.executable, __file__, *shape, "--write", str(path), "--write-distinct"]
+            subprocess.run(command, check=True)  # noqa: S603
             print(f"\n{args.ballots:,} lines all different (8 of {args.candidates} candidates each)")
-            figures(path, methods, args.runs)
+            is_met &= figures(path, methods, args.runs)
     print("\nevery target met" if is_met else "\nsome target missed")
 
 
