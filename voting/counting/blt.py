@@ -542,14 +542,14 @@ def _ballot_lines(values: np.ndarray, n: int) -> tuple[np.ndarray, list[np.ndarr
         return None  # a few very long ballots among many short ones: too much padding
     dtype = _index_dtype(n)
     columns = []
+    at, short = first + 1, ranked.astype(np.int8) if longest < 127 else ranked
     for j in range(longest):
-        column = values.take(
-            first + 1 + j, mode="clip"
-        )  # past a line's end: its 0, or the next line's weight
-        column = np.where(ranked > j, column, 0)
+        column = values.take(at, mode="clip")  # past a line's end: its 0, or the next line's weight
+        column[short <= j] = 0
         if int(column.max()) > n:
             return None
         columns.append(column.astype(dtype))
+        at += 1
     return values[first].astype(np.int64), columns
 
 
