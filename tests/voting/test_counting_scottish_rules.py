@@ -1,7 +1,9 @@
 """The Scottish Order's words, rule by rule: the last vacancies (rule 52) and ties (rules 49(2), 51(2)).
 
-Quoted from the Scottish Local Government Elections Order 2007 (SSI 2007/42), schedule 1, as made;
-the 2011 Order (SSI 2011/399) that replaced it keeps these rules, renumbered 50, 52 and 53.
+Quoted from the Scottish Local Government Elections Order 2007 (SSI 2007/42), schedule 1, as made
+(legislation.gov.uk; the text checked against the copy of rules 45 to 52 quoted in OpenSTV's Scottish STV
+method). In the 2011 Order (SSI 2011/399) that replaced it, the last-vacancies rule is 53; the explanatory
+note to SSI 2021/437 speaks of "the last vacancies ... filled in accordance with rule 53(1)".
 """
 
 from voting.counting import Ballot, Method, Rules, count

@@ -14,11 +14,13 @@ the 2007 Order (schedule 1) reads, in full: "(1) Where the number of continuing 
 the number of vacancies remaining unfilled, the continuing candidates are deemed to be elected. (2) Where
 the last vacancies can be filled under this rule, no further transfer shall be made." It has no early
 election of a candidate below the quota, and the official sheets show none: both wards below go on
-excluding until the last winner reaches the quota. The 2011 Order's rule 53 keeps the same two paragraphs;
-the explanatory note to SSI 2021/437 says only that "where the last vacancies are filled in accordance with
-rule 53(1), no further transfer of votes is required" (before, "no further transfer of votes shall be
-made"), because an electronic counting system may "automatically generate a further transfer of votes
-where the last vacancies are filled under rule 53(1), albeit this has no effect on the count".
+excluding until the last winner reaches the quota. In the 2011 Order the rule is 53, whose paragraph (1)
+fills the last vacancies; the explanatory note to SSI 2021/437 (article 2(4)) changes only paragraph (2):
+"where the last vacancies are filled in accordance with rule 53(1), no further transfer of votes is
+required. Previously, rule 53(2) provided that no further transfer of votes shall be made", because an
+electronic counting system may "automatically generate a further transfer of votes where the last
+vacancies are filled under rule 53(1), albeit this has no effect on the count". Neither adds an early
+election below the quota.
 """
 
 from fractions import Fraction
