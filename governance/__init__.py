@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from governance import ops
     from governance.api import register_api
     from governance.auth.views import bp as auth_bp
+    from governance.meetings import register as register_meetings
     from governance.views import bp as main_bp
     from proposals import register as register_proposals
     from proposals.pledging import register as register_pledging
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     register_proposals(app)
     register_voting(app)
     register_pledging(app)  # after voting: a read closes a due vote before it settles the campaign
+    register_meetings(app)
     register_api(app)
     ops.register(app)
 

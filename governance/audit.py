@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,10 @@ GENESIS = "0" * 64
 # Any fixed 64-bit number; it names the advisory lock that serialises appends on PostgreSQL.
 _APPEND_LOCK_KEY = 0x526F756E64746162
 _HEAD_PATTERN = re.compile(r"(?P<seq>[0-9]{1,18}):(?P<hash>[0-9a-fA-F]{64})", re.ASCII)
+
+# Called with each event once it is appended, in the same transaction (notifications listen here, so
+# no service needs to know who is told about it). A listener that raises rolls the change back with it.
+listeners: list[Callable[[AuditEvent], None]] = []
 
 audit_event_networks = Table(
     "audit_event_networks",
@@ -148,6 +152,8 @@ def record(
     event.hash = event.compute_hash()
     db.session.add(event)
     db.session.flush()
+    for listener in listeners:
+        listener(event)
     return event
 
 

@@ -129,6 +129,7 @@ def build_world() -> World:
 
 def load_demo() -> str:
     world = build_world()
+    from governance.meetings.demo import load as load_meetings
     from proposals.demo import load as load_proposals
     from proposals.pledging.demo import load as load_pledges
     from voting.demo import load as load_votes
@@ -136,6 +137,7 @@ def load_demo() -> str:
     load_proposals(world)
     load_votes(world)
     load_pledges(world)
+    load_meetings(world)
     db.session.commit()
     return sign_in_details(world)
 

@@ -13,7 +13,7 @@ from governance.permissions import Perm, can
 from governance.timezones import format_in_zone, to_zone
 from governance.types import utcnow
 
-# Each feature adds a function (person) -> list of {"text", "url"} for the home page,
+# Each feature adds a function (person) -> list of {"text", "url", optional "due_at"} for the home page,
 waiting_providers: list[Callable] = []
 # and (endpoint, label) pairs for the main navigation.
 nav_links: list[tuple[str, str]] = []
@@ -41,7 +41,8 @@ def waiting_for(person) -> list[dict]:
     items: list[dict] = []
     for provider in waiting_providers:
         items.extend(provider(person))
-    return items
+    # The nearest deadline first; what has none comes last.
+    return sorted(items, key=lambda i: (i.get("due_at") is None, i.get("due_at") or utcnow()))
 
 
 def register(app: Flask) -> None:

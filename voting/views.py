@@ -275,6 +275,7 @@ def waiting(person) -> list[dict]:
                         "text": f"Cast {casting.coop.name}'s ballot ({time_left(vote.closes_at)}): "
                         f"{vote.proposal.title}",
                         "url": url_for("voting.show", vote_id=vote.id),
+                        "due_at": vote.closes_at,
                     }
                 )
     return items
