@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from governance.api import register_api
     from governance.auth.views import bp as auth_bp
     from governance.meetings import register as register_meetings
+    from governance.notifications import register as register_notifications
     from governance.views import bp as main_bp
     from proposals import register as register_proposals
     from proposals.pledging import register as register_pledging
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     register_voting(app)
     register_pledging(app)  # after voting: a read closes a due vote before it settles the campaign
     register_meetings(app)
+    register_notifications(app)
     register_api(app)
     ops.register(app)
 

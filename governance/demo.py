@@ -128,17 +128,19 @@ def build_world() -> World:
 
 
 def load_demo() -> str:
-    world = build_world()
     from governance.meetings.demo import load as load_meetings
+    from governance.notifications.service import email_muted
     from proposals.demo import load as load_proposals
     from proposals.pledging.demo import load as load_pledges
     from voting.demo import load as load_votes
 
-    load_proposals(world)
-    load_votes(world)
-    load_pledges(world)
-    load_meetings(world)
-    db.session.commit()
+    with email_muted():  # the demo's people are made up: their notifications show in the app only
+        world = build_world()
+        load_proposals(world)
+        load_votes(world)
+        load_pledges(world)
+        load_meetings(world)
+        db.session.commit()
     return sign_in_details(world)
 
 

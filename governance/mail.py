@@ -17,14 +17,27 @@ from governance.types import utcnow
 log = logging.getLogger(__name__)
 
 
-def send(to: str, subject: str, body: str) -> None:
-    """Write a plain-text mail to the outbox; it goes out once the current transaction commits."""
-    outbox.put("mail", {"to": to, "subject": subject, "body": body}, summary=f"Mail to {to}: {subject}")
+def send(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Write a mail to the outbox; it goes out once the current transaction commits. Plain text, and
+    optionally an HTML alternative, extra headers (List-Unsubscribe...) and text attachments as
+    (filename, mime type, text)."""
+    payload = {"to": to, "subject": subject, "body": body}
+    payload.update({k: v for k, v in (("html", html), ("headers", headers), ("attachments", attachments)) if v})
+    outbox.put("mail", payload, summary=f"Mail to {to}: {subject}")
 
 
 @outbox.handler("mail")
 def deliver(payload: dict) -> None:
-    message = _build(payload["to"], payload["subject"], payload["body"])
+    extra = {k: payload[k] for k in ("html", "headers", "attachments") if payload.get(k)}
+    message = _build(payload["to"], payload["subject"], payload["body"], **extra)
     config = current_app.config
     if config["MAIL_SERVER"]:
         _send_smtp(message, config)
@@ -32,14 +45,21 @@ def deliver(payload: dict) -> None:
         _write_outbox(message, Path(config["MAIL_OUTBOX"]))
 
 
-def _build(to: str, subject: str, body: str) -> EmailMessage:
+def _build(to: str, subject: str, body: str, *, html=None, headers=None, attachments=None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="roundtable")
+    for name, value in (headers or {}).items():
+        message[name] = value
     # 8bit rather than quoted-printable, so links in the outbox file are not broken across lines.
     message.set_content(body, cte="8bit")
+    if html:
+        message.add_alternative(html, subtype="html", cte="8bit")
+    for filename, mime, text in attachments or []:
+        maintype, subtype = mime.split("/", 1)
+        message.add_attachment(text.encode(), maintype=maintype, subtype=subtype, filename=filename)
     return message
 
 
@@ -61,4 +81,9 @@ def _write_outbox(message: EmailMessage, outbox: Path) -> None:
     path.write_bytes(bytes(message))
     log.info("mail to %s (%s) written to %s", message["To"], message["Subject"], path)
     if current_app.debug:  # bodies carry invitation and reset links: only a developer's own log shows them
-        log.info("mail body:\n%s", message.get_content())
+        log.info("mail body:\n%s", _plain(message))
+
+
+def _plain(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    return part.get_content() if part is not None else ""

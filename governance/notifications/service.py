@@ -1,0 +1,460 @@
+"""Telling people: from an audit event (or a due reminder) to in-app notifications, email and chat.
+
+- `on_event` listens to the audit log: an action that `kinds.route` maps to a kind tells the people
+  it concerns, in the transaction of the change. Mail leaves through `governance.mail.send` (after the
+  commit); chat messages are rows posted by a job after the commit (`chat.post_delivery`).
+- `notify` tells one person once per key: a unique (person, key) row, so a task that runs twice sends
+  nothing the second time.
+- Each person chooses per kind: email at once, a daily digest, or no email; the in-app list has it all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from hashlib import sha256
+from typing import Any
+
+from flask import current_app, has_request_context, render_template, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+
+from governance import audit, mail
+from governance.audit import AuditEvent
+from governance.errors import NotFound
+from governance.extensions import db
+from governance.models import (
+    CoopMembership,
+    CoopRole,
+    NetworkMembership,
+    NetworkRole,
+    NetworkRoleKind,
+    Person,
+)
+from governance.notifications.kinds import CHAT_KINDS, DEFAULT_DELIVERY, Delivery, Kind, route
+from governance.notifications.models import CalendarFeed, Notification, Preference
+from governance.timezones import format_in_zone
+from governance.types import utcnow
+from governance.validation import invalid
+
+DIGEST = "digest"  # the unsubscribe "kind" of the daily digest as a whole
+_muted = {"email": False}
+
+
+@contextlib.contextmanager
+def email_muted() -> Iterator[None]:
+    """Record notifications without mailing them (the demo loader: its people are made up)."""
+    before = _muted["email"]
+    _muted["email"] = True
+    try:
+        yield
+    finally:
+        _muted["email"] = before
+
+
+# -- who is told ---------------------------------------------------------------------------------------
+
+
+def audience(
+    network_ids: Iterable[int], *, delegates_only: bool, coop_slugs: Iterable[str] = ()
+) -> list[Person]:
+    """The people of the co-ops in these networks (only their delegates, if so), and, for what every
+    person hears, the networks' stewards."""
+    from governance.models import Coop
+
+    ids = list(network_ids)
+    if not ids:
+        return []
+    query = (
+        select(Person)
+        .join(CoopMembership, CoopMembership.person_id == Person.id)
+        .join(NetworkMembership, NetworkMembership.coop_id == CoopMembership.coop_id)
+        .where(NetworkMembership.network_id.in_(ids))
+    )
+    if delegates_only:
+        query = query.where(CoopMembership.role == CoopRole.DELEGATE)
+    slugs = list(coop_slugs)
+    if slugs:
+        query = query.join(Coop, Coop.id == CoopMembership.coop_id).where(Coop.slug.in_(slugs))
+    people = {p.id: p for p in db.session.scalars(query)}
+    if not delegates_only and not slugs:
+        stewards = (
+            select(Person)
+            .join(NetworkRole)
+            .where(NetworkRole.network_id.in_(ids), NetworkRole.role == NetworkRoleKind.STEWARD)
+        )
+        people.update({p.id: p for p in db.session.scalars(stewards)})
+    return sorted(people.values(), key=lambda p: p.id)
+
+
+# -- what they are told --------------------------------------------------------------------------------
+
+HEADLINES = {
+    Kind.PROPOSAL_DISCUSSION: "Open for discussion: {title}",
+    Kind.VOTE_OPENED: "A vote is open: {title}",
+    Kind.VOTE_CLOSING: "24 hours left to vote: {title}",
+    Kind.VOTE_REMINDER: "A reminder to vote: {title}",
+    Kind.VOTE_EXTENDED: "More time to vote: {title}",
+    Kind.VOTE_RESULT: "Result: {title}",
+    Kind.CAMPAIGN_OPENED: "Pledges are open: {title}",
+    Kind.CAMPAIGN_CLOSING: "48 hours left to pledge: {title}",
+    Kind.CAMPAIGN_COMMITTED: "Committed: {title}",
+    Kind.CAMPAIGN_LAPSED: "Lapsed: {title}",
+    Kind.AGREEMENT_TO_SIGN: "Ready to sign: {title}",
+    Kind.AGREEMENT_REMINDER: "Still to sign: {title}",
+    Kind.AGREEMENT_ISSUED: "Agreement issued: {title}",
+    Kind.MEETING_PROPOSED: "A meeting is proposed, answer its times: {title}",
+    Kind.MEETING_CONFIRMED: "Invitation: {title}",
+    Kind.MEETING_SOON: "Starting in an hour: {title}",
+    Kind.MEETING_CANCELLED: "Cancelled: {title}",
+    Kind.MEETING_NOTES: "Notes and decisions: {title}",
+}
+# Times an event's data may carry, and how a message names them.
+TIME_FIELDS = (
+    ("starts_at", "Starts"),
+    ("closes_at", "Closes"),
+    ("deadline", "Deadline"),
+    ("deadline_at", "Deadline"),
+    ("due_at", "Due"),
+)
+
+
+def absolute(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _model_for(table: str):
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table:
+            return mapper.class_
+    return None
+
+
+def _proposal_of(obj, data: dict[str, Any]):
+    from proposals.models import Proposal
+
+    if isinstance(obj, Proposal):
+        return obj
+    if (found := getattr(obj, "proposal", None)) is not None:
+        return found
+    raw = data.get("proposal") or data.get("proposal_id")
+    return db.session.get(Proposal, raw) if isinstance(raw, int) and not isinstance(raw, bool) else None
+
+
+def subject_of(event: AuditEvent) -> tuple[str, str]:
+    """The title an event is about, and the page's path."""
+    cls = _model_for(event.subject_type)
+    obj = db.session.get(cls, event.subject_id) if cls is not None and event.subject_id else None
+    proposal = _proposal_of(obj, event.data)
+    title = getattr(obj, "title", None) or (proposal.title if proposal else None)
+    title = title or event.data.get("title") or event.summary or "Roundtable"
+    if event.subject_type == "meetings" and obj is not None:
+        return title, url_for("meetings.show", meeting_id=obj.id)
+    if event.subject_type == "votes" and obj is not None:
+        return title, url_for("voting.show", vote_id=obj.id)
+    if proposal is not None:
+        return title, url_for("proposals.show", proposal_id=proposal.id)
+    return title, url_for("main.home")
+
+
+def _parse(raw) -> datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def details_for(event: AuditEvent, kind: Kind, zone: str) -> str:
+    """What the event says, with every time in the reader's zone."""
+    data, lines = event.data, []
+    if sentence := data.get("sentence"):
+        lines.append(str(sentence))
+    for field_name, label in TIME_FIELDS:
+        if moment := _parse(data.get(field_name)):
+            lines.append(f"{label}: {format_in_zone(moment, zone)}")
+    if kind == Kind.MEETING_PROPOSED:
+        times = [m for m in (_parse(s) for s in data.get("slots", [])) if m]
+        lines.extend(f"Candidate time: {format_in_zone(m, zone)}" for m in times)
+    if note := data.get("note"):
+        lines.append(str(note))
+    return "\n".join(lines)
+
+
+# -- preferences ---------------------------------------------------------------------------------------
+
+
+def preferences(person: Person) -> dict[Kind, Delivery]:
+    rows = db.session.scalars(select(Preference).where(Preference.person_id == person.id))
+    chosen = {r.kind: r.delivery for r in rows}
+    return {k: chosen.get(k, DEFAULT_DELIVERY) for k in Kind}
+
+
+def set_preferences(*, actor: Person, choices: dict[str, str]) -> dict[Kind, Delivery]:
+    cleaned: dict[Kind, Delivery] = {}
+    for raw_kind, raw_delivery in choices.items():
+        try:
+            cleaned[Kind(raw_kind)] = Delivery(raw_delivery)
+        except ValueError:
+            raise invalid(raw_kind, "Choose email at once, a daily digest, or no email.") from None
+    rows = {r.kind: r for r in db.session.scalars(select(Preference).where(Preference.person_id == actor.id))}
+    for kind, delivery in cleaned.items():
+        row = rows.get(kind) or Preference(person_id=actor.id, kind=kind)
+        row.delivery = delivery
+        db.session.add(row)
+    db.session.flush()
+    audit.record(
+        "person.notifications_set",
+        actor=actor,
+        subject=actor,
+        data={k.value: d.value for k, d in sorted(cleaned.items())},
+    )
+    return preferences(actor)
+
+
+def unsubscribe_token(person: Person, kind: Kind | str) -> str:
+    return _serializer().dumps([person.id, str(kind)])
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="notifications.unsubscribe")
+
+
+def read_unsubscribe_token(token: str) -> tuple[Person, str]:
+    try:
+        person_id, kind = _serializer().loads(token)
+        person = db.session.get(Person, int(person_id))
+    except (BadSignature, ValueError, TypeError):
+        person = None
+        kind = ""
+    if person is None or (kind != DIGEST and kind not in set(Kind)):
+        raise NotFound("This unsubscribe link is not valid: it may have been altered or cut short.")
+    return person, kind
+
+
+def unsubscribe(person: Person, kind: str) -> list[Kind]:
+    """One kind's email off; for the digest, every kind that went to it. Returns the kinds changed."""
+    current = preferences(person)
+    if kind == DIGEST:
+        changed = [k for k, d in current.items() if d == Delivery.DIGEST]
+    else:
+        changed = [Kind(kind)] if current[Kind(kind)] != Delivery.OFF else []
+    if changed:
+        set_preferences(actor=person, choices={k.value: Delivery.OFF.value for k in changed})
+    return changed
+
+
+# -- telling one person --------------------------------------------------------------------------------
+
+
+def notify(
+    person: Person,
+    kind: Kind,
+    *,
+    key: str,
+    headline: str,
+    details: str = "",
+    path: str = "",
+    event: AuditEvent | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
+    now: datetime | None = None,
+) -> Notification | None:
+    """Tell one person once per key; None when they were told already."""
+    now = now or utcnow()
+    exists = select(Notification.id).where(Notification.person_id == person.id, Notification.key == key)
+    if db.session.scalar(exists) is not None:
+        return None
+    delivery = preferences(person)[kind]
+    row = Notification(
+        person_id=person.id,
+        kind=kind,
+        key=key[:120],
+        headline=headline[:300],
+        details=details,
+        url=path,
+        event_id=event.id if event is not None else None,
+        created_at=now,
+        delivery=delivery,
+    )
+    # No SAVEPOINT here: SQLAlchemy dispatches after_commit when one is released, which would send the
+    # transaction's queued mail early. Two runs at once collide on the unique key, and the loser rolls back.
+    db.session.add(row)
+    db.session.flush()
+    if delivery == Delivery.IMMEDIATE:
+        row.emailed_at = now
+        if not _muted["email"]:
+            _email(person, [row], unsubscribe_kind=kind.value, subject=headline, attachments=attachments)
+    return row
+
+
+def _email(
+    person: Person, rows: list[Notification], *, unsubscribe_kind: str, subject: str, attachments=None
+):
+    link = absolute(url_for("notifications.unsubscribe", token=unsubscribe_token(person, unsubscribe_kind)))
+    context = {
+        "person": person,
+        "rows": rows,
+        "absolute": absolute,
+        "unsubscribe_url": link,
+        "settings_url": absolute(url_for("main.settings")),
+        "is_digest": unsubscribe_kind == DIGEST,
+        "what": "the daily digest" if unsubscribe_kind == DIGEST else Kind(unsubscribe_kind).label.lower(),
+    }
+    mail.send(
+        person.email,
+        f"[Roundtable] {subject}",
+        render_template("notifications/email.txt", **context),
+        html=render_template("notifications/email.html", **context),
+        headers={
+            # RFC 2369 names the link; RFC 8058 lets a mail client unsubscribe with one POST to it.
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        attachments=attachments,
+    )
+
+
+# -- from the audit log --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def links() -> Iterator[None]:
+    """A request context for building links, when a job or command has none."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        yield
+
+
+def on_event(event: AuditEvent) -> None:
+    """The audit listener: tell whoever an event concerns, in the event's own transaction."""
+    kind = route(event.action, event.data)
+    if kind is None:
+        return
+    with links():
+        _tell(event, kind)
+
+
+def _tell(event: AuditEvent, kind: Kind) -> None:
+    network_ids = event.network_ids
+    title, path = subject_of(event)
+    headline = HEADLINES[kind].format(title=title)
+    slugs = event.data.get("coops") if isinstance(event.data.get("coops"), list) else ()
+    people = audience(network_ids, delegates_only=kind.is_for_delegates, coop_slugs=slugs or ())
+    attachments = _invitation(event) if kind == Kind.MEETING_CONFIRMED else None
+    for person in people:
+        if person.id == event.actor_id:
+            continue
+        notify(
+            person,
+            kind,
+            key=f"event:{event.id}",
+            headline=headline,
+            details=details_for(event, kind, person.time_zone),
+            path=path,
+            event=event,
+            attachments=attachments(person) if attachments else None,
+        )
+    if kind in CHAT_KINDS:
+        from governance.notifications import chat
+
+        chat.announce(
+            network_ids,
+            key=f"event:{event.id}",
+            title=headline,
+            details=details_for(event, kind, "UTC"),
+            path=path,
+        )
+
+
+def _invitation(event: AuditEvent):
+    """A confirmed meeting's invitation carries its calendar file, in each reader's zone."""
+    from governance.meetings.calendar import entry
+    from governance.meetings.models import Meeting
+    from governance.notifications.calendar import calendar
+
+    meeting = db.session.get(Meeting, event.subject_id)
+    if meeting is None or meeting.starts_at is None:
+        return None
+    return lambda person: [
+        (
+            f"meeting-{meeting.id}.ics",
+            "text/calendar",
+            calendar([entry(meeting)], zone=person.time_zone, name=meeting.title).decode(),
+        )
+    ]
+
+
+# -- the in-app list -----------------------------------------------------------------------------------
+
+
+def recent(person: Person, limit: int = 100) -> list[Notification]:
+    query = (
+        select(Notification)
+        .where(Notification.person_id == person.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def unread_count(person: Person) -> int:
+    query = select(func.count()).where(Notification.person_id == person.id, Notification.read_at.is_(None))
+    return db.session.scalar(query) or 0
+
+
+def mark_read(person: Person, *, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    for row in db.session.scalars(
+        select(Notification).where(Notification.person_id == person.id, Notification.read_at.is_(None))
+    ):
+        row.read_at = now
+    db.session.flush()
+
+
+# -- the personal calendar feed ------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return sha256(token.encode()).hexdigest()
+
+
+def active_feed(person: Person) -> CalendarFeed | None:
+    query = select(CalendarFeed).where(CalendarFeed.person_id == person.id, CalendarFeed.revoked_at.is_(None))
+    return db.session.scalar(query)
+
+
+def new_feed(*, actor: Person) -> str:
+    """A new secret feed link (the old one, if any, stops working); only its hash is kept."""
+    revoke_feed(actor=actor, quiet=True)
+    token = secrets.token_urlsafe(32)
+    db.session.add(CalendarFeed(person_id=actor.id, token_hash=_hash(token)))
+    db.session.flush()
+    audit.record("person.calendar_feed_created", actor=actor, subject=actor)
+    return token
+
+
+def revoke_feed(*, actor: Person, quiet: bool = False) -> bool:
+    feed = active_feed(actor)
+    if feed is None:
+        return False
+    feed.revoked_at = utcnow()
+    db.session.flush()
+    if not quiet:
+        audit.record("person.calendar_feed_revoked", actor=actor, subject=actor)
+    return True
+
+
+def feed_person(token: str) -> Person:
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token)))
+    if feed is None or not feed.is_active:
+        raise NotFound(
+            "This calendar link was revoked or never existed: make a new one on your settings page."
+        )
+    feed.last_read_at = utcnow()
+    return feed.person

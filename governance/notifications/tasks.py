@@ -1,0 +1,181 @@
+"""Time-based notifications: 24 hours before a vote closes, an hour before a meeting, the 08:00 digest,
+and chat messages to try again. Huey runs `run_due_notifications` every five minutes with REDIS_URL;
+`flask notifications run-due` does the same by hand (or from cron).
+
+Each records what it sent (a notification's unique key per person, a digest per person and local day),
+so a second run, or two runs at once, sends nothing again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import click
+from flask import url_for
+from flask.cli import AppGroup
+from huey import crontab
+from sqlalchemy import select
+
+from governance.extensions import db
+from governance.jobs import app_context, huey
+from governance.models import Person
+from governance.notifications import chat, service
+from governance.notifications.kinds import CHAT_KINDS, DIGEST_HOUR, Delivery, Kind
+from governance.notifications.models import DigestSent, Notification
+from governance.timezones import format_in_zone, to_zone
+from governance.types import utcnow
+
+log = logging.getLogger(__name__)
+
+notifications_cli = AppGroup("notifications", help="Reminders, digests and chat.")
+
+VOTE_WARNING = timedelta(hours=24)
+MEETING_WARNING = timedelta(hours=1)
+
+
+def remind_votes_closing(now: datetime | None = None) -> int:
+    """The delegates of every co-op that has not voted, once, in the last 24 hours of a vote."""
+    from voting.models import Vote
+
+    now = now or utcnow()
+    query = select(Vote).where(
+        Vote.closed_at.is_(None),
+        Vote.closes_at > now,
+        Vote.closes_at <= now + VOTE_WARNING,
+        Vote.opens_at <= now,
+    )
+    told = 0
+    for vote in db.session.scalars(query):
+        voted = {b.coop_id for b in vote.current_ballots}
+        title = vote.proposal.title
+        path = url_for("voting.show", vote_id=vote.id)
+        for elector in vote.electors:
+            if elector.coop_id in voted:
+                continue
+            for person in elector.coop.delegates:
+                told += bool(
+                    service.notify(
+                        person,
+                        Kind.VOTE_CLOSING,
+                        key=f"vote-closing:{vote.id}:{elector.coop_id}",
+                        headline=service.HEADLINES[Kind.VOTE_CLOSING].format(title=title),
+                        details=f"{elector.coop.name} has not voted. The vote closes "
+                        f"{format_in_zone(vote.closes_at, person.time_zone)}.",
+                        path=path,
+                        now=now,
+                    )
+                )
+        if Kind.VOTE_CLOSING in CHAT_KINDS:
+            network_ids = [n.id for n in vote.proposal.networks]
+            waiting = len(vote.electors) - len(voted)
+            chat.announce(
+                network_ids,
+                key=f"vote-closing:{vote.id}",
+                title=service.HEADLINES[Kind.VOTE_CLOSING].format(title=title),
+                details=f"{waiting} co-op{'s' if waiting != 1 else ''} still to vote; it closes "
+                f"{format_in_zone(vote.closes_at, 'UTC')}.",
+                path=path,
+            )
+    return told
+
+
+def remind_meetings_soon(now: datetime | None = None) -> int:
+    """Everyone invited, once, in the hour before a confirmed meeting starts."""
+    from governance.meetings.models import Meeting, MeetingState
+
+    now = now or utcnow()
+    told = 0
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.state == MeetingState.CONFIRMED)):
+        starts = meeting.starts_at
+        if starts is None or not now < starts <= now + MEETING_WARNING:
+            continue
+        people = service.audience([n.id for n in meeting.networks], delegates_only=False)
+        for person in people:
+            details = f"It starts {format_in_zone(starts, person.time_zone)}."
+            if meeting.video_url:
+                details += f"\nJoin: {meeting.video_url}"
+            told += bool(
+                service.notify(
+                    person,
+                    Kind.MEETING_SOON,
+                    key=f"meeting-soon:{meeting.id}:{starts.isoformat()}",
+                    headline=service.HEADLINES[Kind.MEETING_SOON].format(title=meeting.title),
+                    details=details,
+                    path=url_for("meetings.show", meeting_id=meeting.id),
+                    now=now,
+                )
+            )
+    return told
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """At 08:00 in each person's zone (or the first run after), one mail with what waited for the digest;
+    at most one a local day. Returns how many digests were sent."""
+    now = now or utcnow()
+    query = select(Notification).where(
+        Notification.delivery == Delivery.DIGEST,
+        Notification.emailed_at.is_(None),
+        Notification.created_at <= now,
+    )
+    waiting: dict[int, list[Notification]] = defaultdict(list)
+    for row in db.session.scalars(query.order_by(Notification.created_at, Notification.id)):
+        waiting[row.person_id].append(row)
+    sent = 0
+    for person_id, rows in waiting.items():
+        person = db.session.get(Person, person_id)
+        local = to_zone(now, person.time_zone)
+        if local.hour < DIGEST_HOUR:
+            continue
+        exists = select(DigestSent.id).where(
+            DigestSent.person_id == person_id, DigestSent.local_date == local.date()
+        )
+        if db.session.scalar(exists) is not None:
+            continue
+        db.session.add(DigestSent(person_id=person_id, local_date=local.date(), sent_at=now, count=len(rows)))
+        for row in rows:
+            row.emailed_at = now
+        db.session.flush()
+        if not service._muted["email"]:
+            service._email(
+                person,
+                rows,
+                unsubscribe_kind=service.DIGEST,
+                subject=f"Your daily digest: {len(rows)} thing{'s' if len(rows) != 1 else ''} "
+                f"since yesterday ({local.day} {local:%b})",
+            )
+        sent += 1
+    return sent
+
+
+STEPS = (remind_votes_closing, remind_meetings_soon, send_digests)
+
+
+def run_due(now: datetime | None = None) -> dict[str, int]:
+    """Every step, each committed on its own, so one failing does not hold back the rest."""
+    done = {}
+    with service.links():
+        for step in STEPS:
+            try:
+                done[step.__name__] = step(now)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("notifications: %s failed", step.__name__)
+                done[step.__name__] = 0
+    done["chat_retried"] = chat.retry_due(now)
+    return done
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def run_due_notifications() -> dict[str, int]:
+    with app_context():
+        return run_due()
+
+
+@notifications_cli.command("run-due")
+def run_due_command() -> None:
+    """Send the reminders and digests that are due, and retry chat messages."""
+    for name, count in run_due().items():
+        click.echo(f"{name}: {count}")
