@@ -4,10 +4,10 @@ Importing the modules that define tasks registers them with the one Huey instanc
 """
 
 import governance.mail
+import governance.notifications.chat
+import governance.notifications.tasks
 import governance.outbox  # noqa: F401  (outbox.run, hand_on_outbox: every minute)
 import proposals.pledging.tasks  # noqa: F401  (settle_due_campaigns: every minute)
-import governance.notifications.chat  # noqa: F401  (post_delivery: chat messages)
-import governance.notifications.tasks  # noqa: F401  (run_due_notifications: every five minutes)
 import voting.tasks  # noqa: F401  (close_due_votes: every minute)
 from governance.jobs import huey
 

@@ -30,7 +30,9 @@ def send(
     optionally an HTML alternative, extra headers (List-Unsubscribe...) and text attachments as
     (filename, mime type, text)."""
     payload = {"to": to, "subject": subject, "body": body}
-    payload.update({k: v for k, v in (("html", html), ("headers", headers), ("attachments", attachments)) if v})
+    payload.update(
+        {k: v for k, v in (("html", html), ("headers", headers), ("attachments", attachments)) if v}
+    )
     outbox.put("mail", payload, summary=f"Mail to {to}: {subject}")
 
 

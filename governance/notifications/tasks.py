@@ -1,6 +1,7 @@
 """Time-based notifications: 24 hours before a vote closes, an hour before a meeting, the 08:00 digest,
-and chat messages to try again. Huey runs `run_due_notifications` every five minutes with REDIS_URL;
-`flask notifications run-due` does the same by hand (or from cron).
+and chat messages to try again. `run_due_notifications` joins the one periodic registry
+(`governance.jobs.periodic`): the Huey consumer runs it every minute, or a web process's scheduler thread
+without Redis; `flask notifications run-due` does it by hand.
 
 Each records what it sent (a notification's unique key per person, a digest per person and local day),
 so a second run, or two runs at once, sends nothing again.
@@ -15,11 +16,10 @@ from datetime import datetime, timedelta
 import click
 from flask import url_for
 from flask.cli import AppGroup
-from huey import crontab
 from sqlalchemy import select
 
 from governance.extensions import db
-from governance.jobs import app_context, huey
+from governance.jobs import periodic
 from governance.models import Person
 from governance.notifications import chat, service
 from governance.notifications.kinds import CHAT_KINDS, DIGEST_HOUR, Delivery, Kind
@@ -168,10 +168,9 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
     return done
 
 
-@huey.periodic_task(crontab(minute="*/5"))
+@periodic("notifications")
 def run_due_notifications() -> dict[str, int]:
-    with app_context():
-        return run_due()
+    return run_due()
 
 
 @notifications_cli.command("run-due")

@@ -117,6 +117,12 @@ def test_everyone_invited_is_told_an_hour_before_a_meeting_once(world, outbox):
 
 
 def test_the_periodic_task_runs_every_step_and_the_command_too(app, world):
-    assert set(tasks.run_due_notifications.call_local()) >= {"send_digests", "remind_votes_closing"}
+    assert set(tasks.run_due_notifications()) >= {"send_digests", "remind_votes_closing"}
     result = app.test_cli_runner().invoke(args=["notifications", "run-due"])
     assert result.exit_code == 0 and "send_digests: 0" in result.output
+
+
+def test_the_due_notifications_are_in_the_one_periodic_registry():
+    from governance import jobs
+
+    assert jobs._periodic["notifications"] is tasks.run_due_notifications
