@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from governance import audit
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -15,7 +16,7 @@ from tests.governance.meetings.factories import future_slots, propose
 
 
 def _last_action():
-    return audit.head().action
+    return db.session.scalars(select(audit.AuditEvent).order_by(audit.AuditEvent.seq.desc())).first().action
 
 
 def test_a_steward_proposes_a_meeting_to_a_network(world):
