@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from governance import ops
+    from governance.agreements import register as register_agreements
     from governance.api import register_api
     from governance.auth.views import bp as auth_bp
     from governance.meetings import register as register_meetings
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     register_pledging(app)  # after voting: a read closes a due vote before it settles the campaign
     register_meetings(app)
     register_notifications(app)
+    register_agreements(app)  # after pledging: it draws on committed campaigns
     register_api(app)
     ops.register(app)
 

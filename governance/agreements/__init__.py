@@ -1,0 +1,22 @@
+"""Joint pledge agreements: drawn when a campaign commits, signed in the app, issued as sealed PDF/A-3."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Called by the app factory: the models join the metadata; the pages, command and hooks are added."""
+    from governance import templating
+    from governance.agreements import (
+        models,  # noqa: F401 - the tables must be known to Alembic and the session
+        tasks,  # noqa: F401 - the Huey tasks are registered on import
+    )
+    from governance.agreements.cli import agreements_cli
+    from governance.agreements.views import bp, public, waiting
+
+    app.register_blueprint(bp)
+    app.register_blueprint(public)
+    app.cli.add_command(agreements_cli)
+    if waiting not in templating.waiting_providers:
+        templating.waiting_providers.append(waiting)

@@ -1,0 +1,190 @@
+"""The only module that calls WeasyPrint: agreements, counterparts and issued agreements as PDF/A-3.
+
+Templates are Jinja files under `templates/agreements/pdf/` with the print stylesheet and the fonts under
+`static/`. WeasyPrint fetches nothing but those: `StaticFetcher` answers URLs under `STATIC_BASE` from the
+`static/` folder and refuses every other URL (`file:`, `http:`, `data:`, anything outside `static/`), so a
+link or image in a proposal's text can never read the server's files or call out to the network.
+
+No Flask import: the benchmark and the tests render without an app.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import warnings
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import segno
+from markupsafe import Markup
+from weasyprint import HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from governance.agreements.terms import Party, Terms
+from governance.markdown import render as markdown
+from proposals.diff import format_money
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+STATIC = ROOT / "static"
+TEMPLATES = ROOT / "templates" / "agreements" / "pdf"
+# A name that never resolves (RFC 6761 reserves .invalid): the fetcher maps it to static/ itself.
+STATIC_BASE = "https://static.roundtable.invalid/"
+# Tagged, accessible PDF/A-3 (level A); agreement.json stays an associated file with AFRelationship Data.
+PDF_VARIANT = "pdf/a-3a"
+JSON_NAME = "agreement.json"
+
+
+class RefusedURL(ValueError):
+    """WeasyPrint asked for something outside static/."""
+
+
+class StaticFetcher(URLFetcher):
+    """Serves the files under static/ at STATIC_BASE; refuses file:, outside URLs and everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("https",), allow_redirects=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        path = self.resolve(url)
+        if path is None:
+            self.refused.append(url)
+            log.warning("agreement rendering refused to fetch %s", url[:200])
+            raise RefusedURL(f"Agreements may use only their own stylesheet and fonts, not {url[:200]}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    @staticmethod
+    def resolve(url: str) -> Path | None:
+        """The file under static/ that `url` names, or None for anything else."""
+        if not url.startswith(STATIC_BASE):
+            return None
+        relative = url.removeprefix(STATIC_BASE).split("?")[0].split("#")[0]
+        candidate = (STATIC / relative).resolve()
+        if not candidate.is_relative_to(STATIC.resolve()) or not candidate.is_file():
+            return None
+        return candidate
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["money"] = format_money
+    env.filters["markdown"] = markdown
+    env.filters["day"] = _day
+    env.filters["when"] = _when
+    env.globals["static"] = lambda name: STATIC_BASE + name
+    return env
+
+
+def _parse(value: str | datetime | None) -> datetime | None:
+    if not value:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day(value) -> str:
+    moment = _parse(value)
+    return f"{moment.day} {moment:%B %Y}" if moment else ""
+
+
+def _when(value) -> str:
+    moment = _parse(value)
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC" if moment else ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What the last page of an issued agreement prints, and the JSON it embeds."""
+
+    data_json: bytes
+    data_sha256: str
+    signatures: list[dict[str, Any]]
+    audit_head: dict[str, Any] | None
+    verify_url: str
+    issued_at: datetime
+    previous_sha256: str | None = None
+    certificate_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One thing to render: the agreement (for reading, or issued) or one party's counterpart."""
+
+    terms: Terms
+    agreement_id: int
+    version: int
+    created_at: datetime
+    counterpart: Party | None = None
+    issue: Issue | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def qr_svg(url: str) -> Markup:
+    """The verify address as an inline SVG QR code (segno), so nothing is fetched to draw it."""
+    code = segno.make(url, error="m", micro=False)
+    # segno writes the SVG itself from the code's modules; the URL is encoded as modules, never as markup.
+    return Markup(code.svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=False))  # noqa: S704
+
+
+def html_of(document: Document) -> str:
+    """The HTML WeasyPrint will lay out (public so tests can read it)."""
+    issue = document.issue
+    stamp = document.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        _environment()
+        .get_template("agreement.html")
+        .render(
+            terms=document.terms,
+            agreement_id=document.agreement_id,
+            version=document.version,
+            counterpart=document.counterpart,
+            issue=issue,
+            qr=qr_svg(issue.verify_url) if issue else None,
+            stamp=stamp,
+            **document.extra,
+        )
+    )
+
+
+def render(document: Document, *, fetcher: StaticFetcher | None = None) -> bytes:
+    """The document as PDF/A-3 bytes, with fixed creation dates; an issued one embeds agreement.json."""
+    fetcher = fetcher or StaticFetcher()
+    attachments = []
+    if document.issue is not None:
+        moment = document.issue.issued_at.astimezone(UTC)
+        attachments.append(
+            Attachment(
+                string=document.issue.data_json,
+                name=JSON_NAME,
+                description="The agreement's data: parties, contributions, vote, signatures, audit head",
+                relationship="Data",
+                created=moment,
+                modified=moment,
+                url_fetcher=fetcher,
+            )
+        )
+    with warnings.catch_warnings():
+        # WeasyPrint 70 leaves the file of its sRGB output profile to the garbage collector.
+        warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+        pdf = HTML(string=html_of(document), base_url=STATIC_BASE, url_fetcher=fetcher).write_pdf(
+            pdf_variant=PDF_VARIANT,
+            attachments=attachments,
+            font_config=FontConfiguration(),
+            uncompressed_pdf=False,
+        )
+    assert pdf is not None
+    return pdf
