@@ -14,9 +14,11 @@ def register(app: Flask) -> None:
     )
     from governance.agreements.cli import agreements_cli
     from governance.agreements.views import bp, public, waiting
+    from governance.extensions import csrf
 
     app.register_blueprint(bp)
     app.register_blueprint(public)
+    csrf.exempt(public)  # /verify changes nothing: there is nothing to forge
     app.cli.add_command(agreements_cli)
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)

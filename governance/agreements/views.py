@@ -205,23 +205,30 @@ def _verify_limit() -> str:
 @public.route("/verify", methods=["GET", "POST"])
 @limiter.limit(_verify_limit, methods=["POST"])
 def verify_page():
-    form, verdict, status = VerifyForm(), None, 200
-    if request.method == "POST":
-        request.max_content_length = verify.MAX_BYTES + UPLOAD_SLACK
-        try:
-            upload = request.files.get("file")
-            content = upload.read(verify.MAX_BYTES + 1) if upload else b""
-        except RequestEntityTooLarge:
-            content, status = None, 413
-            form.form_errors.append("The file is larger than 10 MB; no agreement issued here is that large.")
-        if content is not None and not form.validate_on_submit():
-            status = 400
-        elif content == b"":
-            status = 400
-            form.form_errors.append("Choose the PDF file to verify.")
-        elif content is not None:
+    """Upload a PDF and learn whether it is authentic. It writes nothing, so it needs no CSRF token, and
+    the form is read only here, under this page's own size limit, so an oversized file gets its reason."""
+    request.max_content_length = verify.MAX_BYTES + UPLOAD_SLACK
+    verdict, status, problem = None, 200, ""
+    try:
+        if (request.content_length or 0) > request.max_content_length:
+            raise RequestEntityTooLarge()  # said by its length: refused before any of it is parsed
+        form = VerifyForm(meta={"csrf": False})
+        upload = request.files.get("file") if request.method == "POST" else None
+        content = b""
+        if upload:
+            with upload.stream:  # a large upload is a temporary file: close it now, not at collection
+                content = upload.stream.read(verify.MAX_BYTES + 1)
+    except RequestEntityTooLarge:
+        form, content = VerifyForm(formdata=None, meta={"csrf": False}), b""
+        status, problem = 413, "The file is larger than 10 MB; no agreement issued here is that large."
+    if request.method == "POST" and status == 200:
+        if not content:
+            status, problem = 400, "Choose the PDF file to verify."
+        else:
             verdict = verify.verify(content, tasks.credentials())
             status = 200 if verdict.is_authentic else 422
+    if problem:
+        form.form_errors.append(problem)
     found = tasks.credentials()
     return render_template(
         "agreements/verify.html", form=form, verdict=verdict, fingerprint=found.fingerprint
