@@ -192,12 +192,13 @@ def invite(data, slug):
 
 def register_api(app: Flask) -> None:
     """Register the foundation's endpoints and every feature's, behind one authentication rule."""
+    from governance.agreements.api import blp as agreements_blp
     from governance.meetings.api import blp as meetings_blp
     from proposals.api import blp as proposals_blp
     from proposals.pledging.api import blp as pledging_blp
     from voting.api import blp as voting_blp
 
-    for blueprint in (blp, proposals_blp, voting_blp, pledging_blp, meetings_blp):
+    for blueprint in (blp, proposals_blp, voting_blp, pledging_blp, meetings_blp, agreements_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
 

@@ -99,7 +99,9 @@ def _parties(terms: Terms) -> list[Coop]:
     return [coops[p.coop_id] for p in terms.parties]
 
 
-def _new_version(agreement: Agreement, terms: Terms, *, actor: Person | None, note: str) -> AgreementVersion:
+def _new_version(
+    agreement: Agreement, terms: Terms, *, actor: Person | None, note: str, now: datetime | None = None
+) -> AgreementVersion:
     number = (agreement.versions[-1].number + 1) if agreement.versions else 1
     version = AgreementVersion(
         number=number,
@@ -108,6 +110,7 @@ def _new_version(agreement: Agreement, terms: Terms, *, actor: Person | None, no
         terms_sha256=terms.sha256(),
         note=note,
         created_by=actor,
+        created_at=now or utcnow(),
         draft_state=TaskState.QUEUED,
     )
     version.counterparts = [Counterpart(coop=coop) for coop in _parties(terms)]
@@ -116,16 +119,21 @@ def _new_version(agreement: Agreement, terms: Terms, *, actor: Person | None, no
 
 
 def draw_agreement(
-    proposal: Proposal, terms: Terms, *, actor: Person | None = None, campaign_id: int | None = None
+    proposal: Proposal,
+    terms: Terms,
+    *,
+    actor: Person | None = None,
+    campaign_id: int | None = None,
+    now: datetime | None = None,
 ) -> Agreement:
     """When a campaign commits: the agreement (version 1) and one counterpart per party; the proposal
     moves committed → agreement. Called in the campaign's transaction, so both stand or fall together."""
     lock_proposal(proposal)
     if proposal.agreement is not None:
         raise Conflict("This proposal already has its agreement.", current_state=proposal.state.value)
-    agreement = Agreement(proposal=proposal, campaign_id=campaign_id)
+    agreement = Agreement(proposal=proposal, campaign_id=campaign_id, created_at=now or utcnow())
     db.session.add(agreement)
-    version = _new_version(agreement, terms, actor=actor, note="Drawn from the committed campaign.")
+    version = _new_version(agreement, terms, actor=actor, note="Drawn from the committed campaign.", now=now)
     db.session.flush()
     apply_transition(
         proposal,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -47,7 +48,11 @@ def own_context() -> Iterator[None]:
 
 def credentials() -> seal.Credentials:
     """The instance's seal, under instance/seal/ (or AGREEMENT_SEAL_DIR), made on first use."""
-    folder = current_app.config.get("AGREEMENT_SEAL_DIR") or Path(current_app.instance_path) / "seal"
+    folder = (
+        current_app.config.get("AGREEMENT_SEAL_DIR")
+        or os.environ.get("AGREEMENT_SEAL_DIR")
+        or Path(current_app.instance_path) / "seal"
+    )
     return seal.credentials(Path(folder))
 
 

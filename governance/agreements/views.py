@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -199,7 +201,8 @@ def counterpart(agreement_id: int, number: int, coop_id: int):
 
 
 def _verify_limit() -> str:
-    return current_app.config.get("VERIFY_LIMIT", "10 per minute;100 per hour")
+    configured = current_app.config.get("VERIFY_LIMIT") or os.environ.get("VERIFY_LIMIT")
+    return configured or "10 per minute;100 per hour"
 
 
 @public.route("/verify", methods=["GET", "POST"])
