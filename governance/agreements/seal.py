@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import io
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils import generic
@@ -28,6 +30,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import get_pyca_cryptography_hash
 
 FIELD_NAME = "RoundtableSeal"
 CERT_YEARS = 30  # archival: a seal should stay checkable for as long as the agreement matters
@@ -124,6 +127,37 @@ def _write(path: Path, data: bytes, mode: int) -> None:
     os.replace(temporary, path)
 
 
+class _SealSigner(signers.SimpleSigner):
+    """pyHanko's simple signer, with the private key parsed once: pyHanko parses it again for each signature
+    (twice a seal, with the size estimate), and checking an RSA key takes longer than the whole seal."""
+
+    _private_key: rsa.RSAPrivateKey
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        return self._private_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(key_path: str, cert_path: str, _stamp: tuple[int, int]) -> _SealSigner:
+    loaded = signers.SimpleSigner.load(key_path, cert_path)
+    if loaded is None or loaded.signing_cert is None:
+        raise RuntimeError("the instance's seal key could not be read")
+    key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise RuntimeError("the instance's seal key is not an RSA key")
+    signer = _SealSigner(
+        signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry
+    )
+    signer._private_key = key
+    return signer
+
+
+def signer_for(found: Credentials) -> _SealSigner:
+    """The signer of these credentials, parsed once per process (again if the files change)."""
+    stamp = (found.key_path.stat().st_mtime_ns, found.cert_path.stat().st_mtime_ns)
+    return _signer(str(found.key_path), str(found.cert_path), stamp)
+
+
 def seal(pdf: bytes, found: Credentials, *, reason: str = "Issued by Roundtable") -> bytes:
     """The PDF with the instance's PAdES seal appended as an incremental update (invisible field).
 
@@ -131,9 +165,7 @@ def seal(pdf: bytes, found: Credentials, *, reason: str = "Issued by Roundtable"
     the two to agree, so the Info producer is set to pyHanko's first (both then say pyHanko; the dates
     of creation stay those the agreement states, the modification date is the seal's).
     """
-    signer = signers.SimpleSigner.load(str(found.key_path), str(found.cert_path))
-    if signer is None:
-        raise RuntimeError("the instance's seal key could not be read")
+    signer = signer_for(found)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     info = writer.trailer["/Info"].get_object()
     info["/Producer"] = generic.TextStringObject(VENDOR)
