@@ -128,6 +128,7 @@ def build_world() -> World:
 
 
 def load_demo() -> str:
+    from governance.agreements.demo import load as load_agreements
     from governance.meetings.demo import load as load_meetings
     from governance.notifications.service import email_muted
     from proposals.demo import load as load_proposals
@@ -140,6 +141,7 @@ def load_demo() -> str:
         load_votes(world)
         load_pledges(world)
         load_meetings(world)
+        load_agreements(world)  # last: it signs what committed campaigns drew
         db.session.commit()
     return sign_in_details(world)
 

@@ -22,3 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(agreements_cli)
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)
+    from governance.agreements.drawing import on_campaign_committed
+    from proposals.pledging.service import committed_hooks
+
+    if on_campaign_committed not in committed_hooks:
+        committed_hooks.append(on_campaign_committed)

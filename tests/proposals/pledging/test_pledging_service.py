@@ -218,7 +218,9 @@ def test_a_met_campaign_commits_at_the_deadline_once_and_fixes_each_contribution
     finally:
         service.committed_hooks.remove(seen.append)
     assert seen == [campaign]
-    assert campaign.state == CampaignState.COMMITTED and campaign.proposal.state == State.COMMITTED
+    assert campaign.state == CampaignState.COMMITTED
+    # The commit is the proposal's step to committed; the agreements feature's hook then draws the agreement.
+    assert [c.to_state for c in campaign.proposal.state_changes[-2:]] == [State.COMMITTED, State.AGREEMENT]
     fixed = {
         c.coop.slug: (c.currency, c.money_minor, c.base_minor, c.rate_text, c.hours)
         for c in campaign.contributions
@@ -271,7 +273,11 @@ def test_a_steward_commits_early_only_once_every_target_is_met(world):
         service.commit_early(campaign, actor=world.delegates[0])
     service.commit_early(campaign, actor=world.steward)
     assert campaign.is_committed and campaign.settled_by == world.steward
-    assert campaign.proposal.state_changes[-1].transition == Transition.COMMIT_EARLY
+    # COMMIT_EARLY, then the agreement drawn by the agreements feature's hook (PREPARE_AGREEMENT).
+    assert [c.transition for c in campaign.proposal.state_changes[-2:]] == [
+        Transition.COMMIT_EARLY,
+        Transition.PREPARE_AGREEMENT,
+    ]
 
 
 def test_the_deadline_is_extended_once_with_a_reason(world):

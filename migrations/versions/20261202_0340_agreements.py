@@ -3,7 +3,7 @@
 An issued file's SHA-256 is unique, so /verify finds its version from the file alone.
 
 Revision ID: c116c3a175bc
-Revises: 40daf9243329
+Revises: 04c02fb3395d
 Create Date: 2026-12-02 02:20:32.004178
 
 """
@@ -15,7 +15,7 @@ import governance.types
 
 # revision identifiers, used by Alembic.
 revision = 'c116c3a175bc'
-down_revision = '40daf9243329'
+down_revision = '04c02fb3395d'
 branch_labels = None
 depends_on = None
 
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=True),
     sa.Column('created_at', governance.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_agreements_campaign_id_campaigns'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_agreements_proposal_id_proposals'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements')),
     sa.UniqueConstraint('proposal_id', name=op.f('uq_agreements_proposal_id'))
