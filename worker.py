@@ -3,7 +3,7 @@
 Importing the modules that define tasks registers them with the one Huey instance.
 """
 
-import governance.agreements.tasks  # noqa: F401  (render_drafts, issue_version, retry_stalled)
+import governance.agreements.tasks  # (render_drafts, issue_version, retry_stalled)
 import governance.mail
 import governance.notifications.chat
 import governance.notifications.tasks
