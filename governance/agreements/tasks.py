@@ -1,49 +1,33 @@
 """Rendering and issuing agreements as Huey tasks, queued after the commit that asked for them.
 
-On Redis (REDIS_URL) a consumer runs them, retrying a failure twice, and `retry_stalled` re-queues every
-ten minutes what is still waiting or failed. Without Redis they run in-process right after the commit.
+They leave through the outbox (`governance.jobs.after_commit`): on Redis (REDIS_URL) a consumer runs them;
+without it they run in-process right after the commit. A failure is kept by the outbox and run again, and
+`retry_stalled` re-queues every ten minutes what is still waiting or failed.
 Each task keeps its state on the version (queued, running, done, failed with the error), so the page
 shows it and a failure is never lost: a steward's "Try again", `flask agreements render-pending` or the
 periodic task queue it again.
-
-A task runs in an app context of its own: in immediate mode it starts inside the commit of the request
-that queued it, whose session can emit no more SQL, so it needs its own session.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app, has_app_context
+from flask import current_app
 from huey import crontab
 from sqlalchemy import or_, select
 
 from governance.agreements import render, seal, service
 from governance.agreements.models import AgreementVersion, TaskState, VersionState
 from governance.extensions import db
-from governance.jobs import huey
+from governance.jobs import app_context, huey
 from governance.types import utcnow
 
 log = logging.getLogger(__name__)
 
 STALLED_AFTER = timedelta(minutes=10)
-
-
-@contextlib.contextmanager
-def own_context() -> Iterator[None]:
-    if has_app_context():
-        with current_app.app_context():
-            yield
-        return
-    from governance import create_app
-
-    with create_app().app_context():
-        yield
 
 
 def credentials() -> seal.Credentials:
@@ -117,13 +101,13 @@ def run_issue(version_id: int) -> bool:
 
 @huey.task(retries=2, retry_delay=30)
 def render_drafts(version_id: int) -> bool:
-    with own_context():
+    with app_context():
         return run_drafts(version_id)
 
 
 @huey.task(retries=2, retry_delay=30)
 def issue_version(version_id: int) -> bool:
-    with own_context():
+    with app_context():
         return run_issue(version_id)
 
 
@@ -163,5 +147,5 @@ def render_pending() -> int:
 
 @huey.periodic_task(crontab(minute="*/10"))
 def retry_stalled() -> int:
-    with own_context():
+    with app_context():
         return render_pending()

@@ -205,6 +205,26 @@ def _verify_limit() -> str:
     return configured or "10 per minute;100 per hour"
 
 
+TOO_LARGE = "The file is larger than 10 MB; no agreement issued here is that large."
+
+
+@public.url_value_preprocessor
+def _upload_limit(endpoint, values) -> None:
+    """Before any before_request reads the form (the app's own checks do): this page takes 10 MB."""
+    if endpoint == "verify.verify_page":
+        request.max_content_length = verify.MAX_BYTES + UPLOAD_SLACK
+
+
+@public.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    form = VerifyForm(formdata=None, meta={"csrf": False})
+    form.form_errors.append(TOO_LARGE)
+    found = tasks.credentials()
+    return render_template(
+        "agreements/verify.html", form=form, verdict=None, fingerprint=found.fingerprint
+    ), 413
+
+
 @public.route("/verify", methods=["GET", "POST"])
 @limiter.limit(_verify_limit, methods=["POST"])
 def verify_page():
@@ -223,7 +243,7 @@ def verify_page():
                 content = upload.stream.read(verify.MAX_BYTES + 1)
     except RequestEntityTooLarge:
         form, content = VerifyForm(formdata=None, meta={"csrf": False}), b""
-        status, problem = 413, "The file is larger than 10 MB; no agreement issued here is that large."
+        status, problem = 413, TOO_LARGE
     if request.method == "POST" and status == 200:
         if not content:
             status, problem = 400, "Choose the PDF file to verify."
