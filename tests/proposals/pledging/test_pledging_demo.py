@@ -34,6 +34,7 @@ def test_the_demo_campaigns_load_once_and_tell_their_story(ctx):
     assert not result.is_met and len(result.standing) == 3
     assert any(p.min_coops == 5 for p in result.waiting)
     rota = _campaign(ROTA_TITLE)
-    assert rota.is_committed and rota.proposal.state == State.COMMITTED
+    # Committed, then its agreement drawn and signed by every party (the agreements demo).
+    assert rota.is_committed and rota.proposal.state == State.SIGNED
     assert len(rota.contributions) == 4 and sum(c.base_minor for c in rota.contributions) == 90_000
     assert verify().is_intact

@@ -22,7 +22,7 @@ def test_close_due_command_settles_past_campaigns_and_says_how(app, world):
     assert result.exit_code == 0, result.output
     assert f"campaign {due.id} (Host the shared service): committed" in result.output
     assert result.output.strip().endswith("settled 1 campaign")
-    assert due.proposal.state == State.COMMITTED and running.is_open
+    assert due.proposal.state == State.AGREEMENT and running.is_open  # committed, then its agreement drawn
     assert (
         app.test_cli_runner().invoke(args=["campaigns", "close-due"]).output.strip() == "settled 0 campaigns"
     )
@@ -44,4 +44,5 @@ def test_a_due_vote_closes_before_its_campaign_settles(world):
     voting_service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes", now=start)
     db.session.commit()
     [settled] = tasks.close_due()
-    assert vote.is_closed and settled.is_committed and vote.proposal.state == State.COMMITTED
+    # Committed, then the agreement drawn by the agreements feature's hook.
+    assert vote.is_closed and settled.is_committed and vote.proposal.state == State.AGREEMENT
