@@ -303,8 +303,8 @@ def issue_document(
 ) -> Document:
     """The issued agreement to render: its data (with the audit head now) embedded and printed."""
     now = (now or utcnow()).replace(microsecond=0)
-    head = audit.head()
-    audit_head = AuditHead(seq=head.seq, hash=head.hash) if head else None
+    seq, hash_ = audit.head()
+    audit_head = AuditHead(seq=seq, hash=hash_) if seq else None
     signatures = [
         SignatureRecord(
             coop_id=s.coop_id,

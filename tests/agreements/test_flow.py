@@ -22,7 +22,7 @@ def test_an_agreement_signed_by_every_party_is_issued_sealed_and_verifies(world,
     db.session.refresh(version)
     assert version.state == VersionState.ISSUED, version.issue_error
     assert agreement.proposal.state == State.SIGNED
-    head = audit.head()
+    head = audit.last_event()
     assert head.action == "agreement.issued"
     assert head.data["file_sha256"] == version.final_sha256
 

@@ -33,7 +33,7 @@ def _sign(version, person, coop, **overrides):
 
 
 def _state():
-    return db.session.scalar(select(func.count(Signature.id))), audit.head().seq
+    return db.session.scalar(select(func.count(Signature.id))), audit.head()[0]
 
 
 def _refused(error, call, *args, **kwargs):
@@ -50,7 +50,7 @@ def _unchanged(check):
     before = _state()
     check()
     db.session.rollback()
-    assert (db.session.scalar(select(func.count(Signature.id))), audit.head().seq) == before
+    assert (db.session.scalar(select(func.count(Signature.id))), audit.head()[0]) == before
 
 
 def test_drawing_needs_a_committed_proposal_and_happens_once(world):
@@ -71,7 +71,7 @@ def test_a_delegate_signs_with_name_consent_time_ip_and_user_agent(agreement, wo
     assert signature.consent_text == service.consent_for(version, coop)
     assert version.terms_sha256 in signature.consent_text and coop.name in signature.consent_text
     assert (signature.ip_address, signature.user_agent) == ("198.51.100.7", "Test/1")
-    event = audit.head()
+    event = audit.last_event()
     assert event.action == service.Action.SIGNED and event.data["coop"] == coop.id
     assert version.state == VersionState.SIGNING and [c.id for c in version.unsigned_coops] == [
         c.id for c in world.coops[1:]
