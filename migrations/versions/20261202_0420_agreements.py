@@ -3,7 +3,7 @@
 An issued file's SHA-256 is unique, so /verify finds its version from the file alone.
 
 Revision ID: c116c3a175bc
-Revises: 3bd31e694ce4
+Revises: 03ef8c443125
 Create Date: 2026-12-02 02:20:32.004178
 
 """
@@ -15,7 +15,7 @@ import governance.types
 
 # revision identifiers, used by Alembic.
 revision = 'c116c3a175bc'
-down_revision = '3bd31e694ce4'
+down_revision = '03ef8c443125'
 branch_labels = None
 depends_on = None
 
