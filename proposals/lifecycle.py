@@ -56,6 +56,27 @@ class State(StrEnum):
     def label(self) -> str:
         return self.value.replace("_", " ")
 
+    @property
+    def phrase(self) -> str:
+        """The state in a sentence: 'The proposal is now {phrase}.'"""
+        return STATE_PHRASES[self]
+
+
+STATE_PHRASES = {
+    State.DRAFT: "a draft",
+    State.DISCUSSION: "open for discussion",
+    State.VOTING: "being voted on",
+    State.PASSED: "passed",
+    State.REJECTED: "rejected",
+    State.FAILED_QUORUM: "failed for want of a quorum",
+    State.PLEDGING: "collecting pledges",
+    State.COMMITTED: "committed",
+    State.LAPSED: "lapsed",
+    State.AGREEMENT: "waiting for its agreement to be signed",
+    State.SIGNED: "signed",
+    State.WITHDRAWN: "withdrawn",
+}
+
 
 class Transition(StrEnum):
     OPEN_DISCUSSION = "open_discussion"
@@ -218,7 +239,7 @@ def next_state(state: State, transition: Transition, actor_kind: ActorKind) -> S
     allowed = [t.value for t in allowed_transitions(state, actor_kind)]
     if rule is None or state not in rule.sources:
         raise InvalidTransition(
-            f"A proposal in {state.label} cannot take the step {transition.value!r}.",
+            f"The proposal is {state.phrase}, so it cannot take the step “{_step_words(transition)}”.",
             current_state=state.value,
             allowed=allowed,
         )
@@ -229,11 +250,16 @@ def next_state(state: State, transition: Transition, actor_kind: ActorKind) -> S
             else "Roundtable at the close time"
         )
         raise InvalidTransition(
-            f"Only {who} can take the step {rule.label.lower()!r}.",
+            f"Only {who} can take the step “{rule.label.lower()}”.",
             current_state=state.value,
             allowed=allowed,
         )
     return rule.target
+
+
+def _step_words(transition: Transition) -> str:
+    rule = RULES.get(transition)
+    return rule.label.lower() if rule else transition.value.replace("_", " ")
 
 
 def guard_failure(transition: Transition, context: GuardContext) -> str | None:

@@ -14,7 +14,7 @@ from governance.paging import page_number
 from governance.permissions import is_steward_of
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
-from proposals.lifecycle import ActorKind, State, allowed_transitions
+from proposals.lifecycle import ActorKind, State, Transition, allowed_transitions
 from proposals.limits import comment_limit
 from proposals.models import Comment, Kind
 
@@ -113,8 +113,8 @@ def show(proposal_id: int):
 
 
 def _show_page(proposal, *, comment_form=None, interest_form=None, status: int = 200):
-    interest_form = interest_form or InterestForm(formdata=None)
     coops = permissions.signal_coops(current_user, proposal)
+    interest_form = interest_form or InterestForm(formdata=None, data=_current_interest(proposal, coops))
     interest_form.coop.choices = choices((c.id, c.name) for c in coops)
     steward = permissions.can_steward(current_user, proposal)
     can_comment = permissions.can_comment(current_user, proposal)
@@ -129,13 +129,31 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
         is_interest_open=bool(coops) and proposal.state == State.DISCUSSION,
         comment_reasons=_reasons(comment_form),
         interest_reasons=_reasons(interest_form),
-        steps=allowed_transitions(proposal.state, ActorKind.STEWARD) if steward else [],
+        steps=_offered_steps(proposal) if steward else [],
         frozen_reason=_frozen_reason(proposal),
         comment_form=comment_form or CommentForm(formdata=None),
         interest_form=interest_form,
         transition_form=TransitionForm(formdata=None),
         fact_lines=diff.fact_lines(proposal.facts),
     ), status
+
+
+# Steps that lead nowhere yet: pledge campaigns replace the bare "Open pledging" when they land.
+HIDDEN_STEPS = frozenset({Transition.OPEN_PLEDGING})
+
+
+def _offered_steps(proposal) -> list[Transition]:
+    """The steps a steward may take now, leaving out those with nothing behind them."""
+    return [t for t in allowed_transitions(proposal.state, ActorKind.STEWARD) if t not in HIDDEN_STEPS]
+
+
+def _current_interest(proposal, coops) -> dict:
+    """The 'is your co-op in?' form starts from the co-op's current answer and note, so saving it again
+    changes nothing that was not changed."""
+    signal = next((i for c in coops for i in proposal.interests if i.coop_id == c.id), None)
+    if signal is None:
+        return {}
+    return {"coop": signal.coop_id, "stance": signal.stance.value, "note": signal.note}
 
 
 def _reasons(form) -> list[str]:
@@ -191,9 +209,12 @@ def take_step(proposal_id: int):
     form = TransitionForm()
     if not form.validate_on_submit():
         abort(400, description="Choose a step to take.")
+    if form.chosen() == Transition.WITHDRAW and request.form.get("confirm") != "yes":
+        flash("Nothing was withdrawn: tick the box to confirm, as a withdrawal cannot be undone.", "error")
+        return redirect(url_for(".show", proposal_id=proposal.id, _anchor="run-h")), 303
     change = service.take_step(proposal, form.chosen(), actor=current_user, note=form.note.data or "")
     db.session.commit()
-    flash(f"The proposal is now in {change.to_state.label}.", "success")
+    flash(f"The proposal is now {change.to_state.phrase}.", "success")
     return redirect(url_for(".show", proposal_id=proposal.id))
 
 

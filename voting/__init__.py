@@ -18,6 +18,13 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(votes_cli)
     app.jinja_env.filters["time_left"] = time_left
+    from voting.results import percent, quorum_words
+
+    app.jinja_env.filters["percent"] = percent
+    from governance.words import possessive
+
+    app.jinja_env.filters["possessive"] = possessive
+    app.jinja_env.globals["quorum_words"] = quorum_words
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)
     from proposals.service import settle_hooks

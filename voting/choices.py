@@ -23,12 +23,18 @@ ANSWERS: dict[Method, type[ConsentChoice] | type[YesNoChoice]] = {
 }
 
 
+# The options' keys, or a key -> name mapping (iterated, it gives the keys) so refusals name them in words.
+Keys = Sequence[str] | Mapping[str, str]
+
+
 def _bad(message: str) -> InvalidBallot:
     return InvalidBallot(message, errors={"choice": [message]})
 
 
-def clean_choice(method: Method, option_keys: Sequence[str], choice: Any, *, score_max: int = 5) -> Any:
-    """The ballot in its canonical JSON form, or InvalidBallot saying what is wrong with it."""
+def clean_choice(method: Method, option_keys: Keys, choice: Any, *, score_max: int = 5) -> Any:
+    """The ballot in its canonical JSON form, or InvalidBallot saying what is wrong with it.
+
+    `option_keys` may be a mapping of key to name, so that refusals name the options in words."""
     if method in ANSWERS:
         return _clean_answer(ANSWERS[method], choice)
     if method in RANKED_METHODS:
@@ -61,7 +67,11 @@ def _listed(keys) -> str:
     return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
 
 
-def _within(option_keys: Sequence[str], keys: Sequence[str], what: str) -> None:
+def _name(option_keys: Keys, key: str) -> str:
+    return option_keys.get(key, key) if isinstance(option_keys, Mapping) else key
+
+
+def _within(option_keys: Keys, keys: Sequence[str], what: str) -> None:
     """Refuse a list longer than the options before any other check, then unknown keys (one set look-up each)."""
     if len(keys) > len(option_keys):
         raise _bad(
@@ -73,18 +83,19 @@ def _within(option_keys: Sequence[str], keys: Sequence[str], what: str) -> None:
         raise _bad(f"Not an option of this vote: {_listed(unknown)}.")
 
 
-def _clean_ranking(option_keys: Sequence[str], choice: Any) -> list[str]:
+def _clean_ranking(option_keys: Keys, choice: Any) -> list[str]:
     ranking = [k for k in _keys(choice, "ranked") if k != ""]
     if not ranking:
         raise _bad("Rank at least one option.")
     _within(option_keys, ranking, "ranked")
     repeated = sorted(k for k, n in Counter(ranking).items() if n > 1)
     if repeated:
-        raise _bad(f"Each option can be ranked only once; repeated: {', '.join(repeated)}.")
+        named = ", ".join(_name(option_keys, k) for k in repeated)
+        raise _bad(f"Each option can be ranked only once; ranked more than once: {named}.")
     return ranking
 
 
-def _clean_approval(option_keys: Sequence[str], choice: Any) -> list[str]:
+def _clean_approval(option_keys: Keys, choice: Any) -> list[str]:
     approved = _keys(choice, "approval")
     _within(option_keys, approved, "approval")
     if len(set(approved)) != len(approved):
@@ -92,7 +103,7 @@ def _clean_approval(option_keys: Sequence[str], choice: Any) -> list[str]:
     return [k for k in option_keys if k in approved]
 
 
-def _clean_scores(option_keys: Sequence[str], choice: Any, score_max: int) -> dict[str, int]:
+def _clean_scores(option_keys: Keys, choice: Any, score_max: int) -> dict[str, int]:
     if not isinstance(choice, Mapping):
         raise _bad("A score ballot gives options their scores.")
     _within(option_keys, list(choice), "score")
@@ -103,7 +114,8 @@ def _clean_scores(option_keys: Sequence[str], choice: Any, score_max: int) -> di
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= score_max:
             raise _bad(
-                f"Give each score as a whole number from 0 to {score_max}; {value!r} for {key} is not."
+                f"Give each score as a whole number from 0 to {score_max}; "
+                f"{value!r} for {_name(option_keys, key)} is not."
             )
         scores[key] = value
     if not scores:

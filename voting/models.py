@@ -51,6 +51,26 @@ METHOD_LABELS = {
     Method.SCORE: "Score (give each option a score)",
 }
 
+BASE_WORDS = {
+    Base.CAST: "the votes cast",
+    Base.CAST_WITH_ABSTENTIONS: "the votes cast, abstentions included",
+    Base.ELECTORATE: "the whole electorate",
+}
+OUTCOME_WORDS = {
+    "passed": "passed",
+    "rejected": "rejected",
+    "blocked": "blocked",
+    "failed_quorum": "failed quorum",
+    "elected": "chosen",
+    "no_result": "no result",
+    "withdrawn": "withdrawn",
+}
+YES_NO_TIE_WORDS = {
+    YesNoTie.FAIL: "it fails",
+    YesNoTie.PASS: "it passes",
+    YesNoTie.CASTING: "a casting decision",
+}
+
 
 class Secrecy(enum.StrEnum):
     OPEN = "open"  # each co-op's ballot is shown after the close
@@ -113,6 +133,14 @@ class ProxyEnd(enum.StrEnum):
     REVOKED = "revoked"  # the co-op took it back
     VOIDED = "voided"  # the co-op cast its ballot itself
     REPLACED = "replaced"  # the co-op named another proxy
+
+    @property
+    def label(self) -> str:
+        return {
+            ProxyEnd.REVOKED: "revoked",
+            ProxyEnd.VOIDED: "ended when the co-op cast its own ballot",
+            ProxyEnd.REPLACED: "replaced by another proxy",
+        }[self]
 
 
 class Vote(db.Model):
@@ -231,6 +259,33 @@ class Vote(db.Model):
     @property
     def electorate_weight(self) -> int:
         return sum(e.weight for e in self.electors)
+
+    @property
+    def base_words(self) -> str:
+        return BASE_WORDS[self.base]
+
+    @property
+    def outcome_words(self) -> str:
+        """'passed', 'blocked', 'chosen' (a choice vote chooses; it does not pass)..."""
+        return OUTCOME_WORDS.get(self.outcome or "", (self.outcome or "").replace("_", " "))
+
+    @property
+    def yes_no_tie_words(self) -> str:
+        if self.yes_no_tie is None:
+            return ""
+        words = YES_NO_TIE_WORDS[self.yes_no_tie]
+        return f"{words} ({self.yes_no_casting.value})" if self.yes_no_casting else words
+
+    @property
+    def tie_rule_words(self) -> str:
+        """The tie rule as a sentence with the options' names (the counting engine's own text names keys)."""
+        if self.tie_kind == TieKind.CASTING and self.casting_order:
+            order = ", then ".join(self.option_name(k) for k in self.casting_order)
+            return f"Earlier rounds' tallies first, then the casting order set when the vote opened: {order}."
+        return (
+            "Earlier rounds' tallies first, then a draw anyone can repeat: the tied option whose SHA-256 of "
+            f"'{self.tie_seed}:<key>' is smallest (seed '{self.tie_seed}')."
+        )
 
     @property
     def tie_rule(self) -> TieRule:

@@ -3,22 +3,26 @@ downloads (JSON, BLT) and the figures of its chart. Nothing here changes the dat
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from governance.audit import AuditEvent
 from governance.errors import Conflict, InvalidInput
 from governance.extensions import db
 from governance.models import Coop, Person
+from governance.words import possessive
 from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
 from voting.counting import Ballot as CountedBallot
-from voting.counting import write_blt
+from voting.counting import count, write_blt
+from voting.counting.engine import check_quorum
 from voting.counting.numbers import exact
 from voting.models import Ballot, Proxy, Vote, Weighting
 
@@ -71,8 +75,64 @@ def turnout(vote: Vote) -> Turnout:
     )
 
 
+@dataclass(frozen=True)
+class ProxyOffer:
+    """What one co-op's delegate may do with its proxy now: the co-ops it could name (only those the
+    service would accept), its current proxy, or why it cannot name one."""
+
+    coop: Coop
+    current: Proxy | None
+    candidates: list[Coop]
+    refusal: str | None = None
+
+
+def proxy_offers(vote: Vote, coops: list[Coop]) -> list[ProxyOffer]:
+    """The proxy form of each of these co-ops (the viewer's own), offering only what would be accepted."""
+    offers = []
+    for coop in coops:
+        current = vote.active_proxy(coop)
+        held = [p.coop.name for p in vote.active_proxies if p.proxy_coop_id == coop.id]
+        if held:
+            refusal = (
+                f"{coop.name} holds the proxy of {', '.join(held)} in this vote, so it cannot name a proxy "
+                "of its own: proxies do not pass on."
+            )
+            offers.append(ProxyOffer(coop, current, [], refusal))
+            continue
+        candidates = [
+            e.coop
+            for e in vote.electors
+            if e.coop_id != coop.id
+            and vote.active_proxy(e.coop) is None  # a co-op that named its own proxy cannot hold one
+            and (current is None or current.proxy_coop_id != e.coop_id)
+        ]
+        refusal = None if candidates else "No other co-op of the electorate can hold a proxy now."
+        offers.append(ProxyOffer(coop, current, sorted(candidates, key=lambda c: c.name.casefold()), refusal))
+    return offers
+
+
 def describe_ballot(vote: Vote, ballot: Ballot) -> str:
     return describe(vote.method, ballot.choice, {o["key"]: o["name"] for o in vote.options})
+
+
+def ballot_inputs(vote: Vote, ballot: Ballot | None) -> MultiDict:
+    """A ballot as the cast form's inputs, so the replace-ballot form starts from the current ballot."""
+    inputs: MultiDict = MultiDict()
+    if ballot is None:
+        return inputs
+    inputs.add("coop", str(ballot.coop_id))
+    if vote.is_decision:
+        inputs.add("choice", ballot.choice)
+    elif vote.is_ranked:
+        for key in ballot.choice:
+            inputs.add("rank", key)
+    elif isinstance(ballot.choice, list):
+        for key in ballot.choice:
+            inputs.add("approve", key)
+    else:
+        for key, score in ballot.choice.items():
+            inputs.add(f"score-{key}", str(score))
+    return inputs
 
 
 def published_receipts(vote: Vote) -> list[str]:
@@ -99,6 +159,20 @@ class ReceiptCheck:
     coop: Coop | None = None
     cast_at: datetime | None = None
     content: str | None = None
+    heading: str = ""
+
+
+def _receipt_heading(vote: Vote, ballot: Ballot | None, is_intact: bool) -> str:
+    """The check's answer in a few words, the same as its message says at length."""
+    if ballot is None:
+        return "Not found"
+    if not is_intact:
+        return "Does not match: tell the admins"
+    if not ballot.is_current:
+        return "Not counted: replaced by a later ballot"
+    if not vote.is_closed:
+        return "Current: it will be counted at the close"
+    return "Counted" if vote.result is not None else "Not counted: the vote closed without a count"
 
 
 def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
@@ -109,12 +183,20 @@ def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
         raise InvalidInput(message, errors={"receipt": [message]})
     ballot = next((b for b in vote.ballots if b.receipt == receipt), None)
     if ballot is None:
-        return ReceiptCheck(receipt, False, False, False, "No ballot of this vote has that receipt.")
+        return ReceiptCheck(
+            receipt, False, False, False, "No ballot of this vote has that receipt.", heading="Not found"
+        )
     is_intact = receipt_for(vote.id, ballot.coop_id, ballot.choice, ballot.nonce) == receipt
     counted = vote.result is not None and ballot.is_current
+    heading = _receipt_heading(vote, ballot, is_intact)
     if not permissions.can_see_ballot(actor, ballot):
         return ReceiptCheck(
-            receipt, True, counted, is_intact, _receipt_message(vote, ballot, is_intact, None)
+            receipt,
+            True,
+            counted,
+            is_intact,
+            _receipt_message(vote, ballot, is_intact, None),
+            heading=heading,
         )
     return ReceiptCheck(
         receipt,
@@ -125,12 +207,13 @@ def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
         ballot.coop,
         ballot.cast_at,
         describe_ballot(vote, ballot),
+        heading,
     )
 
 
 def _receipt_message(vote: Vote, ballot: Ballot, is_intact: bool, coop: Coop | None) -> str:
-    whose = f"{coop.name}'s ballot" if coop else "The ballot"
-    whose_in = f"{coop.name}'s ballot" if coop else "the ballot"
+    whose = f"{possessive(coop.name)} ballot" if coop else "The ballot"
+    whose_in = f"{possessive(coop.name)} ballot" if coop else "the ballot"
     if not is_intact:
         return f"Warning: {whose_in} as stored no longer matches this receipt. Tell the network's admins."
     if not ballot.is_current:
@@ -316,9 +399,8 @@ def shown_result(vote: Vote, *, actor: Person) -> dict[str, Any] | None:
         return None
     if vote.is_closed:
         return vote.result
-    from voting.service import count_ballots
+    return live_tallies(vote)
 
-    return count_ballots(vote).to_dict()
 
 
 @dataclass(frozen=True)
@@ -376,125 +458,4 @@ def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None
     return None
 
 
-def decimal(text: str | int | float | None) -> str:
-    """An exact figure as people read it: a decimal, never a fraction (2/3 is shown as 0.66667)."""
-    if text is None:
-        return ""
-    value = Fraction(str(text))
-    if value.denominator == 1:
-        return str(value.numerator)
-    if "/" not in str(text):
-        return str(text)  # already a decimal that ends
-    return f"{float(value):.5f}".rstrip("0").rstrip(".")
-
-
-@dataclass(frozen=True)
-class Part:
-    """A piece of a sentence; `is_own` marks the reader's own co-op, shown highlighted."""
-
-    text: str
-    is_own: bool = False
-
-
-@dataclass
-class ExplainedRound:
-    """One round in words: its action, where each transfer's votes went, and what it decided."""
-
-    number: int
-    action: str
-    tallies: dict[str, str]
-    exhausted: str
-    transfers: list[list[Part]] = field(default_factory=list)
-    decisions: list[list[Part]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Explained:
-    """The result page's figures in decimals and its sentences, with the reader's own co-ops marked."""
-
-    own_coop_ids: set[int]
-    own_options: set[str]
-    counts: dict[str, str]
-    quota: str
-    rounds: list[ExplainedRound]
-
-
-def explain(vote: Vote, result: dict[str, Any] | None, *, viewer: Person | None) -> Explained | None:
-    """The result put into words for its page: where every transferred vote went, decimals not fractions,
-    and the viewer's own co-ops (as voters, and as options named like them) marked."""
-    if not result:
-        return None
-    coops = list(getattr(viewer, "coops", None) or [])
-    own_names = {coop.name.casefold() for coop in coops}
-    own_options = {o["key"] for o in vote.options if o["name"].casefold() in own_names}
-    rounds = [_explain_round(vote, r, own_options) for r in result.get("rounds", [])]
-    counts = {key: decimal(value) for key, value in (result.get("counts_exact") or {}).items()}
-    return Explained(
-        {coop.id for coop in coops}, own_options, counts, decimal(result.get("quota_exact")), rounds
-    )
-
-
-def _explain_round(vote: Vote, round_: dict[str, Any], own: set[str]) -> ExplainedRound:
-    """One round's figures and sentences."""
-    name = vote.option_name
-    decisions = [
-        [
-            Part("Elected " if key in round_["elected"] else "Excluded "),
-            Part(name(key), key in own),
-            Part(f": {named(vote, reason)}."),
-        ]
-        for key, reason in round_.get("reasons", {}).items()
-    ]
-    return ExplainedRound(
-        round_["number"],
-        round_["action"],
-        {key: decimal(value) for key, value in round_.get("tallies_exact", {}).items()},
-        decimal(round_.get("exhausted_exact", "0")),
-        [transfer_parts(vote, transfer, own) for transfer in round_.get("transfers", [])],
-        decisions,
-        [named(vote, note) for note in round_.get("notes", [])],
-    )
-
-
-def named(vote: Vote, text: str) -> str:
-    """The count's words with each option's key replaced by its name (the engine writes keys in its notes)."""
-    for option in sorted(vote.options, key=lambda o: -len(o["key"])):
-        text = re.sub(rf"(?<![\w-]){re.escape(option['key'])}(?![\w-])", option["name"], text)
-    return text
-
-
-def transfer_parts(vote: Vote, transfer: dict[str, Any], own: set[str]) -> list[Part]:
-    """Where a transfer's votes went, as a sentence: "Río Software's 1 vote goes to Hudson Tech."."""
-    name = vote.option_name
-    source = transfer["from"]
-    moved = {key: Fraction(value) for key, value in transfer["amounts"].items() if Fraction(value)}
-    nowhere = Fraction(transfer["non_transferable"]) + Fraction(transfer.get("lost_to_rounding") or 0)
-    total = sum(moved.values(), Fraction(0)) + nowhere
-    parts = [Part(name(source), source in own)]
-    if transfer["kind"] == "surplus":
-        value = decimal(transfer.get("transfer_value"))
-        parts.append(Part(f"'s surplus of {_votes(total)} moves on, each paper at {value} of its value"))
-    else:
-        parts.append(Part(f"'s {_votes(total)}"))
-    if not total:
-        return [*parts, Part(": nothing to pass on.")]
-    if len(moved) == 1 and not nowhere and transfer["kind"] != "surplus":
-        (key,) = moved
-        return [
-            *parts,
-            Part(" goes to " if total == 1 else " go to "),
-            Part(name(key), key in own),
-            Part("."),
-        ]
-    parts.append(Part(": "))
-    for i, (key, amount) in enumerate(moved.items()):
-        parts += [Part(", " if i else ""), Part(f"{_votes(amount)} to "), Part(name(key), key in own)]
-    if nowhere:
-        parts.append(Part(f"{', ' if moved else ''}{_votes(nowhere)} to nobody (no later preference)"))
-    return [*parts, Part(".")]
-
-
-def _votes(amount: Fraction) -> str:
-    """An amount of votes in words: '1 vote', '2.5 votes'."""
-    return f"{decimal(exact(amount))} vote" if amount == 1 else f"{decimal(exact(amount))} votes"
+from dataclasses import dataclass, field, replace

@@ -39,6 +39,7 @@ from governance.service import slugify
 from governance.timezones import format_in_zone, is_valid_zone
 from governance.types import utcnow
 from governance.validation import invalid
+from governance.words import possessive
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Proposal
@@ -378,18 +379,19 @@ def _lock(vote: Vote) -> None:
     db.session.expire(vote, ["ballots", "proxies"])
 
 
-def _require_open(vote: Vote, now: datetime) -> None:
-    """Refuse once closes_at has come, whether or not anything has closed the vote yet."""
+def _require_open(vote: Vote, now: datetime, zone: str | None = None) -> None:
+    """Refuse once closes_at has come, whether or not anything has closed the vote yet; the times named are
+    in the zone of the person refused."""
     if vote.proposal.state == State.WITHDRAWN:
         raise VoteClosed("The proposal was withdrawn, so its vote takes no more ballots.")
     if vote.is_closed or now >= vote.closes_at:
         raise VoteClosed(
-            f"The vote closed at {format_in_zone(vote.closes_at, 'UTC')}; nothing more can be cast or changed.",
+            f"The vote closed at {format_in_zone(vote.closes_at, zone)}; nothing more can be cast or changed.",
             closes_at=vote.closes_at.isoformat(),
         )
     if now < vote.opens_at:
         raise VoteClosed(
-            f"The vote opens at {format_in_zone(vote.opens_at, 'UTC')}.", opens_at=vote.opens_at.isoformat()
+            f"The vote opens at {format_in_zone(vote.opens_at, zone)}.", opens_at=vote.opens_at.isoformat()
         )
 
 
@@ -407,14 +409,15 @@ def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: date
     permissions.require_see(actor, vote)
     _lock(vote)
     now = now or utcnow()
-    _require_open(vote, now)
+    _require_open(vote, now, actor.time_zone)
     _require_elector(vote, coop)
     casting = permissions.casting_for(actor, vote, coop)
     if casting is None:
         raise NotAllowed(
             f"Only a delegate of {coop.name}, or of the co-op it named as its proxy, can cast its ballot."
         )
-    clean = clean_choice(vote.method, [o["key"] for o in vote.options], choice, score_max=vote.score_max)
+    names = {o["key"]: o["name"] for o in vote.options}
+    clean = clean_choice(vote.method, names, choice, score_max=vote.score_max)
     previous = db.session.scalar(
         select(Ballot).where(Ballot.vote_id == vote.id, Ballot.coop_id == coop.id, Ballot.is_current)
     )
@@ -474,7 +477,7 @@ def name_proxy(vote: Vote, *, actor: Person, coop: Coop, proxy: Coop, now: datet
     permissions.require_see(actor, vote)
     _lock(vote)
     now = now or utcnow()
-    _require_open(vote, now)
+    _require_open(vote, now, actor.time_zone)
     _require_elector(vote, coop)
     if not actor.is_delegate_of(coop):
         raise NotAllowed(f"Only a delegate of {coop.name} can name its proxy.")
@@ -487,7 +490,7 @@ def name_proxy(vote: Vote, *, actor: Person, coop: Coop, proxy: Coop, now: datet
     _refuse_chain(vote, coop, proxy)
     earlier = vote.active_proxy(coop)
     if earlier is not None and earlier.proxy_coop_id == proxy.id:
-        raise Conflict(f"{proxy.name} is already {coop.name}'s proxy in this vote.")
+        raise Conflict(f"{proxy.name} is already {possessive(coop.name)} proxy in this vote.")
     if earlier is not None:
         _end_proxy(earlier, ProxyEnd.REPLACED, actor, now)
     made = Proxy(vote=vote, coop=coop, proxy_coop=proxy, named_by=actor, named_at=now)
@@ -513,13 +516,13 @@ def _refuse_chain(vote: Vote, coop: Coop, proxy: Coop) -> None:
     if onward is not None:
         raise Conflict(
             f"{proxy.name} has named {onward.proxy_coop.name} as its own proxy in this vote, so it "
-            f"cannot hold {coop.name}'s: proxies do not pass on.",
+            f"cannot hold {possessive(coop.name)}: proxies do not pass on.",
             proxy=proxy.slug,
         )
     held = next((p for p in vote.active_proxies if p.proxy_coop_id == coop.id), None)
     if held is not None:
         raise Conflict(
-            f"{coop.name} holds {held.coop.name}'s proxy in this vote, so it cannot name a proxy of "
+            f"{coop.name} holds {possessive(held.coop.name)} proxy in this vote, so it cannot name a proxy of "
             f"its own: proxies do not pass on.",
             coop=coop.slug,
         )
@@ -531,13 +534,13 @@ def revoke_proxy(proxy: Proxy, *, actor: Person, now: datetime | None = None) ->
     permissions.require_see(actor, vote)
     _lock(vote)
     now = now or utcnow()
-    _require_open(vote, now)
+    _require_open(vote, now, actor.time_zone)
     if not actor.is_delegate_of(proxy.coop):
         raise NotAllowed(f"Only a delegate of {proxy.coop.name} can revoke its proxy.")
     db.session.refresh(proxy)
     if not proxy.is_active:
         raise Conflict(
-            f"This proxy already ended ({proxy.end_reason.value if proxy.end_reason else 'ended'})."
+            f"This proxy already ended ({proxy.end_reason.label if proxy.end_reason else 'ended'})."
         )
     _end_proxy(proxy, ProxyEnd.REVOKED, actor, now)
     audit.record(

@@ -16,6 +16,7 @@ from governance.forms import choices, show_refusal
 from governance.models import Coop
 from governance.templating import viewer_zone
 from governance.types import utcnow
+from governance.words import possessive
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import State
 from proposals.models import Proposal
@@ -50,6 +51,8 @@ def _status(form) -> int:
 def open_vote(proposal_id: int):
     proposal = get_visible(current_user, proposal_id)
     proposal_permissions.require_steward(current_user, proposal)
+    if proposal.state != State.DISCUSSION:  # offer the form only when it would be accepted
+        return render_template("voting/cannot_open.html", proposal=proposal), 409
     form = OpenVoteForm()
     coops = proposal.addressed_coops
     if form.validate_on_submit():
@@ -91,8 +94,6 @@ def _show(
     )
     proxy_form = ProxyForm(formdata=None)
     own = permissions.delegate_coops(current_user, vote)
-    proxy_form.coop.choices = choices((c.id, c.name) for c in own)
-    proxy_form.proxy.choices = choices((e.coop.id, e.coop.name) for e in vote.electors)
     return render_template(
         "voting/show.html",
         vote=vote,
@@ -108,7 +109,8 @@ def _show(
         receipt_form=ReceiptForm(formdata=None),
         cast_error=cast_error,
         proxy_error=proxy_error,
-        posted=request.form if request.method == "POST" else MultiDict(),
+        posted=request.form if request.method == "POST" else _current_inputs(vote, castings),
+        proxy_offers=results.proxy_offers(vote, own),
         result=results.shown_result(vote, actor=current_user),
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
         history=lambda coop: [
@@ -119,6 +121,15 @@ def _show(
         describe=lambda b: results.describe_ballot(vote, b),
         is_open_now=not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at,
     ), status
+
+
+def _current_inputs(vote: Vote, castings) -> MultiDict:
+    """The cast form starts from the current ballot of the first co-op the viewer casts for."""
+    for casting in castings:
+        ballot = vote.current_ballot(casting.coop)
+        if ballot is not None and permissions.can_see_ballot(current_user, ballot):
+            return results.ballot_inputs(vote, ballot)
+    return MultiDict()
 
 
 @bp.get("/<int:vote_id>")
@@ -146,7 +157,8 @@ def cast(vote_id: int):
         return _show(vote_id, status=error.status, cast_error=error)
     db.session.commit()
     flash(
-        f"{coop.name}'s ballot is cast. Keep its receipt to check it was counted: {ballot.receipt}", "success"
+        f"{possessive(coop.name)} ballot is cast. Keep its receipt to check it was counted: {ballot.receipt}",
+        "success",
     )
     return redirect(url_for(".show", vote_id=vote.id, _anchor="your-ballot"))
 
@@ -165,7 +177,7 @@ def name_proxy(vote_id: int):
         return _show(vote_id, status=error.status, proxy_error=error)
     db.session.commit()
     flash(
-        f"{proxy.name} can now cast {coop.name}'s ballot, until you revoke it or cast it yourselves.",
+        f"{proxy.name} can now cast {possessive(coop.name)} ballot, until you revoke it or cast it yourselves.",
         "success",
     )
     return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
@@ -178,7 +190,7 @@ def revoke_proxy(vote_id: int, proxy_id: int):
         abort(400, description="The form expired; try again.")
     proxy = service.revoke_proxy(service.get_proxy(vote, proxy_id), actor=current_user)
     db.session.commit()
-    flash(f"{proxy.proxy_coop.name} is no longer {proxy.coop.name}'s proxy.", "success")
+    flash(f"{proxy.proxy_coop.name} is no longer {possessive(proxy.coop.name)} proxy.", "success")
     return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
 
 
@@ -229,7 +241,7 @@ def result_json(vote_id: int):
     vote = service.get_vote(current_user, vote_id)
     db.session.commit()
     body = json.dumps(results.result_document(vote, actor=current_user), indent=2, ensure_ascii=False)
-    return _download(body, "application/json", f"vote-{vote.id}-result.json")
+    return _download(body, "application/json; charset=utf-8", f"vote-{vote.id}-result.json")
 
 
 @bp.get("/<int:vote_id>/ballots.blt")
@@ -239,9 +251,12 @@ def ballots_blt(vote_id: int):
     return _download(results.blt(vote), "text/plain; charset=utf-8", f"vote-{vote.id}-ballots.blt")
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str, content_type: str, filename: str) -> Response:
+    """A file to save; the content type is given whole (Flask would add a second charset to a mimetype)."""
     return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        body,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -272,7 +287,7 @@ def waiting(person) -> list[dict]:
             if casting.coop.id not in voted:
                 items.append(
                     {
-                        "text": f"Cast {casting.coop.name}'s ballot ({time_left(vote.closes_at)}): "
+                        "text": f"Cast {possessive(casting.coop.name)} ballot ({time_left(vote.closes_at)}): "
                         f"{vote.proposal.title}",
                         "url": url_for("voting.show", vote_id=vote.id),
                         "due_at": vote.closes_at,

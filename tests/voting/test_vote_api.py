@@ -97,7 +97,7 @@ def test_a_repeated_option_is_a_422_naming_it(client, world):
         json={"coop": world.coops[0].slug, "choice": ["hudson-tech", "hudson-tech"]},
     )
     assert response.status_code == 422
-    assert "repeated: hudson-tech" in response.get_json()["errors"]["choice"][0]
+    assert "ranked more than once: Hudson Tech." in response.get_json()["errors"]["choice"][0]
 
 
 def test_a_ballot_after_the_close_is_a_409(client, world):

@@ -123,7 +123,7 @@ def test_a_refused_ballot_keeps_the_ranking_and_shows_why(client, world):
         f"/votes/{vote.id}/ballots", data={"coop": world.coops[0].id, "rank": ["hudson-tech", "hudson-tech"]}
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "ranked only once; repeated: hudson-tech" in page
+    assert response.status_code == 422 and "ranked only once; ranked more than once: Hudson Tech." in page
     assert page.count('value="hudson-tech" selected') == 2 and vote.ballots == []
 
 
