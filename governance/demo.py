@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import select
 
 from governance import service
@@ -148,7 +149,7 @@ def load_demo() -> str:
 
 def sign_in_details(world: World) -> str:
     lines = [
-        "Demo data is loaded. Sign in at http://127.0.0.1:5000/sign-in with any of these",
+        f"Demo data is loaded. Sign in at {current_app.config['BASE_URL'].rstrip('/')}/sign-in with any of these",
         f"(password for all: {DEMO_PASSWORD}):",
         f"  admin    {ADMIN_EMAIL}  (instance admin, admin of every network)",
         f"  steward  {STEWARD_EMAIL}  (steward of every network)",

@@ -208,6 +208,7 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # by an admin, or by a newer one
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     coop: Mapped[Coop] = relationship()
@@ -215,7 +216,7 @@ class Invitation(db.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.expires_at > utcnow()
+        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > utcnow()
 
     def __repr__(self) -> str:
         return f"<Invitation {self.email} to {self.coop_id}>"

@@ -228,6 +228,9 @@ class Comment(db.Model):
     body_html: Mapped[str] = _html_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime
+    )  # its author deleted it: shown as deleted
 
     proposal: Mapped[Proposal] = relationship(back_populates="comments")
     author: Mapped[Person | None] = relationship()
@@ -241,6 +244,10 @@ class Comment(db.Model):
     @property
     def is_edited(self) -> bool:
         return self.edited_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} on {self.proposal_id}>"

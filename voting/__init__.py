@@ -24,7 +24,15 @@ def register(app: Flask) -> None:
     from governance.words import possessive
 
     app.jinja_env.filters["possessive"] = possessive
+    from datetime import datetime
+
+    from governance.templating import localtime
+
+    app.jinja_env.filters["isotime"] = lambda text: localtime(datetime.fromisoformat(text)) if text else ""
     app.jinja_env.globals["quorum_words"] = quorum_words
+    from voting.steward import votes_run_by
+
+    app.jinja_env.globals["votes_run_by"] = votes_run_by
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)
     from proposals.service import settle_hooks

@@ -82,7 +82,11 @@ def cast_ballot(data, vote_id):
     """Cast a co-op's ballot (its delegates, or its proxy's); the response carries the receipt to keep."""
     vote = _vote(vote_id)
     ballot = service.cast_ballot(
-        vote, actor=current_user, coop=by_slug(Coop, data["coop"]), choice=data["choice"]
+        vote,
+        actor=current_user,
+        coop=by_slug(Coop, data["coop"]),
+        choice=data["choice"],
+        reason=data.get("reason"),
     )
     db.session.commit()
     return ballot

@@ -123,6 +123,27 @@ def _clean_scores(option_keys: Keys, choice: Any, score_max: int) -> dict[str, i
     return scores
 
 
+# In a consent vote a co-op that disagrees or blocks says why: the others need to know what to change.
+REASON_REQUIRED = {Method.CONSENT: frozenset({ConsentChoice.DISAGREE.value, ConsentChoice.BLOCK.value})}
+
+
+def is_reason_required(method: Method, choice: Any) -> bool:
+    """Whether a ballot with this (clean) choice must carry a reason."""
+    return isinstance(choice, str) and choice in REASON_REQUIRED.get(method, frozenset())
+
+
+def clean_reason(method: Method, choice: Any, reason: str | None, *, limit: int = 1000) -> str | None:
+    """The ballot's reason, trimmed; None when it gives none (and none is required)."""
+    text = str(reason or "").strip()
+    if len(text) > limit:
+        message = f"A reason is at most {limit} characters."
+        raise InvalidBallot(message, errors={"reason": [message]})
+    if not text and is_reason_required(method, choice):
+        message = f"Say why your co-op answers {choice}: a consent vote asks a reason for disagree and block."
+        raise InvalidBallot(message, errors={"reason": [message]})
+    return text or None
+
+
 def for_counting(method: Method, choice: Any) -> Any:
     """The stored form as the counting engine takes it."""
     if method == Method.APPROVAL:

@@ -198,3 +198,20 @@ class ReceiptForm(FlaskForm):
     receipt = StringField(
         "Your receipt", validators=[DataRequired(message="Paste a receipt."), Length(max=200)]
     )
+
+
+class ExtendForm(FlaskForm):
+    closes_at = DateTimeLocalField(
+        "New close", format=LOCAL_FORMATS, validators=[DataRequired(message="Say when the vote now closes.")]
+    )
+    reason = StringField(
+        "Why (told to every co-op)",
+        validators=[DataRequired(message="Say why the vote is extended."), Length(max=500)],
+    )
+
+
+class OutcomeForm(FlaskForm):
+    statement = TextAreaField(
+        "What was decided, and what happens next",
+        validators=[DataRequired(message="Write the outcome first."), Length(max=10_000)],
+    )

@@ -12,7 +12,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from sqlalchemy.types import JSON
 
@@ -38,6 +38,7 @@ from voting.counting import (
 )
 from voting.counting.model import RANKED_METHODS
 
+REASON_MAX = 1000  # a ballot's reason: a short paragraph
 DECISION_METHODS = frozenset({Method.CONSENT, Method.YES_NO})
 MULTI_SEAT_METHODS = frozenset({Method.STV, Method.MEEK, Method.APPROVAL, Method.SCORE})
 
@@ -198,6 +199,15 @@ class Vote(db.Model):
     counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(32))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Each extension of the close: [{"from", "to", "reason", "by", "at"}], oldest first (also audited).
+    extensions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last reminder a steward sent
+    # What was decided and what happens next, written by a steward after the close.
+    outcome_statement: Mapped[str | None] = mapped_column(Text)
+    outcome_written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_written_by: Mapped[str | None] = mapped_column(
+        String(200)
+    )  # the steward's name (the log has who)
 
     proposal: Mapped[Proposal] = relationship(backref=backref("vote", uselist=False))
     revision: Mapped[Revision | None] = relationship()
@@ -360,6 +370,7 @@ class Ballot(db.Model):
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime)
     is_current: Mapped[bool] = mapped_column(default=True)
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(REASON_MAX))  # why the co-op answered so, if it says
 
     vote: Mapped[Vote] = relationship(back_populates="ballots")
     coop: Mapped[Coop] = relationship(foreign_keys=[coop_id])

@@ -121,6 +121,8 @@ def ballot_inputs(vote: Vote, ballot: Ballot | None) -> MultiDict:
     if ballot is None:
         return inputs
     inputs.add("coop", str(ballot.coop_id))
+    if ballot.reason:
+        inputs.add("reason", ballot.reason)
     if vote.is_decision:
         inputs.add("choice", ballot.choice)
     elif vote.is_ranked:
@@ -133,6 +135,25 @@ def ballot_inputs(vote: Vote, ballot: Ballot | None) -> MultiDict:
         for key, score in ballot.choice.items():
             inputs.add(f"score-{key}", str(score))
     return inputs
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    answer: str
+    coop: Coop | None  # None in a secret vote: reasons are shown, not who gave them
+
+
+def reasons(vote: Vote) -> list[Reason]:
+    """The reasons on the counted ballots, shown with the result after the close: attributed to their
+    co-ops in an open vote; in a secret one without co-op or answer, in an order that says nothing."""
+    if not vote.is_closed or vote.result is None:
+        return []
+    given = [b for b in vote.current_ballots if b.reason]
+    if vote.is_secret:
+        return [Reason(text, "", None) for text in sorted(b.reason for b in given if b.reason)]
+    rows = sorted(given, key=lambda b: b.coop.name.casefold())
+    return [Reason(b.reason or "", describe_ballot(vote, b), b.coop) for b in rows]
 
 
 def published_receipts(vote: Vote) -> list[str]:

@@ -100,6 +100,14 @@ class BallotInSchema(ma.Schema):
             "score: {option key: whole score from 0 to the vote's score_max}."
         },
     )
+    reason = ma.fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=1000),
+        metadata={
+            "description": "Why the co-op answers so; required for disagree and block in consent votes."
+        },
+    )
 
 
 class BallotSchema(ma.Schema):
@@ -112,6 +120,7 @@ class BallotSchema(ma.Schema):
     is_current = ma.fields.Bool()
     replaced_at = ma.fields.AwareDateTime(allow_none=True)
     choice = ma.fields.Raw()
+    reason = ma.fields.Str(allow_none=True)
     receipt = ma.fields.Str(
         metadata={"description": "SHA-256 over the vote, the co-op, the choice and a nonce."}
     )

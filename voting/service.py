@@ -45,7 +45,7 @@ from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Proposal
 from proposals.service import apply_transition, lock_proposal
 from voting import permissions
-from voting.choices import clean_choice, for_counting, new_nonce, receipt_for
+from voting.choices import clean_choice, clean_reason, for_counting, new_nonce, receipt_for
 from voting.counting import (
     Ballot as CountedBallot,
 )
@@ -64,6 +64,7 @@ from voting.counting import (
 from voting.models import (
     DECISION_METHODS,
     MULTI_SEAT_METHODS,
+    REASON_MAX,
     Ballot,
     Elector,
     Proxy,
@@ -404,8 +405,17 @@ def _require_elector(vote: Vote, coop: Coop) -> Elector:
     return elector
 
 
-def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: datetime | None = None) -> Ballot:
-    """A delegate casts their co-op's ballot (or, as its proxy, another's); a later one replaces the earlier."""
+def cast_ballot(
+    vote: Vote,
+    *,
+    actor: Person,
+    coop: Coop,
+    choice: Any,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Ballot:
+    """A delegate casts their co-op's ballot (or, as its proxy, another's), with a reason if it gives one
+    (a consent vote's disagree and block need one); a later ballot replaces the earlier."""
     permissions.require_see(actor, vote)
     _lock(vote)
     now = now or utcnow()
@@ -418,6 +428,7 @@ def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: date
         )
     names = {o["key"]: o["name"] for o in vote.options}
     clean = clean_choice(vote.method, names, choice, score_max=vote.score_max)
+    reason = clean_reason(vote.method, clean, reason, limit=REASON_MAX)
     previous = db.session.scalar(
         select(Ballot).where(Ballot.vote_id == vote.id, Ballot.coop_id == coop.id, Ballot.is_current)
     )
@@ -432,6 +443,7 @@ def cast_ballot(vote: Vote, *, actor: Person, coop: Coop, choice: Any, now: date
         proxy_coop=casting.via,
         revision=vote.revision,  # what the vote opened on: the text cannot change while it is open
         choice=clean,
+        reason=reason,
         nonce=nonce,
         receipt=receipt_for(vote.id, coop.id, clean, nonce),
         cast_at=now,
@@ -460,6 +472,7 @@ def _cast_data(vote: Vote, ballot: Ballot, previous: Ballot | None, *, proxy_voi
         "replaces": previous.receipt if previous else None,
         "revision": ballot.revision.number if ballot.revision else None,
         "proxy_voided": proxy_voided,
+        "has_reason": ballot.reason is not None,
     }
     if vote.is_secret:
         data["receipt"] = data["replaces"] = None

@@ -21,14 +21,17 @@ from proposals import permissions as proposal_permissions
 from proposals.lifecycle import State
 from proposals.models import Proposal
 from proposals.service import get_visible
-from voting import permissions, results, service
+from voting import permissions, results, service, steward
 from voting.forms import (
     CastForm,
     EmptyForm,
+    ExtendForm,
     OpenVoteForm,
+    OutcomeForm,
     ProxyForm,
     ReceiptForm,
     choice_from,
+    local_to_utc,
     weights_from,
     whole_number,
 )
@@ -84,6 +87,9 @@ def _show(
     status: int = 200,
     cast_error: DomainError | None = None,
     proxy_error: DomainError | None = None,
+    extend_form: ExtendForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    steward_error: DomainError | None = None,
 ):
     vote = service.get_vote(current_user, vote_id)
     db.session.commit()  # a read past the close has closed the vote: keep that
@@ -120,6 +126,14 @@ def _show(
         ],
         describe=lambda b: results.describe_ballot(vote, b),
         is_open_now=not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at,
+        is_steward=proposal_permissions.can_steward(current_user, vote.proposal),
+        extend_form=extend_form or ExtendForm(formdata=None),
+        outcome_form=outcome_form or OutcomeForm(formdata=None, data={"statement": vote.outcome_statement}),
+        steward_error=steward_error,
+        not_voted=steward.not_voted(vote),
+        can_close_early=steward.can_close_early(vote),
+        next_reminder_at=steward.next_reminder_at(vote),
+        reasons=results.reasons(vote),
     ), status
 
 
@@ -150,7 +164,11 @@ def cast(vote_id: int):
     coop = _coop(whole_number(request.form.get("coop")))
     try:
         ballot = service.cast_ballot(
-            vote, actor=current_user, coop=coop, choice=choice_from(request.form, vote)
+            vote,
+            actor=current_user,
+            coop=coop,
+            choice=choice_from(request.form, vote),
+            reason=request.form.get("reason"),
         )
     except DomainError as error:
         db.session.rollback()
@@ -194,6 +212,82 @@ def revoke_proxy(vote_id: int, proxy_id: int):
     return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
 
 
+def _steward_step(vote_id: int, step, form=None, **forms):
+    """Run one steward control; a refusal shows on the vote page with what was typed kept."""
+    vote = service.get_vote(current_user, vote_id)
+    try:
+        step(vote)
+    except DomainError as error:
+        db.session.rollback()
+        if form is not None:
+            show_refusal(form, error)
+        return _show(vote_id, status=error.status, steward_error=error, **forms)
+    db.session.commit()
+    return None
+
+
+@bp.post("/<int:vote_id>/extend")
+def extend(vote_id: int):
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return _show(vote_id, status=400, extend_form=form)
+    refused = _steward_step(
+        vote_id,
+        lambda v: steward.extend_close(
+            v,
+            actor=current_user,
+            closes_at=local_to_utc(form.closes_at.data, viewer_zone(), "closes_at"),
+            reason=form.reason.data,
+        ),
+        form,
+        extend_form=form,
+    )
+    if refused:
+        return refused
+    flash("The close is extended; every co-op of the electorate is told why.", "success")
+    return redirect(url_for(".show", vote_id=vote_id, _anchor="run-vote-h"))
+
+
+@bp.post("/<int:vote_id>/close-early")
+def close_early(vote_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400, description="The form expired; try again.")
+    refused = _steward_step(vote_id, lambda v: steward.close_early(v, actor=current_user))
+    if refused:
+        return refused
+    flash("Every co-op had cast: the vote is closed and counted.", "success")
+    return redirect(url_for(".show", vote_id=vote_id))
+
+
+@bp.post("/<int:vote_id>/remind")
+def remind(vote_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400, description="The form expired; try again.")
+    told: list = []
+    refused = _steward_step(vote_id, lambda v: told.extend(steward.remind(v, actor=current_user)))
+    if refused:
+        return refused
+    flash(f"Reminded {', '.join(c.name for c in told)}.", "success")
+    return redirect(url_for(".show", vote_id=vote_id, _anchor="run-vote-h"))
+
+
+@bp.post("/<int:vote_id>/outcome")
+def outcome(vote_id: int):
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        return _show(vote_id, status=400, outcome_form=form)
+    refused = _steward_step(
+        vote_id,
+        lambda v: steward.write_outcome(v, actor=current_user, statement=form.statement.data),
+        form,
+        outcome_form=form,
+    )
+    if refused:
+        return refused
+    flash("The outcome is written; it shows at the top of the proposal and the result.", "success")
+    return redirect(url_for(".show", vote_id=vote_id))
+
+
 @bp.get("/<int:vote_id>/receipts")
 def receipts(vote_id: int):
     vote = service.get_vote(current_user, vote_id)
@@ -232,6 +326,7 @@ def result(vote_id: int):
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
         describe=lambda b: results.describe_ballot(vote, b),
         can_download_blt=results.can_download_blt(vote),
+        reasons=results.reasons(vote),
         blt_refusal=results.blt_refusal(vote),
     )
 

@@ -255,3 +255,27 @@ def test_every_page_has_a_favicon(client, world):
     with client.get(href) as icon:
         assert icon.status_code == 200 and icon.headers["Content-Type"].startswith("image/svg+xml")
         assert b"<svg" in icon.data
+
+
+def test_the_demo_banner_names_the_address_mailed_links_use(app, session):
+    app.config["BASE_URL"] = "http://127.0.0.1:8123"
+    try:
+        output = app.test_cli_runner().invoke(args=["demo"]).output
+    finally:
+        app.config["BASE_URL"] = "http://localhost"
+    assert "Sign in at http://127.0.0.1:8123/sign-in" in output
+
+
+def test_scripts_run_sets_base_url_from_port_unless_given():
+    import subprocess
+    from pathlib import Path
+
+    line = next(
+        line for line in Path("scripts/run").read_text().splitlines() if line.startswith("export BASE_URL=")
+    )
+    run = lambda env: subprocess.run(  # noqa: E731
+        ["bash", "-c", f"{line}; echo $BASE_URL"], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert run({"PORT": "8123"}) == "http://127.0.0.1:8123"
+    assert run({}) == "http://127.0.0.1:5000"
+    assert run({"PORT": "8123", "BASE_URL": "https://vote.example"}) == "https://vote.example"

@@ -1,0 +1,187 @@
+"""Reasons on ballots, the outcome statement, and a steward's controls on a running vote (issue 11, 14-16)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from governance import audit
+from governance.errors import Conflict, InvalidBallot, NotAllowed
+from governance.extensions import db
+from governance.types import utcnow
+from tests.factories import sign_in
+from tests.voting.factories import open_vote
+from tests.voting.test_vote_loop import _by_id, _page, _text
+from voting import service, steward
+from voting.choices import clean_reason, is_reason_required
+from voting.counting import Method
+
+
+def _events(action: str):
+    return [e for e in db.session.scalars(db.select(audit.AuditEvent)) if e.action == action]
+
+
+def test_a_reason_is_required_for_disagree_and_block_in_consent_votes():
+    assert is_reason_required(Method.CONSENT, "block") and is_reason_required(Method.CONSENT, "disagree")
+    assert not is_reason_required(Method.CONSENT, "agree") and not is_reason_required(Method.YES_NO, "no")
+    with pytest.raises(InvalidBallot, match="a consent vote asks a reason"):
+        clean_reason(Method.CONSENT, "block", "  ")
+    assert clean_reason(Method.YES_NO, "no", "") is None
+    assert clean_reason(Method.CONSENT, "agree", " fine ") == "fine"
+    with pytest.raises(InvalidBallot, match="at most 10 characters"):
+        clean_reason(Method.CONSENT, "agree", "x" * 11, limit=10)
+
+
+def test_a_block_without_a_reason_is_refused_on_the_page_and_kept(client, world):
+    vote = open_vote(world, method=Method.CONSENT)
+    sign_in(client, world.delegates[0])
+    refused = client.post(f"/votes/{vote.id}/ballots", data={"coop": world.coops[0].id, "choice": "block"})
+    assert refused.status_code == 422 and "asks a reason for disagree and block" in refused.get_data(
+        as_text=True
+    )
+    assert vote.current_ballot(world.coops[0]) is None
+    client.post(
+        f"/votes/{vote.id}/ballots",
+        data={"coop": world.coops[0].id, "choice": "block", "reason": "It breaks our members' data promise."},
+    )
+    ballot = vote.current_ballot(world.coops[0])
+    assert ballot.reason == "It breaks our members' data promise."
+    form = _by_id(_page(client.get(f"/votes/{vote.id}")), "cast")
+    assert form.xpath(".//textarea[@name='reason']")[0].text.strip() == ballot.reason
+
+
+def _close(vote, world, ballots):
+    now = utcnow()
+    for i, (choice, reason) in enumerate(ballots):
+        service.cast_ballot(vote, actor=world.delegates[i], coop=world.coops[i], choice=choice, reason=reason)
+    db.session.commit()
+    service.close_vote(vote, now=vote.closes_at + timedelta(seconds=1))
+    db.session.commit()
+    return now
+
+
+def test_reasons_show_with_the_result_attributed_in_an_open_vote(client, world):
+    vote = open_vote(world, method=Method.CONSENT, lasts=timedelta(hours=1))
+    _close(vote, world, [("agree", "Good for us"), ("disagree", "Too costly")])
+    sign_in(client, world.members[2])
+    reasons = _section(_page(client.get(f"/votes/{vote.id}/result")), "reasons-h")
+    assert "Hudson Tech (disagree): Too costly" in reasons and "Thames Code (agree): Good for us" in reasons
+
+
+def test_reasons_show_unattributed_in_a_secret_vote(client, world):
+    vote = open_vote(world, method=Method.CONSENT, secrecy="secret", lasts=timedelta(hours=1))
+    _close(vote, world, [("agree", "Good for us"), ("disagree", "Too costly")])
+    sign_in(client, world.members[2])
+    reasons = _section(_page(client.get(f"/votes/{vote.id}/result")), "reasons-h")
+    assert "Good for us" in reasons and "Too costly" in reasons
+    assert "Hudson Tech" not in reasons and "Thames Code" not in reasons and "disagree" not in reasons
+
+
+def _section(page, heading_id):
+    return _text(_by_id(page, heading_id).getparent())
+
+
+def test_a_steward_writes_the_outcome_shown_on_the_proposal_and_result(client, world):
+    vote = open_vote(world, lasts=timedelta(hours=1))
+    _close(vote, world, [("yes", None)])
+    sign_in(client, world.steward)
+    form = _by_id(_page(client.get(f"/votes/{vote.id}")), "outcome-form")
+    assert form.xpath(".//textarea")[0].text in (None, "", "\n")
+    client.post(f"/votes/{vote.id}/outcome", data={"statement": "Thames Code hosts it from January."})
+    for url in (f"/proposals/{vote.proposal.id}", f"/votes/{vote.id}/result"):
+        assert "Thames Code hosts it from January." in _section(_page(client.get(url)), "outcome-h")
+    form = _by_id(_page(client.get(f"/votes/{vote.id}")), "outcome-form")
+    assert (
+        "Thames Code hosts it from January." in form.xpath(".//textarea")[0].text
+    )  # starts from the current
+    [event] = _events("vote.outcome_written")
+    assert sorted(event.data["coops"]) == sorted(c.slug for c in world.coops)
+
+
+def test_the_outcome_waits_for_the_close_and_for_a_steward(world):
+    vote = open_vote(world)
+    with pytest.raises(Conflict, match="after the close"):
+        steward.write_outcome(vote, actor=world.steward, statement="Early")
+    with pytest.raises(NotAllowed):
+        steward.write_outcome(vote, actor=world.delegates[0], statement="Mine")
+
+
+def test_a_steward_extends_the_close_with_a_reason_and_every_coop_is_told(client, world, outbox):
+    vote = open_vote(world, lasts=timedelta(days=2))
+    before = vote.closes_at
+    sign_in(client, world.steward)  # Europe/London
+    later = (before + timedelta(days=3)).astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    response = client.post(
+        f"/votes/{vote.id}/extend",
+        data={"closes_at": later.strftime("%Y-%m-%dT%H:%M"), "reason": "Two co-ops meet on Monday"},
+    )
+    assert response.status_code == 302
+    assert vote.closes_at > before and vote.extensions[0]["reason"] == "Two co-ops meet on Monday"
+    page = _text(_page(client.get(f"/votes/{vote.id}")))
+    assert "The close was extended." in page and "Two co-ops meet on Monday" in page
+    mails = sorted(p.read_text() for p in outbox.glob("*.eml"))
+    assert len(mails) == 3 and all("Two co-ops meet on Monday" in m for m in mails)
+    assert any("America/Argentina/Buenos_Aires" in m for m in mails)  # each co-op in its own zone
+    [event] = _events("vote.extended")
+    assert set(event.data["coops"]) == {c.slug for c in world.coops}
+    earlier = client.post(
+        f"/votes/{vote.id}/extend", data={"closes_at": "2020-01-01T10:00", "reason": "Oops"}
+    )
+    assert earlier.status_code == 422 and "closes later than now set" in earlier.get_data(as_text=True)
+
+
+def test_a_delegate_cannot_extend_or_remind(world):
+    vote = open_vote(world)
+    with pytest.raises(NotAllowed):
+        steward.extend_close(
+            vote, actor=world.delegates[0], closes_at=vote.closes_at + timedelta(days=1), reason="x"
+        )
+    with pytest.raises(NotAllowed):
+        steward.remind(vote, actor=world.delegates[0])
+
+
+def test_close_early_only_once_every_coop_has_cast(client, world):
+    vote = open_vote(world)
+    sign_in(client, world.steward)
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    db.session.commit()
+    page = _text(_page(client.get(f"/votes/{vote.id}")))
+    assert "Close and count now" not in page and "still to vote: Hudson Tech, Río Software" in page
+    refused = client.post(f"/votes/{vote.id}/close-early")
+    assert refused.status_code == 409 and "still to vote: Hudson Tech, Río Software" in refused.get_data(
+        as_text=True
+    )
+    for i in (1, 2):
+        service.cast_ballot(vote, actor=world.delegates[i], coop=world.coops[i], choice="yes")
+    db.session.commit()
+    assert "Close and count now" in _text(_page(client.get(f"/votes/{vote.id}")))
+    client.post(f"/votes/{vote.id}/close-early")
+    assert vote.is_closed and vote.proposal.state.value == "passed"
+    assert _events("vote.closed_early") and _events("vote.closed")
+
+
+def test_a_reminder_goes_to_the_coops_that_have_not_voted_once_in_twelve_hours(client, world, outbox):
+    vote = open_vote(world)
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    db.session.commit()
+    sign_in(client, world.steward)
+    assert client.post(f"/votes/{vote.id}/remind").status_code == 302
+    told = sorted(p.name for p in outbox.glob("*.eml"))
+    assert len(told) == 2 and not any("thames" in name for name in told)
+    [event] = _events("vote.reminded")
+    assert event.data["coops"] == ["hudson-tech", "rio-software"]
+    again = client.post(f"/votes/{vote.id}/remind")
+    assert again.status_code == 409 and "the next can go from" in again.get_data(as_text=True)
+
+
+def test_a_stewards_home_page_lists_the_votes_they_run(app, client, world):
+    vote = open_vote(world)
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    db.session.commit()
+    sign_in(client, world.steward)
+    section = _section(_page(client.get("/")), "votes-run")
+    assert vote.proposal.title in section and "1 of 3 co-ops" in section and "days" in section
+    delegate = app.test_client()
+    sign_in(delegate, world.delegates[0])
+    assert b'id="votes-run"' not in delegate.get("/").data

@@ -1,0 +1,239 @@
+"""A steward's controls on a vote: extend the close, close early once every co-op has cast, remind the
+co-ops that have not, and, after the close, write the outcome statement.
+
+Each takes the actor as a keyword, authorises (a steward of an addressed network), locks the proposal
+then the vote (`voting.service._lock`: the one lock order), changes state, appends the audit event with
+the co-ops concerned in its data (notifications listen to these) and flushes; the request commits. Mail
+goes through `governance.mail.send`, which sends only after the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from flask import current_app, url_for
+
+from governance import audit, mail
+from governance.errors import Conflict, NotAllowed
+from governance.models import Coop, Person
+from governance.timezones import format_in_zone
+from governance.types import utcnow
+from governance.validation import clean_text, invalid
+from governance.words import possessive
+from proposals import permissions as proposal_permissions
+from voting.models import Vote
+from voting.service import CLOSES_WITHIN, _lock, _require_open, close_vote
+
+REASON_MAX, OUTCOME_MAX = 500, 10_000
+REMIND_EVERY = timedelta(hours=12)  # one reminder at a time: co-ops are told, not pestered
+
+
+class Action(StrEnum):
+    EXTENDED = "vote.extended"
+    CLOSED_EARLY = "vote.closed_early"
+    REMINDED = "vote.reminded"
+    OUTCOME_WRITTEN = "vote.outcome_written"
+
+
+def _require_steward(actor: Person, vote: Vote) -> None:
+    proposal_permissions.require_steward(actor, vote.proposal)
+
+
+def not_voted(vote: Vote) -> list[Coop]:
+    """The co-ops of the electorate with no current ballot, by name."""
+    voted = {b.coop_id for b in vote.current_ballots}
+    return sorted((e.coop for e in vote.electors if e.coop_id not in voted), key=lambda c: c.name.casefold())
+
+
+def _tell(coops: list[Coop], subject: str, body: str) -> None:
+    """Mail every delegate of these co-ops (each person once)."""
+    sent: set[str] = set()
+    for coop in coops:
+        for person in coop.delegates:
+            if person.email not in sent:
+                sent.add(person.email)
+                mail.send(person.email, subject, body)
+
+
+def _link(vote: Vote) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("voting.show", vote_id=vote.id)
+
+
+def extend_close(
+    vote: Vote, *, actor: Person, closes_at: datetime | None, reason: str, now: datetime | None = None
+) -> Vote:
+    """Move the close later, before it has passed, with a reason; every co-op of the electorate is told."""
+    _require_steward(actor, vote)
+    _lock(vote)
+    now = now or utcnow()
+    _require_open(vote, now, actor.time_zone)
+    reason = clean_text(reason, "reason", "A reason for the extension", REASON_MAX)
+    if closes_at is None:
+        raise invalid("closes_at", "Say when the vote now closes.")
+    if closes_at <= vote.closes_at:
+        raise invalid(
+            "closes_at",
+            f"An extension closes later than now set, {format_in_zone(vote.closes_at, actor.time_zone)}.",
+        )
+    if closes_at > now + CLOSES_WITHIN:
+        raise invalid("closes_at", "A vote closes at most ten years from now.")
+    before = vote.closes_at
+    vote.closes_at = closes_at
+    vote.extensions = [
+        *(vote.extensions or []),
+        {
+            "from": before.isoformat(),
+            "to": closes_at.isoformat(),
+            "reason": reason,
+            "by": actor.name,
+            "at": now.isoformat(),
+        },
+    ]
+    coops = [e.coop for e in vote.electors]
+    audit.record(
+        Action.EXTENDED,
+        actor=actor,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={
+            "from": before.isoformat(),
+            "to": closes_at.isoformat(),
+            "reason": reason,
+            "coops": [c.slug for c in coops],
+        },
+        summary=f"Extended the vote on {vote.proposal.title!r} to {format_in_zone(closes_at, 'UTC')}",
+    )
+    for coop in coops:
+        _tell(
+            [coop],
+            f"The vote on {vote.proposal.title} now closes later",
+            f"{actor.name} extended the vote on {vote.proposal.title!r}.\n\n"
+            f"It now closes at {format_in_zone(closes_at, coop.time_zone)} "
+            f"(it was to close at {format_in_zone(before, coop.time_zone)}).\n"
+            f"Why: {reason}\n\n{_link(vote)}\n",
+        )
+    return vote
+
+
+def can_close_early(vote: Vote, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return not vote.is_closed and vote.opens_at <= now < vote.closes_at and not not_voted(vote)
+
+
+def close_early(vote: Vote, *, actor: Person, now: datetime | None = None) -> Vote:
+    """Close now, once every co-op of the electorate has cast: nobody is left who could still vote."""
+    _require_steward(actor, vote)
+    _lock(vote)
+    now = now or utcnow()
+    _require_open(vote, now, actor.time_zone)
+    waiting = not_voted(vote)
+    if waiting:
+        names = ", ".join(c.name for c in waiting)
+        raise Conflict(
+            f"A vote closes early only once every co-op has cast; still to vote: {names}.",
+            waiting=[c.slug for c in waiting],
+        )
+    planned = vote.closes_at
+    vote.closes_at = now
+    audit.record(
+        Action.CLOSED_EARLY,
+        actor=actor,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={
+            "planned": planned.isoformat(),
+            "closed_at": now.isoformat(),
+            "coops": [e.coop.slug for e in vote.electors],
+        },
+        summary=f"Closed the vote on {vote.proposal.title!r} early: every co-op had cast",
+    )
+    close_vote(vote, now=now)
+    return vote
+
+
+def next_reminder_at(vote: Vote) -> datetime | None:
+    """When a steward may send the next reminder (None: now)."""
+    if vote.reminded_at is None:
+        return None
+    return vote.reminded_at + REMIND_EVERY
+
+
+def remind(vote: Vote, *, actor: Person, now: datetime | None = None) -> list[Coop]:
+    """Mail the delegates of each co-op that has not cast yet; at most one reminder every twelve hours."""
+    _require_steward(actor, vote)
+    _lock(vote)
+    now = now or utcnow()
+    _require_open(vote, now, actor.time_zone)
+    coops = not_voted(vote)
+    if not coops:
+        raise Conflict("Every co-op of the electorate has cast: nobody needs a reminder.")
+    after = next_reminder_at(vote)
+    if after is not None and now < after:
+        raise Conflict(
+            f"A reminder went out at {format_in_zone(vote.reminded_at, actor.time_zone)}; "
+            f"the next can go from {format_in_zone(after, actor.time_zone)}.",
+            next_at=after.isoformat(),
+        )
+    if not any(c.delegates for c in coops):
+        raise NotAllowed("None of the co-ops still to vote has a delegate to remind.")
+    vote.reminded_at = now
+    audit.record(
+        Action.REMINDED,
+        actor=actor,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={"coops": [c.slug for c in coops]},
+        summary=f"Reminded {len(coops)} co-op(s) to vote on {vote.proposal.title!r}",
+    )
+    for coop in coops:
+        _tell(
+            [coop],
+            f"Reminder: {possessive(coop.name)} ballot on {vote.proposal.title}",
+            f"{actor.name} reminds you that {coop.name} has not cast its ballot on "
+            f"{vote.proposal.title!r} yet.\n\n"
+            f"The vote closes at {format_in_zone(vote.closes_at, coop.time_zone)}.\n\n{_link(vote)}\n",
+        )
+    return coops
+
+
+def write_outcome(vote: Vote, *, actor: Person, statement: str, now: datetime | None = None) -> Vote:
+    """After the close, a steward says what was decided and what happens next (rewritable, each audited)."""
+    _require_steward(actor, vote)
+    _lock(vote)
+    if not vote.is_closed:
+        raise Conflict("The outcome is written after the close, once the result is known.")
+    statement = clean_text(statement, "statement", "The outcome statement", OUTCOME_MAX)
+    if statement == (vote.outcome_statement or ""):
+        raise invalid("statement", "Nothing changed.")
+    earlier = vote.outcome_statement
+    vote.outcome_statement = statement
+    vote.outcome_written_at = now or utcnow()
+    vote.outcome_written_by = actor.name
+    audit.record(
+        Action.OUTCOME_WRITTEN,
+        actor=actor,
+        subject=vote,
+        networks=vote.proposal.networks,
+        data={"statement": statement, "replaces": earlier, "coops": [e.coop.slug for e in vote.electors]},
+        summary=f"Wrote the outcome of the vote on {vote.proposal.title!r}",
+    )
+    return vote
+
+
+def votes_run_by(person: Person, now: datetime | None = None) -> list[Vote]:
+    """Open votes a steward runs, soonest close first, for their home page."""
+    from sqlalchemy import select
+
+    from governance.extensions import db
+    from proposals.lifecycle import State
+    from proposals.models import Proposal
+
+    now = now or utcnow()
+    query = (
+        select(Vote)
+        .join(Proposal)
+        .where(Vote.closed_at.is_(None), Proposal.state == State.VOTING)
+        .order_by(Vote.closes_at)
+    )
+    return [v for v in db.session.scalars(query) if proposal_permissions.can_steward(person, v.proposal)]
