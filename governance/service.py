@@ -47,6 +47,7 @@ class Action(StrEnum):
     COOP_ADMITTED = "coop.admitted"
     PERSON_INVITED = "person.invited"
     INVITATION_ACCEPTED = "invitation.accepted"
+    INVITATION_CANCELLED = "invitation.cancelled"
     MEMBER_ADDED = "coop.member_added"
     COOP_ROLE_CHANGED = "coop.role_changed"
     NETWORK_ROLE_GRANTED = "network.role_granted"
@@ -200,6 +201,7 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
     if existing is not None and existing.role_in(coop) is not None:
         message = f"{existing.name} is already in {coop.name}."
         raise Conflict(message, errors={"email": [message]})
+    replaced = _cancel_pending(coop, email)  # one pending invitation per person and co-op: the newest
     secret = new_secret()
     hours = current_app.config["INVITATION_TTL_HOURS"]
     invitation = Invitation(
@@ -218,7 +220,7 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
         actor=actor,
         subject=invitation,
         networks=coop.networks,
-        data={"email": email, "coop": coop.slug, "role": role.value},
+        data={"email": email, "coop": coop.slug, "role": role.value, "replaces": replaced},
     )
     link = current_app.config["BASE_URL"] + url_for("auth.accept_invitation", token=secret)
     step = "Sign in and accept here" if existing is not None else "Choose your password and time zone here"
@@ -230,6 +232,53 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
     )
     invitation.link = link  # shown once to the admin, who may pass it on by hand
     return invitation
+
+
+def _cancel_pending(coop: Coop, email: str) -> list[int]:
+    """Cancel the pending invitations of this email to this co-op (a newer one takes their place)."""
+    pending = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.coop_id == coop.id, Invitation.email == email)
+        .where(Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))
+        .with_for_update()
+    ).all()
+    for invitation in pending:
+        invitation.cancelled_at = utcnow()
+    db.session.flush()
+    return [i.id for i in pending]
+
+
+def pending_invitations(coop: Coop) -> list[Invitation]:
+    """The co-op's invitations still waiting for an answer, newest first."""
+    rows = db.session.scalars(
+        select(Invitation).where(Invitation.coop_id == coop.id).order_by(Invitation.created_at.desc())
+    )
+    return [i for i in rows if i.is_pending]
+
+
+def cancel_invitation(invitation: Invitation, *, actor: Person) -> Invitation:
+    """An admin of the co-op withdraws a pending invitation: its link stops working."""
+    require(actor, Perm.COOP_ADMIN, invitation.coop)
+    if not invitation.is_pending:
+        raise Conflict("This invitation is no longer pending: it was used, cancelled or it expired.")
+    invitation.cancelled_at = utcnow()
+    db.session.flush()
+    audit.record(
+        Action.INVITATION_CANCELLED,
+        actor=actor,
+        subject=invitation,
+        networks=invitation.coop.networks,
+        data={"email": invitation.email, "coop": invitation.coop.slug},
+    )
+    return invitation
+
+
+def resend_invitation(invitation: Invitation, *, actor: Person) -> Invitation:
+    """A fresh link for a pending invitation (the old one stops working), mailed again."""
+    require(actor, Perm.COOP_ADMIN, invitation.coop)
+    if not invitation.is_pending:
+        raise Conflict("This invitation is no longer pending: invite the person again instead.")
+    return invite_person(actor=actor, coop=invitation.coop, email=invitation.email, role=invitation.role)
 
 
 def add_member(*, actor: Person, coop: Coop, person: Person, role: CoopRole) -> CoopMembership:
@@ -263,6 +312,10 @@ def find_invitation(secret: str, *, lock: bool = False) -> Invitation:
         raise NotFound("This invitation link is not known. Ask your network admin for a new one.")
     if invitation.accepted_at is not None:
         raise Conflict("This invitation has been used already. Sign in, or reset your password.")
+    if invitation.cancelled_at is not None:
+        raise Conflict(
+            "This invitation was cancelled or replaced by a newer one. Use the latest link you were sent."
+        )
     if invitation.expires_at <= utcnow():
         raise Conflict("This invitation has expired. Ask your network admin for a new one.")
     return invitation

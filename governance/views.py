@@ -194,15 +194,13 @@ def coop(slug: str):
 
 
 def _coop_page(coop: Coop, invite_form, *, status: int = 200, new_invitation: Invitation | None = None):
-    pending = db.session.scalars(
-        select(Invitation).where(Invitation.coop_id == coop.id, Invitation.accepted_at.is_(None))
-    ).all()
     page = render_template(
         "coops/show.html",
         coop=coop,
         invite_form=invite_form,
         role_form=CoopRoleForm(),
-        pending=[i for i in pending if i.is_pending],
+        empty_form=EmptyForm(formdata=None),
+        pending=service.pending_invitations(coop),
         new_invitation=new_invitation,
         can_invite=_can_invite(coop),
     )
@@ -232,6 +230,35 @@ def invite(slug: str):
             # session cookie, which is signed but not encrypted, and stays in the browser.
             return _coop_page(coop, InviteForm(formdata=None), new_invitation=invitation)
     return _coop_page(coop, form, status=400)
+
+
+def _invitation_of(coop: Coop, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.coop_id != coop.id:
+        abort(404)
+    return invitation
+
+
+@bp.post("/coops/<slug>/invitations/<int:invitation_id>/cancel")
+def cancel_invitation(slug: str, invitation_id: int):
+    coop = by_slug(Coop, slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    invitation = service.cancel_invitation(_invitation_of(coop, invitation_id), actor=current_user)
+    db.session.commit()
+    flash(f"The invitation of {invitation.email} is cancelled: its link no longer works.", "success")
+    return redirect(url_for(".coop", slug=slug, _anchor="pending-h"))
+
+
+@bp.post("/coops/<slug>/invitations/<int:invitation_id>/resend")
+def resend_invitation(slug: str, invitation_id: int):
+    coop = by_slug(Coop, slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    fresh = service.resend_invitation(_invitation_of(coop, invitation_id), actor=current_user)
+    db.session.commit()
+    # As for a new invitation: the link is shown on this page once, never in a flash (see invite()).
+    return _coop_page(coop, InviteForm(formdata=None), new_invitation=fresh)
 
 
 @bp.post("/coops/<slug>/people/<int:person_id>/role")

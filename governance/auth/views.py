@@ -20,6 +20,7 @@ from governance.forms import (
     SignInForm,
     show_refusal,
 )
+from governance.models import person_by_email
 from governance.timezones import all_zones
 
 bp = Blueprint("auth", __name__)
@@ -147,8 +148,8 @@ def accept_invitation(token: str):
         invitation = service.find_invitation(token)
     except DomainError as error:
         return render_template("error.html", message=error.message, status=error.status), error.status
-    if invitation.person_id is not None:
-        return _join_with_account(token, invitation)
+    if invitation.person_id is not None or person_by_email(invitation.email) is not None:
+        return _join_with_account(token, invitation)  # an account exists: sign in and accept, no new password
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
