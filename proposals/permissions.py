@@ -2,7 +2,8 @@
 
 - Stewards and admins of an addressed network see every proposal addressed to it, drafts included.
 - People of a co-op in an addressed network see it once it leaves draft.
-- Only stewards of an addressed network edit it or move it along.
+- Only stewards of an addressed network move it along; they edit it, and so does the delegate who drafted
+  it, while it is a draft (any delegate may draft a proposal to their co-op's networks).
 - People of addressed co-ops (and the stewards who run it) take part in the discussion.
 - A delegate of an addressed co-op says whether their co-op is in.
 Anyone else is told the proposal does not exist (404), so its existence does not leak.
@@ -39,7 +40,7 @@ def is_addressed_person(person: Person | None, proposal: Proposal) -> bool:
 
 
 def can_see(person: Person | None, proposal: Proposal) -> bool:
-    if runs(person, proposal):
+    if runs(person, proposal) or is_author(person, proposal):
         return True
     return proposal.state != State.DRAFT and is_addressed_person(person, proposal)
 
@@ -50,6 +51,30 @@ def can_steward(person: Person | None, proposal: Proposal) -> bool:
 
 def can_steward_networks(person: Person | None, networks: list[Network]) -> bool:
     return _signed_in(person) and bool(networks) and all(is_steward_of(person, n) for n in networks)
+
+
+def can_draft_to(person: Person | None, networks: list[Network]) -> bool:
+    """A steward of each network, or a delegate of a co-op in each, may draft a proposal to them."""
+    if not _signed_in(person) or not networks:
+        return False
+    delegate_of = {n.id for c in person.coops if person.is_delegate_of(c) for n in c.networks}
+    return all(is_steward_of(person, n) or n.id in delegate_of for n in networks)
+
+
+def draft_networks(person: Person | None) -> list[Network]:
+    """The networks this person may draft proposals to."""
+    if not _signed_in(person):
+        return []
+    return [n for n in person.networks if can_draft_to(person, [n])]
+
+
+def is_author(person: Person | None, proposal: Proposal) -> bool:
+    return _signed_in(person) and proposal.created_by_id == person.id
+
+
+def can_edit(person: Person | None, proposal: Proposal) -> bool:
+    """Stewards edit before the vote; the delegate who drafted it edits it while it is a draft."""
+    return can_steward(person, proposal) or (is_author(person, proposal) and proposal.state == State.DRAFT)
 
 
 def can_comment(person: Person | None, proposal: Proposal) -> bool:
@@ -69,6 +94,15 @@ def signal_coops(person: Person | None, proposal: Proposal) -> list[Coop]:
 def require_see(person: Person | None, proposal: Proposal) -> None:
     if not can_see(person, proposal):
         raise NotFound(f"There is no proposal {proposal.id} that you can see.")
+
+
+def require_edit(person: Person | None, proposal: Proposal) -> None:
+    require_see(person, proposal)
+    if not can_edit(person, proposal):
+        names = ", ".join(n.name for n in proposal.networks)
+        raise NotAllowed(
+            f"Only a steward of {names}, or its author while it is a draft, can edit this proposal."
+        )
 
 
 def require_steward(person: Person | None, proposal: Proposal) -> None:

@@ -54,6 +54,7 @@ class Action(StrEnum):
     TRANSITION = "proposal.transition"
     COMMENTED = "proposal.commented"
     COMMENT_EDITED = "proposal.comment_edited"
+    COMMENT_DELETED = "proposal.comment_deleted"
     INTEREST = "proposal.interest"
 
 
@@ -186,12 +187,16 @@ def create_proposal(
     facts: dict[str, Any] | None = None,
     change_note: str = "",
 ) -> Proposal:
-    """A steward of every addressed network drafts a proposal; its text is revision 1."""
+    """A steward, or a delegate of a co-op in it, of every addressed network drafts a proposal; its text is
+    revision 1. A steward opens it for discussion."""
     if not networks:
         raise invalid("networks", "Address the proposal to at least one network.")
-    if not permissions.can_steward_networks(actor, networks):
-        others = [n.name for n in networks if not is_steward_of(actor, n)]
-        raise NotAllowed(f"Only a steward of {', '.join(others)} can address a proposal to it.")
+    if not permissions.can_draft_to(actor, networks):
+        others = [n.name for n in networks if not permissions.can_draft_to(actor, [n])]
+        raise NotAllowed(
+            f"Only a steward of {', '.join(others)}, or a delegate of one of its co-ops, can address a "
+            "proposal to it."
+        )
     kind = _kind(kind)
     proposal = Proposal(
         kind=kind,
@@ -245,8 +250,9 @@ def edit_proposal(
     facts: dict[str, Any] | None = None,
     change_note: str = "",
 ) -> Revision:
-    """A steward edits the text or facts before any vote; every edit makes a revision."""
-    permissions.require_steward(actor, proposal)
+    """A steward edits the text or facts before any vote (its delegate author, while a draft); every edit
+    makes a revision."""
+    permissions.require_edit(actor, proposal)
     lock_proposal(proposal)
     require_editable(proposal)
     new_kind = _kind(kind) if kind is not None else proposal.kind
@@ -447,6 +453,8 @@ def edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
     if comment.author_id != actor.id:
         raise NotAllowed("Only its author can edit a comment.")
     require_discussion_open(comment.proposal, actor=actor)
+    if comment.is_deleted:
+        raise Conflict("This comment was deleted; post a new one instead.")
     body = clean_text(body, "body", "A comment", COMMENT_MAX)
     if body == comment.body:
         raise InvalidInput("Nothing changed.")
@@ -524,6 +532,27 @@ def comment_page(comment: Comment, per_page: int = COMMENTS_PER_PAGE) -> int:
         )
     )
     return (before or 0) // per_page + 1
+
+
+def delete_comment(comment: Comment, *, actor: Person) -> Comment:
+    """Its author deletes a comment: its text goes, its place in the thread stays, marked deleted."""
+    permissions.require_see(actor, comment.proposal)
+    if comment.author_id != actor.id:
+        raise NotAllowed("Only its author can delete a comment.")
+    if comment.is_deleted:
+        raise Conflict("This comment is already deleted.")
+    comment.body, comment.deleted_at = "", utcnow()
+    if hasattr(comment, "body_html"):
+        comment.body_html = ""
+    db.session.flush()
+    audit.record(
+        Action.COMMENT_DELETED,
+        actor=actor,
+        subject=comment.proposal,
+        networks=comment.proposal.networks,
+        data={"comment": comment.id},
+    )
+    return comment
 
 
 # Who is in
@@ -615,6 +644,7 @@ def visible_query(person: Person) -> Select:
     return query.where(
         Proposal.networks.any(Network.id.in_(run_ids))
         | ((Proposal.state != State.DRAFT) & Proposal.networks.any(Network.id.in_(coop_ids)))
+        | (Proposal.created_by_id == person.id)
     )
 
 

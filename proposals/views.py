@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 
 from governance.errors import DomainError, NotFound
 from governance.extensions import db
-from governance.forms import show_refusal
+from governance.forms import EmptyForm, show_refusal
+from governance.markdown import render as render_markdown
 from governance.models import Network
 from governance.paging import page_number
-from governance.permissions import is_steward_of
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
 from proposals.lifecycle import ActorKind, State, Transition, allowed_transitions
@@ -42,7 +42,7 @@ def index():
     if filters.get("state"):
         query = query.where(service.Proposal.state == filters["state"])
     page = db.paginate(query, page=page_number(), per_page=30, error_out=False)
-    can_draft = any(is_steward_of(current_user, n) for n in current_user.networks)
+    can_draft = bool(permissions.draft_networks(current_user))
     return render_template(
         "proposals/list.html",
         page=page,
@@ -72,7 +72,7 @@ def _list_filters() -> tuple[dict, list[str]]:
 
 
 def _network_choices():
-    return choices((n.slug, n.name) for n in current_user.networks if is_steward_of(current_user, n))
+    return choices((n.slug, n.name) for n in permissions.draft_networks(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -80,7 +80,10 @@ def new():
     form = ProposalForm()
     form.networks.choices = _network_choices()
     if not form.networks.choices:
-        abort(403, description="Only a steward of a network can draft a proposal.")
+        abort(
+            403,
+            description="Only a steward of a network, or a delegate of one of its co-ops, can draft a proposal.",
+        )
     if request.method == "GET" and len(form.networks.choices) == 1:
         form.networks.data = [form.networks.choices[0].value]
     if form.validate_on_submit():
@@ -112,7 +115,7 @@ def show(proposal_id: int):
     return _show_page(proposal)
 
 
-def _show_page(proposal, *, comment_form=None, interest_form=None, status: int = 200):
+def _show_page(proposal, *, comment_form=None, interest_form=None, status: int = 200, preview=None):
     coops = permissions.signal_coops(current_user, proposal)
     interest_form = interest_form or InterestForm(formdata=None, data=_current_interest(proposal, coops))
     interest_form.coop.choices = choices((c.id, c.name) for c in coops)
@@ -125,6 +128,9 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
         revision=proposal.current_revision,
         who=service.who_is_in(proposal),
         can_steward=steward,
+        can_edit=permissions.can_edit(current_user, proposal),
+        author_coops=lambda person: _author_coops(person, proposal),
+        preview=preview,
         is_discussion_open=can_comment and proposal.state != State.WITHDRAWN,
         is_interest_open=bool(coops) and proposal.state == State.DISCUSSION,
         comment_reasons=_reasons(comment_form),
@@ -134,17 +140,26 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
         comment_form=comment_form or CommentForm(formdata=None),
         interest_form=interest_form,
         transition_form=TransitionForm(formdata=None),
+        empty_form=EmptyForm(formdata=None),
         fact_lines=diff.fact_lines(proposal.facts),
     ), status
 
 
-# Steps that lead nowhere yet: pledge campaigns replace the bare "Open pledging" when they land.
-HIDDEN_STEPS = frozenset({Transition.OPEN_PLEDGING})
+# Steps that would lead nowhere; "Open pledging" now leads to the pledge campaign's form (pledging/).
+HIDDEN_STEPS: frozenset[Transition] = frozenset()
 
 
 def _offered_steps(proposal) -> list[Transition]:
     """The steps a steward may take now, leaving out those with nothing behind them."""
     return [t for t in allowed_transitions(proposal.state, ActorKind.STEWARD) if t not in HIDDEN_STEPS]
+
+
+def _author_coops(person, proposal) -> str:
+    """The co-ops a comment's author speaks from: theirs among the addressed ones."""
+    if person is None:
+        return ""
+    addressed = {c.id for c in proposal.addressed_coops}
+    return ", ".join(c.name for c in person.coops if c.id in addressed)
 
 
 def _current_interest(proposal, coops) -> dict:
@@ -174,7 +189,7 @@ def _frozen_reason(proposal) -> str | None:
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 def edit(proposal_id: int):
     proposal = service.get_visible(current_user, proposal_id)
-    permissions.require_steward(current_user, proposal)
+    permissions.require_edit(current_user, proposal)
     service.require_editable(proposal)
     form = ProposalForm()
     form.networks.choices = choices((n.slug, n.name) for n in proposal.networks)
@@ -275,6 +290,9 @@ def comment(proposal_id: int):
     proposal = service.get_visible(current_user, proposal_id)
     form = CommentForm()
     status = 400
+    if form.validate_on_submit() and request.form.get("preview"):
+        # Nothing is posted: the text comes back rendered, and kept in the form to post or change.
+        return _show_page(proposal, comment_form=form, preview=render_markdown(form.body.data))
     if form.validate_on_submit():
         try:
             parent = _parent(proposal, form, form.parent_id.data)
@@ -338,6 +356,20 @@ def edit_comment(proposal_id: int, comment_id: int):
         status = 400
     page = render_template("proposals/comment_edit.html", proposal=proposal, comment=found, form=form)
     return page, status
+
+
+@bp.post("/<int:proposal_id>/comments/<int:comment_id>/delete")
+def delete_comment(proposal_id: int, comment_id: int):
+    proposal = service.get_visible(current_user, proposal_id)
+    found = db.session.get(Comment, comment_id)
+    if found is None or found.proposal_id != proposal.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400, description="The form expired; try again.")
+    service.delete_comment(found, actor=current_user)
+    db.session.commit()
+    flash("Your comment is deleted; the thread shows where it was.", "success")
+    return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{found.id}"))
 
 
 @bp.post("/<int:proposal_id>/interest")
