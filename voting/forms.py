@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -86,15 +86,30 @@ class OpenVoteForm(FlaskForm):
     quorum_by = SelectField(
         "Quorum counted by",
         choices=choices([(QuorumBy.COUNT.value, "Co-ops"), (QuorumBy.WEIGHT.value, "Weight")]),
+        default=QuorumBy.COUNT.value,
     )
     threshold = SelectField(
-        "Threshold to pass (yes/no)", choices=choices((t.value, t.label) for t in ThresholdKind)
+        "Threshold to pass",
+        choices=choices((t.value, t.label) for t in ThresholdKind),
+        default=ThresholdKind.MAJORITY.value,
     )
-    base = SelectField("Share of", choices=choices((b.value, label) for b, label in BASE_LABELS.items()))
-    secrecy = SelectField("Secrecy", choices=choices((s.value, s.label) for s in Secrecy))
-    results_shown = SelectField("Results show", choices=choices((r.value, r.label) for r in ResultsShown))
+    base = SelectField(
+        "Share of",
+        choices=choices((b.value, label) for b, label in BASE_LABELS.items()),
+        default=Base.CAST.value,
+    )
+    secrecy = SelectField(
+        "Secrecy", choices=choices((s.value, s.label) for s in Secrecy), default=Secrecy.OPEN.value
+    )
+    results_shown = SelectField(
+        "Results show",
+        choices=choices((r.value, r.label) for r in ResultsShown),
+        default=ResultsShown.AFTER_CLOSE.value,
+    )
     tie_kind = SelectField(
-        "Ties between options", choices=choices((t.value, label) for t, label in TIE_LABELS.items())
+        "Ties between options",
+        choices=choices((t.value, label) for t, label in TIE_LABELS.items()),
+        default=TieKind.EARLIER_ROUNDS_THEN_RANDOM.value,
     )
     casting_order = TextAreaField(
         "Casting order, most preferred first, one a line (with a casting order)",
@@ -103,15 +118,19 @@ class OpenVoteForm(FlaskForm):
     yes_no_tie = SelectField(
         "A yes/no vote exactly on its threshold",
         choices=choices((str(k), label) for k, label in YES_NO_TIE_LABELS.items()),
+        default="",
     )
     yes_no_casting = SelectField(
         "Casting decision",
         choices=choices([("", "—"), (YesNoChoice.YES.value, "Yes"), (YesNoChoice.NO.value, "No")]),
+        default="",
     )
     score_max = IntegerField(
         "Highest score (score votes)", default=5, validators=[Optional(), NumberRange(1, 100)]
     )
-    weighting = SelectField("Weights", choices=choices((w.value, w.label) for w in Weighting))
+    weighting = SelectField(
+        "Weights", choices=choices((w.value, w.label) for w in Weighting), default=Weighting.EQUAL.value
+    )
 
     def settings(self, zone: str, weights: dict[str, int]) -> VoteSettings:
         return VoteSettings(
@@ -135,6 +154,58 @@ class OpenVoteForm(FlaskForm):
             weights=weights,
             time_zone=zone,
         )
+
+
+# Opening a vote is method first: each method's form shows only the fields it uses (the rest keep their
+# defaults: quorum off, a simple majority of the votes cast, open, results after the close, one each).
+COMMON_FIELDS = (
+    "opens_at",
+    "closes_at",
+    "quorum_percent",
+    "quorum_by",
+    "secrecy",
+    "results_shown",
+    "weighting",
+)
+TIE_FIELDS = ("tie_kind", "casting_order")
+METHOD_FIELDS: dict[Method, tuple[str, ...]] = {
+    Method.CONSENT: ("base",),
+    Method.YES_NO: ("threshold", "base", "yes_no_tie", "yes_no_casting"),
+    Method.IRV: ("options", *TIE_FIELDS),
+    Method.STV: ("options", "seats", *TIE_FIELDS),
+    Method.MEEK: ("options", "seats", *TIE_FIELDS),
+    Method.APPROVAL: ("options", "seats", *TIE_FIELDS),
+    Method.SCORE: ("options", "seats", "score_max", *TIE_FIELDS),
+}
+METHOD_HINTS = {
+    Method.CONSENT: "Co-ops agree, abstain, disagree or block; one block stops it. Disagree and block need a reason.",
+    Method.YES_NO: "Co-ops answer yes, no or abstain; it passes above a threshold you set.",
+    Method.IRV: "Co-ops rank options; the least supported is dropped until one has a majority.",
+    Method.STV: "Co-ops rank options to fill several seats (Scottish rules).",
+    Method.MEEK: "Co-ops rank options to fill several seats (Meek's method).",
+    Method.APPROVAL: "Co-ops approve every option they can accept; the most approved are chosen.",
+    Method.SCORE: "Co-ops score each option; the highest mean scores are chosen.",
+}
+CLOSE_AFTER_DAYS, CLOSE_AT_HOUR = 7, 17
+
+
+def fields_for(method: Method | str | None) -> tuple[str, ...]:
+    """The fields the open-vote form shows for a method, in order."""
+    if method not in Method._value2member_map_:
+        return ()
+    return (*METHOD_FIELDS[Method(method)], *COMMON_FIELDS)
+
+
+def default_close(zone: str, now: datetime) -> datetime:
+    """Seven days from now at 17:00 on the steward's clock, as the wall-clock time the form shows."""
+    tz = ZoneInfo(zone if is_valid_zone(zone) else DEFAULT_ZONE)
+    day = now.astimezone(tz) + timedelta(days=CLOSE_AFTER_DAYS)
+    return day.replace(hour=CLOSE_AT_HOUR, minute=0, second=0, microsecond=0, tzinfo=None)
+
+
+def preview_options(text: str | None) -> list[dict[str, str]]:
+    """The typed options as the ballot preview lists them (keys are only for the preview's inputs)."""
+    return [{"key": f"option-{i}", "name": name} for i, name in enumerate(_lines(text), 1)]
 
 
 def _lines(text: str | None) -> list[str]:

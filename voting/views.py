@@ -15,6 +15,7 @@ from governance.extensions import db
 from governance.forms import choices, show_refusal
 from governance.models import Coop
 from governance.templating import viewer_zone
+from governance.timezones import format_in_zone
 from governance.types import utcnow
 from governance.words import possessive
 from proposals import permissions as proposal_permissions
@@ -22,7 +23,9 @@ from proposals.lifecycle import State
 from proposals.models import Proposal
 from proposals.service import get_visible
 from voting import permissions, results, service, steward
+from voting.counting import Method
 from voting.forms import (
+    METHOD_HINTS,
     CastForm,
     EmptyForm,
     ExtendForm,
@@ -31,11 +34,14 @@ from voting.forms import (
     ProxyForm,
     ReceiptForm,
     choice_from,
+    default_close,
+    fields_for,
     local_to_utc,
+    preview_options,
     weights_from,
     whole_number,
 )
-from voting.models import Vote
+from voting.models import METHOD_LABELS, Vote
 
 bp = Blueprint("voting", __name__, url_prefix="/votes")
 
@@ -52,33 +58,60 @@ def _status(form) -> int:
 
 @bp.route("/open/<int:proposal_id>", methods=["GET", "POST"])
 def open_vote(proposal_id: int):
+    """Method first: choose how co-ops answer, then fill in only what that method needs (with defaults),
+    preview the ballot and the close in each co-op's time, and open."""
     proposal = get_visible(current_user, proposal_id)
     proposal_permissions.require_steward(current_user, proposal)
     if proposal.state != State.DISCUSSION:  # offer the form only when it would be accepted
         return render_template("voting/cannot_open.html", proposal=proposal), 409
+    method = request.values.get("method", "")
+    shown = fields_for(method)
+    if not shown:
+        return render_template(
+            "voting/open_method.html", proposal=proposal, hints=METHOD_HINTS, method_labels=METHOD_LABELS
+        )
     form = OpenVoteForm()
-    coops = proposal.addressed_coops
-    if form.validate_on_submit():
+    form.method.data = method
+    if request.method == "GET":
+        form.closes_at.data = default_close(viewer_zone(), utcnow())
+    status, preview = 200, request.method == "POST" and bool(request.form.get("preview"))
+    if not preview and form.validate_on_submit():
         try:
-            settings = form.settings(viewer_zone(), weights_from(request.form, coops))
+            settings = form.settings(viewer_zone(), weights_from(request.form, proposal.addressed_coops))
             vote = service.open_vote(proposal, actor=current_user, settings=settings)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            status: int = int(error.status)
+            status = int(error.status)
         else:
             db.session.commit()
             flash("The vote is open. The proposal's text is frozen until it closes.", "success")
             return redirect(url_for(".show", vote_id=vote.id))
-    else:
+    elif request.method == "POST" and not preview:
         status = _status(form)
     return render_template(
         "voting/open.html",
         form=form,
         proposal=proposal,
-        coops=coops,
+        coops=proposal.addressed_coops,
+        shown=shown,
+        method_label=METHOD_LABELS[Method(method)],
+        close_times=_close_times(form, proposal.addressed_coops),
+        options=preview_options(form.options.data),
+        blank=MultiDict(),
         can_set_weights=permissions.can_set_weights(current_user, proposal),
     ), status
+
+
+def _close_times(form: OpenVoteForm, coops) -> list[tuple]:
+    """The close as each addressed co-op's clock will read it (empty while the time is not a real one)."""
+    try:
+        closes_at = local_to_utc(form.closes_at.data, viewer_zone(), "closes_at")
+    except DomainError:
+        return []
+    if closes_at is None:
+        return []
+    return [(coop, format_in_zone(closes_at, coop.time_zone)) for coop in coops]
 
 
 def _show(

@@ -279,3 +279,84 @@ def test_scripts_run_sets_base_url_from_port_unless_given():
     assert run({"PORT": "8123"}) == "http://127.0.0.1:8123"
     assert run({}) == "http://127.0.0.1:5000"
     assert run({"PORT": "8123", "BASE_URL": "https://vote.example"}) == "https://vote.example"
+
+
+def test_opening_a_vote_starts_with_the_method(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    page = _page(client.get(f"/votes/open/{made.id}"))
+    methods = [i.get("value") for i in _by_id(page, "choose-method").xpath(".//input[@name='method']")]
+    assert methods == ["consent", "yes_no", "irv", "stv", "meek", "approval", "score"]
+    assert not page.xpath("//input[@name='closes_at']")
+
+
+def test_a_method_shows_only_its_fields_with_defaults(client, world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    made = proposal(world, discuss=True)
+    world.steward.time_zone = "America/New_York"
+    db.session.commit()
+    sign_in(client, world.steward)
+    form = _by_id(_page(client.get(f"/votes/open/{made.id}?method=yes_no")), "open-vote")
+    names = {e.get("name") for e in form.xpath(".//input|.//select|.//textarea")}
+    assert {"threshold", "base", "closes_at"} <= names and not names & {
+        "options",
+        "seats",
+        "score_max",
+        "tie_kind",
+    }
+    closes = form.xpath(".//input[@name='closes_at']")[0].get("value")
+    expected = (datetime.now(ZoneInfo("America/New_York")) + timedelta(days=7)).strftime("%Y-%m-%dT17:00")
+    assert closes.startswith(expected)
+    assert _selected(form.xpath(".//select[@name='threshold']")[0]) == "majority"
+    assert _selected(form.xpath(".//select[@name='base']")[0]) == "cast"
+    assert form.xpath(".//input[@name='quorum_percent']")[0].get("value") in (None, "")
+    assert "A secret vote shows no live results and needs equal weights" in _text(form)
+    times = _text(_section(_page(client.get(f"/votes/open/{made.id}?method=yes_no")), "close-times-h"))
+    assert "Río Software" in times and "Hudson Tech" in times and "17:00 E" in times  # New York's own 17:00
+    ranked = _by_id(_page(client.get(f"/votes/open/{made.id}?method=score")), "open-vote")
+    ranked_names = {e.get("name") for e in ranked.xpath(".//input|.//select|.//textarea")}
+    assert {"options", "seats", "score_max", "tie_kind"} <= ranked_names and "threshold" not in ranked_names
+
+
+def test_the_preview_shows_the_ballot_and_each_coops_close_without_opening(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)  # Europe/London
+    response = client.post(
+        f"/votes/open/{made.id}",
+        data={
+            "method": "approval",
+            "options": "Thames Code\nHudson Tech",
+            "seats": "1",
+            "closes_at": "2030-06-01T17:00",
+            "preview": "1",
+        },
+    )
+    assert response.status_code == 200 and made.vote is None
+    page = _page(response)
+    preview = _section(page, "ballot-preview-h")
+    boxes = preview.xpath(".//input[@type='checkbox']")
+    assert [b.getparent().text_content().strip() for b in boxes] == ["Thames Code", "Hudson Tech"]
+    assert all(b.get("disabled") is not None for b in boxes)
+    times = _text(_section(page, "close-times-h"))
+    assert "1 Jun 2030, 13:00" in times  # 17:00 in London is 13:00 in Buenos Aires
+    assert "1 Jun 2030, 12:00 EDT" in times
+
+
+def test_a_yes_no_vote_opens_from_its_short_form_with_the_defaults(client, world):
+    made = proposal(world, discuss=True)
+    sign_in(client, world.steward)
+    form = _by_id(_page(client.get(f"/votes/open/{made.id}?method=yes_no")), "open-vote")
+    data = {
+        e.get("name"): (e.get("value") or "")
+        for e in form.xpath(".//input")
+        if e.get("name") and e.get("type") != "checkbox"
+    }
+    data.update({s.get("name"): _selected(s) for s in form.xpath(".//select")})
+    data.pop("preview", None)
+    response = client.post(f"/votes/open/{made.id}", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    vote = made.vote
+    assert vote.threshold.value == "majority" and vote.base.value == "cast" and vote.quorum_percent is None
+    assert vote.closes_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).hour == 17
