@@ -312,7 +312,7 @@ def test_a_method_shows_only_its_fields_with_defaults(client, world):
     assert _selected(form.xpath(".//select[@name='threshold']")[0]) == "majority"
     assert _selected(form.xpath(".//select[@name='base']")[0]) == "cast"
     assert form.xpath(".//input[@name='quorum_percent']")[0].get("value") in (None, "")
-    assert "A secret vote shows no live results and needs equal weights" in _text(form)
+    assert "A secret vote shows its results only after the close and counts every co-op equally" in _text(form)
     times = _text(_section(_page(client.get(f"/votes/open/{made.id}?method=yes_no")), "close-times-h"))
     assert "Río Software" in times and "Hudson Tech" in times and "17:00 E" in times  # New York's own 17:00
     ranked = _by_id(_page(client.get(f"/votes/open/{made.id}?method=score")), "open-vote")
