@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from proposals.currency import format_money
+
 CONTEXT_LINES = 3
 
 FACT_LABELS = {
@@ -24,18 +26,6 @@ FACT_LABELS = {
     "seats": "Seats",
     "term_months": "Term (months)",
 }
-
-ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "CLP", "ISK", "VND"}
-
-
-def format_money(minor: int | None, currency: str | None) -> str:
-    """'GBP 1,250.00' from 125000 minor units."""
-    if minor is None:
-        return ""
-    code = currency or ""
-    if code in ZERO_DECIMAL_CURRENCIES:
-        return f"{code} {minor:,}".strip()
-    return f"{code} {minor // 100:,}.{minor % 100:02d}".strip()
 
 
 def fact_lines(facts: dict[str, Any] | None) -> list[str]:

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from governance.forms import choices
-from proposals.diff import ZERO_DECIMAL_CURRENCIES
+from proposals.currency import digits, is_currency
 from proposals.lifecycle import Transition
 from proposals.models import Kind, Stance
 from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
@@ -25,31 +25,34 @@ COUNT = [Optional(), NumberRange(min=0, max=1_000_000)]
 
 
 MONEY_LIMIT = Decimal(10**11)  # in major units; MONEY_MAX minor units in the service
-CENT = Decimal("0.01")
 
 
 def money(form, field) -> None:
-    """An amount such as '1,250.50': finite, not negative, in range, and whole in a currency without cents."""
+    """An amount such as '1,250.50': finite, not negative, in range, and with no more decimal places than
+    the currency has (none for JPY, three for BHD)."""
     if field.data in (None, ""):
         return
+    currency = _currency(form)
+    places = digits(currency)
     try:
         value = Decimal(str(field.data).replace(",", "").strip())
         # NaN, sNaN and Infinity parse, but compare (or quantize) with an InvalidOperation or never equal.
         is_number = value.is_finite()
-        is_cents = is_number and abs(value) < MONEY_LIMIT and value == value.quantize(CENT)
+        fits = is_number and abs(value) < MONEY_LIMIT and value == value.quantize(Decimal(1).scaleb(-places))
     except InvalidOperation:
-        is_number = is_cents = False
+        is_number = fits = False
     if not is_number:
         raise ValidationError("Give an amount such as 1250 or 1250.50.")
     if value < 0:
         raise ValidationError("Give an amount such as 1250 or 1250.50, not negative.")
     if value >= MONEY_LIMIT:
         raise ValidationError(f"Give an amount below {MONEY_LIMIT:,}.")
-    if not is_cents:
-        raise ValidationError("Give at most two decimal places, such as 1250.50.")
-    currency = _currency(form)
-    if currency in ZERO_DECIMAL_CURRENCIES and value != value.to_integral_value():
+    if not fits and places == 0:
         raise ValidationError(f"{currency} has no minor units: give a whole amount, such as 1250.")
+    if not fits:
+        raise ValidationError(
+            f"Give at most {places} decimal places{f' in {currency}' if is_currency(currency) else ''}."
+        )
 
 
 def _currency(form) -> str:
@@ -58,20 +61,18 @@ def _currency(form) -> str:
 
 
 def to_minor(text: str | None, currency: str | None) -> int | None:
-    """'1,250.50' → 125050 (or 1250 for a currency without minor units)."""
+    """'1,250.50' → 125050 (1250 for a currency without minor units, 1250500 for one with three)."""
     if text in (None, ""):
         return None
     value = Decimal(str(text).replace(",", "").strip())
-    scale = 1 if (currency or "").upper() in ZERO_DECIMAL_CURRENCIES else 100
-    return int(value * scale)
+    return int(value.scaleb(digits((currency or "").upper())))
 
 
 def from_minor(minor: int | None, currency: str | None) -> str:
     if minor is None:
         return ""
-    if (currency or "").upper() in ZERO_DECIMAL_CURRENCIES:
-        return str(minor)
-    return f"{minor // 100}.{minor % 100:02d}"
+    places = digits((currency or "").upper())
+    return str(Decimal(minor).scaleb(-places).quantize(Decimal(1).scaleb(-places)))
 
 
 class ProposalForm(FlaskForm):
@@ -84,7 +85,9 @@ class ProposalForm(FlaskForm):
     body = TextAreaField("Body (Markdown)", validators=[Optional(), Length(max=BODY_MAX)])
     monthly_revenue = StringField("Current monthly revenue", validators=[money])
     monthly_costs = StringField("Current monthly costs", validators=[money])
-    currency = StringField("Currency (ISO code, e.g. GBP)", validators=[Optional(), Length(min=3, max=3)])
+    currency = StringField(
+        "Currency (ISO 4217 code, e.g. GBP, USD, ARS)", validators=[Optional(), Length(min=3, max=3)]
+    )
     hours_per_month = IntegerField("Capacity needed (hours a month)", validators=COUNT)
     seats = IntegerField("Seats", validators=COUNT)
     term_months = IntegerField("Term (months)", validators=COUNT)

@@ -8,7 +8,7 @@ from marshmallow import validate
 
 from governance.schemas import PersonRefSchema, Ref
 from proposals import permissions
-from proposals.diff import ZERO_DECIMAL_CURRENCIES
+from proposals.currency import digits, is_currency
 from proposals.lifecycle import ActorKind, State, Transition, allowed_transitions
 from proposals.models import Kind, Stance
 from proposals.service import (
@@ -43,7 +43,7 @@ class MinorUnits(WholeNumber):
 
     def _fraction_message(self, data) -> str:
         currency = str((data or {}).get("currency") or "").strip().upper()
-        if currency in ZERO_DECIMAL_CURRENCIES:
+        if is_currency(currency) and digits(currency) == 0:
             return f"{currency} has no minor units: give a whole amount, such as 1250."
         return "Give whole minor units, such as 125050 for 1,250.50."
 

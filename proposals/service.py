@@ -14,7 +14,6 @@ An illegal step raises `governance.errors.InvalidTransition` (409, with current_
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,6 +30,7 @@ from governance.permissions import is_admin_of, is_steward_of
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 from proposals import permissions
+from proposals.currency import is_currency
 from proposals.lifecycle import (
     EDITABLE_STATES,
     ActorKind,
@@ -97,8 +97,10 @@ def clean_facts(kind: Kind, facts: dict[str, Any] | None) -> dict[str, Any]:
         "currency": None,
     }
     currency = str(facts.get("currency") or "").strip().upper()
-    if currency and not re.fullmatch(r"[A-Z]{3}", currency):
-        raise invalid("currency", "Give the currency as a three-letter ISO code, such as GBP.")
+    if currency and not is_currency(currency):
+        raise invalid(
+            "currency", f"{currency} is not an ISO 4217 currency: give a code such as GBP, USD, EUR or ARS."
+        )
     has_money = cleaned["monthly_revenue_minor"] is not None or cleaned["monthly_costs_minor"] is not None
     if has_money and not currency:
         raise invalid("currency", "Say which currency the revenue and costs are in, such as GBP.")

@@ -42,6 +42,11 @@ HOST_BALLOTS = {
 }
 POLICY_TITLE = "A shared referral policy for sub-contracting between member co-ops"
 POLICY_BALLOTS = {"Thames Code Co-op": "agree", "Clyde Web Workers": "agree", "Mill Digital": "block"}
+POLICY_REASONS = {
+    "Mill Digital": "A fee on every invoice for a year would price small referrals out; we would consent to a "
+    "one-off finder's fee.",
+    "Clyde Web Workers": "Referrals are how we found most of our work; a fee makes it fair.",
+}
 OPEN_BALLOTS = {
     "Thames Code Co-op": "yes",
     "Hudson Tech Collective": "yes",
@@ -83,10 +88,15 @@ def _discussed(world, *, title, kind, networks, summary, body, facts=None) -> Pr
     return proposal
 
 
-def _cast_all(world, vote, ballots: dict, at) -> None:
+def _cast_all(world, vote, ballots: dict, at, reasons: dict | None = None) -> None:
     for coop_name, choice in ballots.items():
         service.cast_ballot(
-            vote, actor=_delegate(world, coop_name), coop=world.coops[coop_name], choice=choice, now=at
+            vote,
+            actor=_delegate(world, coop_name),
+            coop=world.coops[coop_name],
+            choice=choice,
+            reason=(reasons or {}).get(coop_name),
+            now=at,
         )
 
 
@@ -163,7 +173,7 @@ def _closed_policy_vote(world, now) -> None:
             time_zone="Europe/London",
         ),
     )
-    _cast_all(world, vote, POLICY_BALLOTS, opened + timedelta(days=1))
+    _cast_all(world, vote, POLICY_BALLOTS, opened + timedelta(days=1), POLICY_REASONS)
     service.close_vote(vote, now=vote.closes_at)
 
 

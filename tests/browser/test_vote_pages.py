@@ -29,7 +29,8 @@ def test_steward_opens_a_vote_and_delegates_cast_and_replace_ballots(page, brows
     proposal_url = _draft_in_discussion(page, "Adopt a shared code of conduct")
     page.get_by_role("link", name="Open the vote").click()
     london_now = datetime.now(ZoneInfo("Europe/London"))
-    page.get_by_label("How co-ops answer").select_option("yes_no")
+    page.get_by_label("Yes or no, against a threshold").check()  # method first
+    page.get_by_role("button", name="Next").click()
     page.get_by_label("Closes at").fill((london_now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Open the vote").click()
     assert page.locator(".field-error, .flash.error").first.is_visible()  # closes before it opens: refused

@@ -115,3 +115,30 @@ def test_a_word_diff_gives_back_both_lines(old, new):
     pieces = diff.word_diff(old, new)
     assert "".join(t for op, t in pieces if op != "insert") == old
     assert "".join(t for op, t in pieces if op != "delete") == new
+
+
+def test_a_currency_is_an_iso_4217_code_checked_with_babel(client, world):
+    sign_in(client, world.steward)
+    refused = client.post("/proposals/new", data=draft_form(world, currency="pou"))
+    assert refused.status_code in (400, 422) and "POU is not an ISO 4217 currency" in refused.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(Proposal)) is None
+    client.post("/proposals/new", data=draft_form(world, currency="ars", monthly_revenue="250000.50"))
+    made = db.session.scalar(select(Proposal))
+    assert (made.currency, made.monthly_revenue_minor) == ("ARS", 25_000_050)
+    page = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    assert "ARS (Argentine Peso)" in page and "ARS 250,000.50" in page
+
+
+def test_amounts_follow_the_currencys_own_minor_units(client, world):
+    sign_in(client, world.steward)
+    client.post(
+        "/proposals/new",
+        data=draft_form(world, currency="BHD", monthly_revenue="1250.125", monthly_costs="400"),
+    )
+    made = db.session.scalar(select(Proposal))
+    assert made.monthly_revenue_minor == 1_250_125  # three decimal places: fils
+    assert "BHD 1,250.125" in client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    edit = client.get(f"/proposals/{made.id}/edit").get_data(as_text=True)
+    assert 'value="1250.125"' in edit and 'value="400.000"' in edit

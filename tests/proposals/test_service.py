@@ -44,7 +44,7 @@ def test_an_unknown_network_slug_is_named(ctx):
     ("facts", "message"),
     [
         ({"monthly_revenue_minor": 100}, "Say which currency"),
-        ({"currency": "pounds"}, "three-letter"),
+        ({"currency": "pounds"}, "not an ISO 4217 currency"),
         ({"hours_per_month": -1}, "from 0 to"),
         ({"seats": "three"}, "whole number"),
         ({"colour": "red"}, "Unknown facts"),
