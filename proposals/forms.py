@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from governance.forms import choices
-from proposals.currency import digits, is_currency
+from proposals.currency import digits
 from proposals.lifecycle import Transition
 from proposals.models import Kind, Stance
 from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
@@ -25,6 +25,7 @@ COUNT = [Optional(), NumberRange(min=0, max=1_000_000)]
 
 
 MONEY_LIMIT = Decimal(10**11)  # in major units; MONEY_MAX minor units in the service
+PLACES_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
 
 
 def money(form, field) -> None:
@@ -50,8 +51,9 @@ def money(form, field) -> None:
     if not fits and places == 0:
         raise ValidationError(f"{currency} has no minor units: give a whole amount, such as 1250.")
     if not fits:
+        count = PLACES_WORDS.get(places, str(places))
         raise ValidationError(
-            f"Give at most {places} decimal places{f' in {currency}' if is_currency(currency) else ''}."
+            f"Give at most {count} decimal places, such as {Decimal(125050).scaleb(-places)}."
         )
 
 

@@ -162,7 +162,12 @@ def test_the_result_document_explains_the_count(client, world):
         vote, actor=world.delegates[0], coop=world.coops[2], choice="agree", now=now - timedelta(minutes=90)
     )
     service.cast_ballot(
-        vote, actor=world.delegates[1], coop=world.coops[1], choice="block", now=now - timedelta(minutes=90)
+        vote,
+        actor=world.delegates[1],
+        coop=world.coops[1],
+        choice="block",
+        reason="Not before the audit.",
+        now=now - timedelta(minutes=90),
     )
     db.session.commit()
     data = client.get(f"/api/v1/votes/{vote.id}/result", headers=api_token(world.outsider))

@@ -30,8 +30,9 @@ def now():
 
 
 def cast(vote, world, i, choice, *, at, actor=None):
+    reason = "Our members said so." if choice in ("block", "disagree") else None  # consent asks why
     return service.cast_ballot(
-        vote, actor=actor or world.delegates[i], coop=world.coops[i], choice=choice, now=at
+        vote, actor=actor or world.delegates[i], coop=world.coops[i], choice=choice, reason=reason, now=at
     )
 
 

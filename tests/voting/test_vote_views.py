@@ -394,5 +394,5 @@ def test_a_receipt_check_on_the_page_names_the_coop_only_to_its_people(client, w
 def test_the_open_vote_form_says_what_a_secret_vote_requires_before_submitting(client, world):
     made = proposal(world, discuss=True)
     sign_in(client, world.steward)
-    page = client.get(f"/votes/open/{made.id}").get_data(as_text=True)
+    page = client.get(f"/votes/open/{made.id}?method=yes_no").get_data(as_text=True)
     assert "A secret vote shows its results only after the close and counts every co-op equally" in page
