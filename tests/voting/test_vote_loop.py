@@ -239,13 +239,14 @@ def test_withdrawing_asks_for_confirmation(client, world):
     assert "The proposal is now withdrawn." in done.get_data(as_text=True) and made.state.value == "withdrawn"
 
 
-def test_a_passed_proposal_offers_no_step_that_leads_nowhere(client, world):
+def test_a_passed_proposal_offers_pledging_through_its_campaign_form(client, world):
     from tests.voting.test_vote_views import closed_irv
 
     vote = closed_irv(world)
     sign_in(client, world.steward)
     page = client.get(f"/proposals/{vote.proposal.id}").get_data(as_text=True)
-    assert vote.proposal.state.value == "passed" and "Open pledging" not in page
+    assert vote.proposal.state.value == "passed" and "Open a pledge campaign" in page
+    assert 'value="open_pledging"' not in page  # no bare step to a state with nothing in it
 
 
 def test_every_page_has_a_favicon(client, world):
@@ -312,7 +313,9 @@ def test_a_method_shows_only_its_fields_with_defaults(client, world):
     assert _selected(form.xpath(".//select[@name='threshold']")[0]) == "majority"
     assert _selected(form.xpath(".//select[@name='base']")[0]) == "cast"
     assert form.xpath(".//input[@name='quorum_percent']")[0].get("value") in (None, "")
-    assert "A secret vote shows its results only after the close and counts every co-op equally" in _text(form)
+    assert "A secret vote shows its results only after the close and counts every co-op equally" in _text(
+        form
+    )
     times = _text(_section(_page(client.get(f"/votes/open/{made.id}?method=yes_no")), "close-times-h"))
     assert "Río Software" in times and "Hudson Tech" in times and "17:00 E" in times  # New York's own 17:00
     ranked = _by_id(_page(client.get(f"/votes/open/{made.id}?method=score")), "open-vote")
