@@ -423,7 +423,6 @@ def shown_result(vote: Vote, *, actor: Person) -> dict[str, Any] | None:
     return live_tallies(vote)
 
 
-
 @dataclass(frozen=True)
 class DelegateChange:
     at: datetime
@@ -479,4 +478,184 @@ def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None
     return None
 
 
-from dataclasses import dataclass, field, replace
+def decimal(text: str | int | float | None) -> str:
+    """An exact figure as people read it: a decimal, never a fraction (2/3 is shown as 0.66667)."""
+    if text is None:
+        return ""
+    value = Fraction(str(text))
+    if value.denominator == 1:
+        return str(value.numerator)
+    if "/" not in str(text):
+        return str(text)  # already a decimal that ends
+    return f"{float(value):.5f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a sentence; `is_own` marks the reader's own co-op, shown highlighted."""
+
+    text: str
+    is_own: bool = False
+
+
+@dataclass
+class ExplainedRound:
+    """One round in words: its action, where each transfer's votes went, and what it decided."""
+
+    number: int
+    action: str
+    tallies: dict[str, str]
+    exhausted: str
+    transfers: list[list[Part]] = field(default_factory=list)
+    decisions: list[list[Part]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Explained:
+    """The result page's figures in decimals and its sentences, with the reader's own co-ops marked."""
+
+    own_coop_ids: set[int]
+    own_options: set[str]
+    counts: dict[str, str]
+    quota: str
+    rounds: list[ExplainedRound]
+
+
+def explain(vote: Vote, result: dict[str, Any] | None, *, viewer: Person | None) -> Explained | None:
+    """The result put into words for its page: where every transferred vote went, decimals not fractions,
+    and the viewer's own co-ops (as voters, and as options named like them) marked."""
+    if not result:
+        return None
+    coops = list(getattr(viewer, "coops", None) or [])
+    own_names = {coop.name.casefold() for coop in coops}
+    own_options = {o["key"] for o in vote.options if o["name"].casefold() in own_names}
+    rounds = [_explain_round(vote, r, own_options) for r in result.get("rounds", [])]
+    counts = {key: decimal(value) for key, value in (result.get("counts_exact") or {}).items()}
+    return Explained(
+        {coop.id for coop in coops}, own_options, counts, decimal(result.get("quota_exact")), rounds
+    )
+
+
+def _explain_round(vote: Vote, round_: dict[str, Any], own: set[str]) -> ExplainedRound:
+    """One round's figures and sentences."""
+    name = vote.option_name
+    decisions = [
+        [
+            Part("Elected " if key in round_["elected"] else "Excluded "),
+            Part(name(key), key in own),
+            Part(f": {named(vote, reason)}."),
+        ]
+        for key, reason in round_.get("reasons", {}).items()
+    ]
+    return ExplainedRound(
+        round_["number"],
+        round_["action"],
+        {key: decimal(value) for key, value in round_.get("tallies_exact", {}).items()},
+        decimal(round_.get("exhausted_exact", "0")),
+        [transfer_parts(vote, transfer, own) for transfer in round_.get("transfers", [])],
+        decisions,
+        [named(vote, note) for note in round_.get("notes", [])],
+    )
+
+
+def named(vote: Vote, text: str) -> str:
+    """The count's words with each option's key replaced by its name (the engine writes keys in its notes)."""
+    for option in sorted(vote.options, key=lambda o: -len(o["key"])):
+        text = re.sub(rf"(?<![\w-]){re.escape(option['key'])}(?![\w-])", option["name"], text)
+    return text
+
+
+def transfer_parts(vote: Vote, transfer: dict[str, Any], own: set[str]) -> list[Part]:
+    """Where a transfer's votes went, as a sentence: "Río Software's 1 vote goes to Hudson Tech."."""
+    name = vote.option_name
+    source = transfer["from"]
+    moved = {key: Fraction(value) for key, value in transfer["amounts"].items() if Fraction(value)}
+    nowhere = Fraction(transfer["non_transferable"]) + Fraction(transfer.get("lost_to_rounding") or 0)
+    total = sum(moved.values(), Fraction(0)) + nowhere
+    parts = [Part(name(source), source in own)]
+    if transfer["kind"] == "surplus":
+        value = decimal(transfer.get("transfer_value"))
+        parts.append(Part(f"'s surplus of {_votes(total)} moves on, each paper at {value} of its value"))
+    else:
+        parts.append(Part(f"'s {_votes(total)}"))
+    if not total:
+        return [*parts, Part(": nothing to pass on.")]
+    if len(moved) == 1 and not nowhere and transfer["kind"] != "surplus":
+        (key,) = moved
+        return [
+            *parts,
+            Part(" goes to " if total == 1 else " go to "),
+            Part(name(key), key in own),
+            Part("."),
+        ]
+    parts.append(Part(": "))
+    for i, (key, amount) in enumerate(moved.items()):
+        parts += [Part(", " if i else ""), Part(f"{_votes(amount)} to "), Part(name(key), key in own)]
+    if nowhere:
+        parts.append(Part(f"{', ' if moved else ''}{_votes(nowhere)} to nobody (no later preference)"))
+    return [*parts, Part(".")]
+
+
+def _votes(amount: Fraction) -> str:
+    """An amount of votes in words: '1 vote', '2.5 votes'."""
+    return f"{decimal(exact(amount))} vote" if amount == 1 else f"{decimal(exact(amount))} votes"
+
+
+def live_tallies(vote: Vote) -> dict[str, Any]:
+    """The running tallies of an open vote: the counts whatever the quorum, how far the quorum is, and no
+    verdict (nothing is decided until the close, so no sentence, winners, blocks or rounds)."""
+    from voting.service import counted_ballots
+
+    ballots = counted_ballots(vote)
+    options = vote.option_list or {"proposal": vote.proposal.title}
+    counted = count(vote.method, options, ballots, replace(vote.rules(), quorum=None)).to_dict()
+    quorum = check_quorum(vote.rules(), len(ballots), sum((Fraction(b.weight) for b in ballots), Fraction(0)))
+    return {
+        "is_live": True,
+        "method": counted["method"],
+        "options": counted["options"],
+        "counts": counted["counts"],
+        "counts_exact": counted["counts_exact"],
+        "ballots": counted["ballots"],
+        "total_weight": counted["total_weight"],
+        "quorum": None
+        if quorum is None
+        else {
+            "share": exact(quorum.share),
+            "by": quorum.by,
+            "electorate": exact(quorum.electorate),
+            "needed": exact(quorum.needed),
+            "participated": exact(quorum.participated),
+            "reached": quorum.is_reached,
+        },
+    }
+
+
+def percent(share: str | Fraction | None) -> str:
+    """'1/2' or 0.5 as '50%' (a fraction of a per cent kept to one decimal place): one way everywhere."""
+    if share in (None, ""):
+        return ""
+    value = Fraction(str(share)) * 100
+    return f"{value.numerator // value.denominator}%" if value.denominator == 1 else f"{float(value):.1f}%"
+
+
+def quorum_words(quorum: dict[str, Any] | None, *, is_final: bool = False) -> str:
+    """How far a quorum is, in words: 'Quorum not reached: 1 of 4 co-ops have taken part; 2 (50% of the
+    electorate) are needed, 1 more.' A quorum by count needs whole co-ops, so its need is rounded up."""
+    if not quorum:
+        return "No quorum was set."
+    by_count = quorum["by"] == "count"
+    needed, participated = Fraction(quorum["needed"]), Fraction(quorum["participated"])
+    if by_count:
+        needed = Fraction(math.ceil(needed))
+    took, are = ("took part", "were") if is_final else ("have taken part", "are")
+    unit = "co-ops" if by_count else "weight"
+    head = (
+        f"{exact(participated)} of {exact(Fraction(quorum['electorate']))} ({unit}) {took}; "
+        f"{exact(needed)} ({percent(quorum['share'])} of the electorate) {are} needed"
+    )
+    if quorum["reached"]:
+        return f"Quorum reached: {head}."
+    more = "" if is_final else f", {exact(needed - participated)} more"
+    return f"Quorum not reached: {head}{more}."
