@@ -89,8 +89,8 @@ def test_a_comment_is_previewed_in_markdown_before_it_is_posted(client, world):
 def test_markdown_headings_start_below_the_pages_own(client, world):
     made = proposal(world, discuss=True, body="# Why\n\nBecause.")
     sign_in(client, world.members[0])
-    body = _page(client.get(f"/proposals/{made.id}")).xpath("//div[contains(@class, 'markdown')]")[0]
-    assert body.xpath(".//h3")[0].text == "Why" and not body.xpath(".//h1|.//h2")
+    body = _by_id(_page(client.get(f"/proposals/{made.id}")), "body-h").getparent()
+    assert body.xpath(".//h3")[0].text == "Why" and not body.xpath(".//h1|.//div//h2")
 
 
 def test_revisions_are_compared_word_by_word(client, world):

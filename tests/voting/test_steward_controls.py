@@ -120,7 +120,7 @@ def test_a_steward_extends_the_close_with_a_reason_and_every_coop_is_told(client
     assert vote.closes_at > before and vote.extensions[0]["reason"] == "Two co-ops meet on Monday"
     page = _text(_page(client.get(f"/votes/{vote.id}")))
     assert "The close was extended." in page and "Two co-ops meet on Monday" in page
-    mails = sorted(p.read_text() for p in outbox.glob("*.eml"))
+    mails = [m for m in (p.read_text() for p in outbox.glob("*.eml")) if "now closes later" in m]
     assert len(mails) == 3 and all("Two co-ops meet on Monday" in m for m in mails)
     assert any("America/Argentina/Buenos_Aires" in m for m in mails)  # each co-op in its own zone
     [event] = _events("vote.extended")
@@ -167,7 +167,7 @@ def test_a_reminder_goes_to_the_coops_that_have_not_voted_once_in_twelve_hours(c
     db.session.commit()
     sign_in(client, world.steward)
     assert client.post(f"/votes/{vote.id}/remind").status_code == 302
-    told = sorted(p.name for p in outbox.glob("*.eml"))
+    told = sorted(p.name for p in outbox.glob("*.eml") if "Subject: Reminder:" in p.read_text())
     assert len(told) == 2 and not any("thames" in name for name in told)
     [event] = _events("vote.reminded")
     assert event.data["coops"] == ["hudson-tech", "rio-software"]
