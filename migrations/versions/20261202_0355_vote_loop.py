@@ -2,7 +2,7 @@
 comment's mark, a cancelled invitation's mark. Plain added columns (no table rebuild on SQLite).
 
 Revision ID: 7c1e5a9d0b42
-Revises: 03ef8c443125
+Revises: c116c3a175bc
 Create Date: 2026-12-02 02:45:00.000000
 
 """
@@ -13,7 +13,7 @@ import governance.types
 
 # revision identifiers, used by Alembic.
 revision = '7c1e5a9d0b42'
-down_revision = '03ef8c443125'
+down_revision = 'c116c3a175bc'
 branch_labels = None
 depends_on = None
 
