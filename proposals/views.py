@@ -129,7 +129,7 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
         who=service.who_is_in(proposal),
         can_steward=steward,
         can_edit=permissions.can_edit(current_user, proposal),
-        author_coops=lambda person: _author_coops(person, proposal),
+        author_coops=_author_coops_of(proposal),
         preview=preview,
         is_discussion_open=can_comment and proposal.state != State.WITHDRAWN,
         is_interest_open=bool(coops) and proposal.state == State.DISCUSSION,
@@ -154,12 +154,14 @@ def _offered_steps(proposal) -> list[Transition]:
     return [t for t in allowed_transitions(proposal.state, ActorKind.STEWARD) if t not in HIDDEN_STEPS]
 
 
-def _author_coops(person, proposal) -> str:
-    """The co-ops a comment's author speaks from: theirs among the addressed ones."""
-    if person is None:
-        return ""
+def _author_coops_of(proposal):
+    """The co-ops a comment's author speaks from: theirs among the addressed ones (worked out once)."""
     addressed = {c.id for c in proposal.addressed_coops}
-    return ", ".join(c.name for c in person.coops if c.id in addressed)
+
+    def author_coops(person) -> str:
+        return "" if person is None else ", ".join(c.name for c in person.coops if c.id in addressed)
+
+    return author_coops
 
 
 def _current_interest(proposal, coops) -> dict:
