@@ -501,7 +501,7 @@ def remind(version: AgreementVersion, *, actor: Person, url: str) -> list[Coop]:
         actor=actor,
         subject=version.agreement,
         networks=version.agreement.proposal.networks,
-        data={"version": version.number, "coops": [c.id for c in waiting]},
+        data={"version": version.number, "coops": [c.slug for c in waiting]},
         summary=f"Reminded {len(waiting)} parties to sign agreement {version.agreement_id}",
     )
     return waiting

@@ -117,7 +117,7 @@ _BY_ACTION = {
     "agreement.generated": Kind.AGREEMENT_TO_SIGN,
     "agreement.created": Kind.AGREEMENT_TO_SIGN,
     "agreement.opened_for_signature": Kind.AGREEMENT_TO_SIGN,
-    "agreement.reminded": Kind.AGREEMENT_REMINDER,
+    # "agreement.reminded": the steward's reminder mails the waiting delegates itself (agreements.service.remind)
     "agreement.issued": Kind.AGREEMENT_ISSUED,
     "meeting.proposed": Kind.MEETING_PROPOSED,
     "meeting.confirmed": Kind.MEETING_CONFIRMED,
