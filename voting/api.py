@@ -9,17 +9,20 @@ from governance.api import by_slug
 from governance.extensions import db
 from governance.models import Coop
 from proposals.service import get_visible
-from voting import permissions, results, service
+from voting import permissions, results, service, steward
 from voting.models import Vote
 from voting.schemas import (
     BallotInSchema,
     BallotSchema,
+    OutcomeInSchema,
     ParticipantSchema,
     ProxyInSchema,
     ProxySchema,
     ReceiptCheckSchema,
     ReceiptsSchema,
+    ReminderSchema,
     ResultDocumentSchema,
+    VoteExtendInSchema,
     VoteInSchema,
     VoteSchema,
 )
@@ -160,3 +163,49 @@ def result(vote_id):
     vote = _vote(vote_id)
     db.session.commit()
     return results.result_document(vote, actor=current_user)
+
+
+@blp.route("/votes/<int:vote_id>/extend", methods=["POST"])
+@blp.arguments(VoteExtendInSchema)
+@blp.response(200, VoteSchema)
+@blp.alt_response(409, description="The vote has closed (or not opened yet), or its proposal was withdrawn.")
+def extend(data, vote_id):
+    """Move the close later, before it passes, with a reason (stewards); every co-op of the electorate is told."""
+    vote = steward.extend_close(_vote(vote_id), actor=current_user, **data)
+    db.session.commit()
+    return vote
+
+
+@blp.route("/votes/<int:vote_id>/close-early", methods=["POST"])
+@blp.response(200, VoteSchema)
+@blp.alt_response(409, description="A co-op of the electorate has not cast yet, or the vote has closed.")
+def close_early(vote_id):
+    """Close and count now, once every co-op of the electorate has cast (stewards)."""
+    vote = steward.close_early(_vote(vote_id), actor=current_user)
+    db.session.commit()
+    return vote
+
+
+@blp.route("/votes/<int:vote_id>/remind", methods=["POST"])
+@blp.response(200, ReminderSchema)
+@blp.alt_response(
+    409,
+    description="A reminder went out less than twelve hours ago, every co-op has cast, or the vote has closed.",
+)
+def remind(vote_id):
+    """Mail the delegates of the co-ops that have not cast yet, at most once in twelve hours (stewards)."""
+    vote = _vote(vote_id)
+    reminded = steward.remind(vote, actor=current_user)
+    db.session.commit()
+    return {"reminded": reminded, "reminded_at": vote.reminded_at, "next_at": steward.next_reminder_at(vote)}
+
+
+@blp.route("/votes/<int:vote_id>/outcome", methods=["PUT"])
+@blp.arguments(OutcomeInSchema)
+@blp.response(200, VoteSchema)
+@blp.alt_response(409, description="The vote has not closed yet.")
+def write_outcome(data, vote_id):
+    """Write (or rewrite) the outcome statement after the close (stewards); audited each time."""
+    vote = steward.write_outcome(_vote(vote_id), actor=current_user, **data)
+    db.session.commit()
+    return vote

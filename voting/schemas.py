@@ -7,6 +7,7 @@ from governance.schemas import PersonRefSchema, Ref
 from voting.counting import Base, Method, QuorumBy, TieKind, YesNoChoice, YesNoTie
 from voting.models import ProxyEnd, ResultsShown, Secrecy, ThresholdKind, Weighting
 from voting.service import OPTION_MAX, OPTIONS_MAX, SCORE_MAX_LIMIT
+from voting.steward import OUTCOME_MAX, REASON_MAX
 
 
 class VoteInSchema(ma.Schema):
@@ -62,6 +63,21 @@ class ProposalRefSchema(ma.Schema):
     state = ma.fields.Function(lambda p: p.state.value)
 
 
+class _ListOrEmpty(ma.fields.List):
+    """A list column that is NULL until its first item: dumped as an empty list, as documented."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(value or [], attr, obj, **kwargs)
+
+
+class ExtensionSchema(ma.Schema):
+    from_ = ma.fields.Str(data_key="from", attribute="from", metadata={"description": "The close before."})
+    to = ma.fields.Str(metadata={"description": "The close after (ISO 8601, UTC)."})
+    reason = ma.fields.Str()
+    by = ma.fields.Str(metadata={"description": "The steward who extended it."})
+    at = ma.fields.Str()
+
+
 class VoteSchema(ma.Schema):
     id = ma.fields.Int()
     proposal = ma.fields.Nested(ProposalRefSchema)
@@ -86,6 +102,15 @@ class VoteSchema(ma.Schema):
     counted_at = ma.fields.AwareDateTime(allow_none=True)
     outcome = ma.fields.Str(allow_none=True)
     sentence = ma.fields.Function(lambda v: (v.result or {}).get("sentence"), allow_none=True)
+    extensions = _ListOrEmpty(
+        ma.fields.Nested(ExtensionSchema),
+        metadata={"description": "Each extension of the close, earliest first, with its reason."},
+    )
+    reminded_at = ma.fields.AwareDateTime(
+        allow_none=True, metadata={"description": "When a steward last reminded the co-ops still to vote."}
+    )
+    outcome_statement = ma.fields.Str(allow_none=True)
+    outcome_written_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class BallotInSchema(ma.Schema):
@@ -192,3 +217,30 @@ class ResultDocumentSchema(ma.Schema):
             "quorum, rounds, tie rule; null while results are hidden until the close."
         },
     )
+
+
+class VoteExtendInSchema(ma.Schema):
+    closes_at = ma.fields.AwareDateTime(
+        required=True, metadata={"description": "The new close: later than the current one."}
+    )
+    reason = ma.fields.Str(
+        required=True,
+        validate=validate.Length(max=REASON_MAX),
+        metadata={"description": "Why, told to every co-op of the electorate."},
+    )
+
+
+class OutcomeInSchema(ma.Schema):
+    statement = ma.fields.Str(
+        required=True,
+        validate=validate.Length(max=OUTCOME_MAX),
+        metadata={"description": "What was decided and what happens next (Markdown)."},
+    )
+
+
+class ReminderSchema(ma.Schema):
+    reminded = ma.fields.List(
+        ma.fields.Nested(Ref), metadata={"description": "The co-ops told, those with no current ballot."}
+    )
+    reminded_at = ma.fields.AwareDateTime()
+    next_at = ma.fields.AwareDateTime(metadata={"description": "When the next reminder may go."})

@@ -10,7 +10,7 @@ from governance import audit
 from governance.errors import Conflict, InvalidBallot, NotAllowed
 from governance.extensions import db
 from governance.types import utcnow
-from tests.factories import sign_in
+from tests.factories import api_token, sign_in
 from tests.voting.factories import open_vote
 from tests.voting.test_vote_loop import _by_id, _page, _text
 from voting import service, steward
@@ -185,3 +185,101 @@ def test_a_stewards_home_page_lists_the_votes_they_run(app, client, world):
     delegate = app.test_client()
     sign_in(delegate, world.delegates[0])
     assert b'id="votes-run"' not in delegate.get("/").data
+
+
+def _mails(outbox, subject_part):
+    return [m for m in (p.read_text() for p in outbox.glob("*.eml")) if subject_part in m]
+
+
+def test_a_steward_extends_through_the_api_and_a_delegate_is_refused_with_nothing_stored(
+    client, world, outbox
+):
+    vote = open_vote(world, lasts=timedelta(days=2))
+    before = vote.closes_at
+    later = (before + timedelta(days=3)).isoformat()
+    refused = client.post(
+        f"/api/v1/votes/{vote.id}/extend",
+        json={"closes_at": later, "reason": "Mine"},
+        headers=api_token(world.delegates[0]),
+    )
+    assert refused.status_code == 403 and set(refused.get_json()) >= {"code", "status", "message"}
+    db.session.expire_all()
+    assert vote.closes_at == before and not vote.extensions and not _events("vote.extended")
+    assert not _mails(outbox, "now closes later")
+    earlier = client.post(
+        f"/api/v1/votes/{vote.id}/extend",
+        json={"closes_at": (before - timedelta(hours=1)).isoformat(), "reason": "Oops"},
+        headers=api_token(world.steward),
+    )
+    assert earlier.status_code == 422
+    assert "closes later than now set" in earlier.get_json()["errors"]["closes_at"][0]
+    response = client.post(
+        f"/api/v1/votes/{vote.id}/extend",
+        json={"closes_at": later, "reason": "Two co-ops meet on Monday"},
+        headers=api_token(world.steward),
+    )
+    assert response.status_code == 200, response.get_json()
+    data = response.get_json()
+    assert data["extensions"][0]["reason"] == "Two co-ops meet on Monday"
+    assert data["extensions"][0]["from"] == before.isoformat()
+    db.session.expire_all()
+    assert vote.closes_at == before + timedelta(days=3)
+    assert len(_events("vote.extended")) == 1 and len(_mails(outbox, "now closes later")) == 3
+
+
+def test_close_early_through_the_api_waits_for_every_coop(client, world):
+    vote = open_vote(world)
+    headers = api_token(world.steward)
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    db.session.commit()
+    refused = client.post(f"/api/v1/votes/{vote.id}/close-early", headers=headers)
+    assert refused.status_code == 409
+    assert refused.get_json()["errors"]["waiting"] == ["hudson-tech", "rio-software"]
+    db.session.expire_all()
+    assert not vote.is_closed and not _events("vote.closed_early")
+    forbidden = client.post(f"/api/v1/votes/{vote.id}/close-early", headers=api_token(world.delegates[0]))
+    assert forbidden.status_code == 403
+    for i in (1, 2):
+        service.cast_ballot(vote, actor=world.delegates[i], coop=world.coops[i], choice="yes")
+    db.session.commit()
+    closed = client.post(f"/api/v1/votes/{vote.id}/close-early", headers=headers)
+    assert closed.status_code == 200 and closed.get_json()["is_closed"]
+    assert closed.get_json()["outcome"] == "passed"
+    again = client.post(f"/api/v1/votes/{vote.id}/close-early", headers=headers)
+    assert again.status_code == 409 and len(_events("vote.closed_early")) == 1
+
+
+def test_remind_through_the_api_once_in_twelve_hours(client, world, outbox):
+    vote = open_vote(world)
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    db.session.commit()
+    forbidden = client.post(f"/api/v1/votes/{vote.id}/remind", headers=api_token(world.delegates[1]))
+    assert forbidden.status_code == 403 and not _mails(outbox, "Subject: Reminder:")
+    headers = api_token(world.steward)
+    response = client.post(f"/api/v1/votes/{vote.id}/remind", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    data = response.get_json()
+    assert [c["slug"] for c in data["reminded"]] == ["hudson-tech", "rio-software"]
+    assert data["next_at"] > data["reminded_at"]
+    assert len(_mails(outbox, "Subject: Reminder:")) == 2
+    again = client.post(f"/api/v1/votes/{vote.id}/remind", headers=headers)
+    assert again.status_code == 409 and "the next can go from" in again.get_json()["message"]
+    assert len(_mails(outbox, "Subject: Reminder:")) == 2 and len(_events("vote.reminded")) == 1
+
+
+def test_the_outcome_through_the_api_after_the_close(client, world):
+    vote = open_vote(world, lasts=timedelta(hours=1))
+    headers = api_token(world.steward)
+    early = client.put(f"/api/v1/votes/{vote.id}/outcome", json={"statement": "Early"}, headers=headers)
+    assert early.status_code == 409 and not _events("vote.outcome_written")
+    _close(vote, world, [("yes", None)])
+    response = client.put(
+        f"/api/v1/votes/{vote.id}/outcome", json={"statement": "Thames Code hosts it."}, headers=headers
+    )
+    assert response.status_code == 200 and response.get_json()["outcome_statement"] == "Thames Code hosts it."
+    forbidden = client.put(
+        f"/api/v1/votes/{vote.id}/outcome", json={"statement": "Mine"}, headers=api_token(world.delegates[0])
+    )
+    assert forbidden.status_code == 403
+    db.session.expire_all()
+    assert vote.outcome_statement == "Thames Code hosts it." and len(_events("vote.outcome_written")) == 1
