@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # nothing imported here: `governance.texts` is used where Flask is not
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """The application factory: configuration from the environment, then any overrides (tests)."""
+    from flask import Flask
+
     from governance import config
 
     app = Flask(
@@ -49,12 +53,13 @@ def _configure_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from governance import auth, outbox  # noqa: F401 - the outbox's table and hand-on join the app
+    from governance import auth, i18n, outbox  # noqa: F401 - the outbox's table and hand-on join the app
     from governance.database import IdConverter, configure_engines
     from governance.extensions import api, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     configure_engines(app)
+    i18n.init(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -90,7 +95,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from governance.cli import register
+    from governance.i18n import register_commands as register_translation_commands
     from governance.jobs import start_scheduler_on_first_request
 
     register(app)
+    register_translation_commands(app)
     start_scheduler_on_first_request(app)

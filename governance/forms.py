@@ -24,8 +24,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from governance import i18n
 from governance.models import CoopRole, NetworkRoleKind
 from governance.security import MIN_PASSWORD_LENGTH
+from governance.texts import _l
 from governance.timezones import is_valid_zone
 
 
@@ -128,8 +130,15 @@ class NetworkRoleForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    time_zone = StringField("Time zone", validators=[DataRequired(), valid_zone])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    time_zone = StringField(_l("Time zone"), validators=[DataRequired(), valid_zone])
+    locale = SelectField(_l("Language"), validators=[Optional()])  # left out: kept as it is
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = i18n.locale_choices()
+        if not self.is_submitted() and self.locale.data not in i18n.LOCALES:
+            self.locale.data = i18n.select_locale()  # not chosen yet: what the browser asks for
 
 
 class TokenForm(FlaskForm):

@@ -92,7 +92,9 @@ class Person(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
-    locale: Mapped[str] = mapped_column(String(16), default="en-GB")
+    # A Babel locale ('es_AR'): their language and how dates, numbers and money are written to them. '':
+    # not chosen yet, so the browser's (and, on the first sign-in, the browser's is kept).
+    locale: Mapped[str] = mapped_column(String(16), default="")
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_superuser: Mapped[bool] = mapped_column(default=False)
     # Part of every session's id (see get_id): raising it ends every session signed in before.

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from governance import audit, mail
+from governance import audit, i18n, mail
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from governance.extensions import db
 from governance.models import (
@@ -33,9 +33,10 @@ from governance.models import (
 )
 from governance.permissions import Perm, may_invite_first_delegate, require
 from governance.security import MIN_PASSWORD_LENGTH, digest, hash_password, new_api_token, new_secret
+from governance.texts import _
 from governance.timezones import is_valid_zone
 from governance.types import utcnow
-from governance.validation import clean_name, clean_text, name_key
+from governance.validation import clean_name, clean_text, invalid, name_key
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how finely a token's "last used" time is kept
 EMAIL_MAX = 254  # RFC 5321 4.5.3.1.3: a path is at most 256 octets, with its angle brackets
@@ -427,11 +428,17 @@ def revoke_network_role(*, actor: Person, network: Network, person: Person, role
 def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | None = None) -> Person:
     actor.name = clean_name(name, "name", "Your name")
     actor.time_zone = _require_zone(time_zone)
-    if locale:
-        actor.locale = locale
+    if locale is not None:
+        chosen = i18n.normalise(locale)
+        if chosen is None:
+            raise invalid("locale", _("Choose one of the languages offered."))
+        actor.locale = chosen
     db.session.flush()
     audit.record(
-        Action.PROFILE_UPDATED, actor=actor, subject=actor, data={"name": actor.name, "time_zone": time_zone}
+        Action.PROFILE_UPDATED,
+        actor=actor,
+        subject=actor,
+        data={"name": actor.name, "time_zone": time_zone, "locale": actor.locale},
     )
     return actor
 

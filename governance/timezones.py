@@ -6,6 +6,10 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import format_datetime
+
+from governance.texts import current_locale
+
 DEFAULT_ZONE = "UTC"
 
 
@@ -34,16 +38,26 @@ def to_zone(moment: datetime, zone: str | None) -> datetime:
     return moment.astimezone(ZoneInfo(zone if zone and is_valid_zone(zone) else DEFAULT_ZONE))
 
 
-def format_in_zone(moment: datetime | None, zone: str | None, style: str = "datetime") -> str:
-    """'25 Nov 2026, 14:40 GMT (Europe/London)'; style 'time' gives '14:40 GMT', 'date' gives the date."""
+def format_in_zone(
+    moment: datetime | None, zone: str | None, style: str = "datetime", locale: str | None = None
+) -> str:
+    """'25 Nov 2026, 14:40 GMT (Europe/London)'; style 'time' gives '14:40 GMT', 'date' gives the date.
+
+    In the reader's locale (by default whoever is being answered): '25 nov 2026, 14:40 -03
+    (America/Argentina/Buenos_Aires)' in Spanish. The day comes first and the clock is 24-hour in every
+    locale, as people across time zones read times they compare."""
     if moment is None:
         return ""
     local = to_zone(moment, zone)
     name = zone if is_valid_zone(zone) else DEFAULT_ZONE
+    locale = locale or current_locale()
+    english = locale.startswith("en")
     if style == "time":
         return f"{local:%H:%M} {local.tzname()}"
     if style == "date":
-        return f"{local.day} {local:%b %Y}"
+        return f"{local.day} {local:%b %Y}" if english else format_datetime(local, "d MMM y", locale=locale)
     abbreviation = local.tzname()
     suffix = f" {abbreviation} ({name})" if abbreviation != name else f" {name}"
-    return f"{local.day} {local:%b %Y, %H:%M}{suffix}"
+    if english:
+        return f"{local.day} {local:%b %Y, %H:%M}{suffix}"
+    return format_datetime(local, "d MMM y, HH:mm", locale=locale) + suffix

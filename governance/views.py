@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import refresh
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -38,6 +39,7 @@ from governance.models import (
 from governance.paging import page_number
 from governance.permissions import Perm, can, may_invite_first_delegate, require
 from governance.templating import viewer_zone, waiting_for
+from governance.texts import _
 from governance.timezones import all_zones
 
 bp = Blueprint("main", __name__)
@@ -279,9 +281,12 @@ def set_role(slug: str, person_id: int):
 def settings():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        service.update_profile(actor=current_user, name=form.name.data, time_zone=form.time_zone.data)
+        service.update_profile(
+            actor=current_user, name=form.name.data, time_zone=form.time_zone.data, locale=form.locale.data or None
+        )
         db.session.commit()
-        flash("Your settings are saved.", "success")
+        refresh()  # the message below is in the language just chosen
+        flash(_("Your settings are saved."), "success")
         return redirect(url_for(".settings"))
     return _settings_page(form, TokenForm(), status=400 if form.errors else 200)
 
@@ -308,7 +313,7 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _settings_page(ProfileForm(obj=current_user), form, status=400)
-    _, secret = service.create_token(actor=current_user, name=form.name.data)
+    _token, secret = service.create_token(actor=current_user, name=form.name.data)
     db.session.commit()
     page, status = _settings_page(ProfileForm(obj=current_user), TokenForm(formdata=None), new_token=secret)
     return no_store(make_response(page, status))

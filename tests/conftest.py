@@ -93,6 +93,7 @@ def app(database_url, tmp_path_factory):
 
 def _forget_user(sender, **extra) -> None:
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)  # the locale Flask-Babel chose for the request before
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from governance import service
+from governance import i18n, service
 from governance.auth import begin_session, is_remembered, renew_session
 from governance.auth import service as auth
 from governance.errors import DomainError
@@ -21,6 +21,7 @@ from governance.forms import (
     show_refusal,
 )
 from governance.models import person_by_email
+from governance.texts import _
 from governance.timezones import all_zones
 
 bp = Blueprint("auth", __name__)
@@ -95,7 +96,17 @@ def sign_in():
     if person is None:
         form.password.errors.append("That email and password do not match an account.")
         return render_template("auth/sign_in.html", form=form), 401
+    chosen = i18n.suggest_on_sign_in(person)
+    if chosen:
+        db.session.commit()
     begin_session(person, remember=form.remember.data)
+    if chosen and not chosen.startswith("en"):
+        # Translators: %(language)s is the language's own name, such as "español (Argentina)".
+        flash(
+            _("Roundtable speaks %(language)s to you, as your browser asks. Your settings page changes it.",
+              language=dict(i18n.locale_choices())[chosen]),
+            "info",
+        )
     return redirect(_safe_next(request.args.get("next")))
 
 

@@ -12,10 +12,9 @@ Revises: 20261202_outbox
 Create Date: 2026-12-02 03:45:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from flask import current_app
-
 
 # revision identifiers, used by Alembic.
 revision = '673a3a6151c1'

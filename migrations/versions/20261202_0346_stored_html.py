@@ -9,11 +9,10 @@ Revises: 673a3a6151c1
 Create Date: 2026-12-02 03:46:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from governance.markdown import render
-
 
 # revision identifiers, used by Alembic.
 revision = '3bd31e694ce4'

@@ -6,11 +6,10 @@ Revises: 3bd31e694ce4
 Create Date: 2026-12-02 02:16:16.307747
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import governance.types
-
 
 # revision identifiers, used by Alembic.
 revision = '60b6b6164976'

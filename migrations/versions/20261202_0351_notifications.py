@@ -7,11 +7,10 @@ Revises: 60b6b6164976
 Create Date: 2026-12-02 02:27:28.372422
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import governance.types
-
 
 # revision identifiers, used by Alembic.
 revision = '03ef8c443125'

@@ -7,11 +7,10 @@ Revises: 03ef8c443125
 Create Date: 2026-12-02 02:20:32.004178
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import governance.types
-
 
 # revision identifiers, used by Alembic.
 revision = 'c116c3a175bc'
