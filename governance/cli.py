@@ -1,4 +1,5 @@
-"""Commands: `flask --app wsgi demo | audit verify [--expect SEQ:HASH] | audit head | tokens create EMAIL | count FILE`."""
+"""Commands: `flask --app wsgi demo | admin create EMAIL | audit verify [--expect SEQ:HASH] | audit head |
+tokens create EMAIL | count FILE`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from voting.cli import count_command
 
 audit_cli = AppGroup("audit", help="The audit log.")
 tokens_cli = AppGroup("tokens", help="Personal access tokens for the API.")
+admin_cli = AppGroup("admin", help="The instance's admins.")
 
 
 def _expected_head(_ctx, _param, value: str | None) -> tuple[int, str] | None:
@@ -58,6 +60,32 @@ def tokens_create(email: str, name: str) -> None:
     click.echo(secret)
 
 
+@admin_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="Instance admin", show_default=True, help="Their name, as others see it.")
+@click.option("--time-zone", default="UTC", show_default=True, help="An IANA zone, such as Europe/London.")
+def admin_create(email: str, name: str, time_zone: str) -> None:
+    """Make EMAIL an instance admin (a new account, or an existing one) and print where to choose a password."""
+    from flask import current_app, url_for
+
+    from governance.errors import DomainError
+    from governance.security import make_reset_token
+
+    try:
+        person, needs_password = service.make_instance_admin(email=email, name=name, time_zone=time_zone)
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint="EMAIL") from None
+    db.session.commit()
+    click.echo(f"{person.email} is an instance admin.")
+    if needs_password:
+        with current_app.test_request_context():
+            link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+                "auth.reset_password", token=make_reset_token(person)
+            )
+        hours = current_app.config["RESET_TTL_SECONDS"] // 3600
+        click.echo(f"Choose a password at this link (it works once, for {hours} hours), then sign in:\n{link}")
+
+
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo world (idempotent) and print how to sign in."""
@@ -69,5 +97,6 @@ def demo_command() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(admin_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(count_command)

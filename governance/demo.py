@@ -147,6 +147,12 @@ def load_demo() -> str:
     return sign_in_details(world)
 
 
+def is_loaded() -> bool:
+    """Whether this instance holds the demo world (its made-up admin exists): the sign-in page then says
+    which demo account shows which role."""
+    return person_by_email(ADMIN_EMAIL) is not None
+
+
 def sign_in_details(world: World) -> str:
     lines = [
         f"Demo data is loaded. Sign in at {current_app.config['BASE_URL'].rstrip('/')}/sign-in with any of these",

@@ -56,6 +56,7 @@ class Action(StrEnum):
     PROFILE_UPDATED = "person.profile_updated"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
+    INSTANCE_ADMIN_MADE = "person.instance_admin_made"
 
 
 def slugify(text: str) -> str:
@@ -441,6 +442,35 @@ def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | No
         data={"name": actor.name, "time_zone": time_zone, "locale": actor.locale},
     )
     return actor
+
+
+def make_instance_admin(*, email: str, name: str, time_zone: str = "UTC") -> tuple[Person, bool]:
+    """The instance's admin, from the command line (`flask --app wsgi admin create EMAIL`): a new account
+    with no password yet, or an existing one raised. Returns (person, whether they still need a password)."""
+    email = clean_text(email, "email", "An email address", EMAIL_MAX).lower()
+    if "@" not in email:
+        raise InvalidInput(_("That is not an email address."), errors={"email": [_("Not an email address.")]})
+    person = person_by_email(email)
+    if person is None:
+        person = Person(
+            email=email,
+            name=clean_name(name, "name", "Your name"),
+            time_zone=_require_zone(time_zone),
+            is_superuser=True,
+        )
+        db.session.add(person)
+    else:
+        person.is_superuser = True
+    db.session.flush()
+    audit.record(
+        Action.INSTANCE_ADMIN_MADE,
+        actor=None,
+        actor_label="command line",
+        subject=person,
+        data={"email": person.email},
+        summary=f"Made {person.email} an instance admin from the command line",
+    )
+    return person, person.password_hash is None
 
 
 # API tokens

@@ -29,6 +29,7 @@ from governance.headers import no_store
 from governance.models import (
     AccessToken,
     Coop,
+    CoopMembership,
     CoopRole,
     Invitation,
     Network,
@@ -57,7 +58,43 @@ def by_slug(model, slug: str):
 
 @bp.get("/")
 def home():
-    return render_template("home.html", waiting=waiting_for(current_user))
+    return render_template("home.html", waiting=waiting_for(current_user), first_steps=_first_steps())
+
+
+def _first_steps() -> list[dict] | None:
+    """For the admin of a new instance, the way to a working network: a network, a co-op in it, and an
+    invitation to its first delegate; None once every step is done, or for anyone who cannot take them."""
+    if not can(current_user, Perm.NETWORK_CREATE):
+        return None
+    network = db.session.scalar(select(Network).order_by(Network.id).limit(1))
+    coop = db.session.scalar(select(Coop).order_by(Coop.id).limit(1))
+    invited = coop is not None and (
+        db.session.scalar(select(Invitation.id).limit(1)) is not None
+        or db.session.scalar(select(CoopMembership.id).limit(1)) is not None
+    )
+    if network and coop and invited:
+        return None
+    return [
+        {
+            "text": _("Create the network your co-ops decide in (CoTech, a regional federation, ...)."),
+            "url": url_for(".new_network"),
+            "link": _("Create a network"),
+            "done": network is not None,
+        },
+        {
+            "text": _("Add its first co-op: its name, country, city and time zone."),
+            "url": url_for(".new_coop", slug=network.slug) if network else None,
+            "link": _("Add a co-op"),
+            "done": coop is not None,
+        },
+        {
+            "text": _("Invite the co-op's first delegate by email: they follow the mailed link, choose a "
+                      "password, and invite the rest of their co-op."),
+            "url": url_for(".coop", slug=coop.slug) if coop else None,
+            "link": _("Invite a delegate"),
+            "done": invited,
+        },
+    ]
 
 
 @bp.get("/networks")

@@ -90,12 +90,12 @@ def sign_in():
         return redirect(url_for("main.home"))
     form = SignInForm()
     if not form.validate_on_submit():
-        return render_template("auth/sign_in.html", form=form), 400 if form.is_submitted() else 200
+        return _sign_in_page(form, 400 if form.is_submitted() else 200)
     person = auth.sign_in(form.email.data, form.password.data)
     db.session.commit()  # the audit event, of a failure too
     if person is None:
         form.password.errors.append("That email and password do not match an account.")
-        return render_template("auth/sign_in.html", form=form), 401
+        return _sign_in_page(form, 401)
     chosen = i18n.suggest_on_sign_in(person)
     if chosen:
         db.session.commit()
@@ -108,6 +108,14 @@ def sign_in():
             "info",
         )
     return redirect(_safe_next(request.args.get("next")))
+
+
+def _sign_in_page(form, status: int):
+    from governance import demo
+
+    return render_template(
+        "auth/sign_in.html", form=form, demo_password=demo.DEMO_PASSWORD if demo.is_loaded() else None
+    ), status
 
 
 @bp.post("/sign-out")
