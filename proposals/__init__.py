@@ -10,13 +10,13 @@ def register(app: Flask) -> None:
     from governance import templating
     from governance.markdown import render
     from proposals import models  # noqa: F401 - the tables must be known to Alembic and the session
-    from proposals.currency import format_money, is_currency
-    from proposals.currency import name as currency_name
+    from proposals.money import format_iso, is_currency
+    from proposals.money import name as currency_name
     from proposals.views import bp, waiting
 
     app.register_blueprint(bp)
     app.jinja_env.filters["markdown"] = render
-    app.jinja_env.filters["money"] = lambda minor, currency: format_money(minor, currency)
+    app.jinja_env.filters["money"] = format_iso
     app.jinja_env.filters["currency_name"] = lambda code: currency_name(code) if is_currency(code) else ""
     if ("proposals.index", "Proposals") not in templating.nav_links:
         templating.nav_links.append(("proposals.index", "Proposals"))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from proposals.currency import format_money
+from proposals.money import format_iso
 
 CONTEXT_LINES = 3
 
@@ -35,7 +35,7 @@ def fact_lines(facts: dict[str, Any] | None) -> list[str]:
         value = facts.get(name)
         if value is None or name == "currency":
             continue
-        shown = format_money(value, facts.get("currency")) if name.endswith("_minor") else f"{value:,}"
+        shown = format_iso(value, facts.get("currency")) if name.endswith("_minor") else f"{value:,}"
         lines.append(f"{label}: {shown}")
     return lines
 

@@ -16,9 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from governance.forms import choices
-from proposals.currency import digits
 from proposals.lifecycle import Transition
 from proposals.models import Kind, Stance
+from proposals.money import digits
 from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
 
 COUNT = [Optional(), NumberRange(min=0, max=1_000_000)]

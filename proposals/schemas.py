@@ -8,9 +8,9 @@ from marshmallow import validate
 
 from governance.schemas import PersonRefSchema, Ref
 from proposals import permissions
-from proposals.currency import digits, is_currency
 from proposals.lifecycle import ActorKind, State, Transition, allowed_transitions
 from proposals.models import Kind, Stance
+from proposals.money import digits, is_currency
 from proposals.service import (
     BODY_MAX,
     COMMENT_MAX,

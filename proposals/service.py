@@ -30,7 +30,6 @@ from governance.permissions import is_admin_of, is_steward_of
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 from proposals import permissions
-from proposals.currency import is_currency
 from proposals.lifecycle import (
     EDITABLE_STATES,
     ActorKind,
@@ -42,6 +41,7 @@ from proposals.lifecycle import (
     next_state,
 )
 from proposals.models import FACT_FIELDS, Comment, Interest, Kind, Proposal, Revision, Stance, StateChange
+from proposals.money import is_currency
 
 TITLE_MAX, SUMMARY_MAX, BODY_MAX, NOTE_MAX, COMMENT_MAX = 200, 2000, 100_000, 500, 20_000
 COUNT_MAX = 1_000_000  # hours, seats, months

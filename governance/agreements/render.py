@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from governance.agreements.terms import Party, Terms
 from governance.markdown import render as markdown
-from proposals.diff import format_money
+from proposals.money import format_iso
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["money"] = format_money
+    env.filters["money"] = format_iso
     env.filters["markdown"] = markdown
     env.filters["day"] = _day
     env.filters["when"] = _when

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from governance.errors import InvalidInput
-from proposals.pledging import money
+from proposals import money
 from proposals.pledging.service import HOURS_MAX, NOTICE_MAX, TERM_MAX, CampaignSettings, PledgeIn, RateIn
 from voting.forms import LOCAL_FORMATS, local_to_utc
 

@@ -11,7 +11,8 @@ from datetime import date
 from babel.numbers import get_territory_currencies
 
 from governance.models import Coop
-from proposals.pledging import money, service
+from proposals import money
+from proposals.pledging import service
 from proposals.pledging.models import Campaign, Pledge
 
 

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from governance.schemas import PersonRefSchema, Ref
-from proposals.pledging import money
+from proposals import money
 from proposals.pledging.models import CampaignState, PledgeEnd
 from proposals.pledging.service import HOURS_MAX, NOTE_MAX, REASON_MAX, SEATS_MAX, SOURCE_MAX
 

@@ -49,11 +49,10 @@ from governance.models import Coop, NetworkMembership, Person
 from governance.timezones import format_in_zone, is_valid_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
+from proposals import money, targets
 from proposals import permissions as proposal_permissions
-from proposals import targets
 from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Proposal, StateChange
-from proposals.pledging import money
 from proposals.pledging.models import Campaign, CampaignRate, CampaignState, Contribution, Pledge, PledgeEnd
 from proposals.service import apply_transition, lock_proposal
 

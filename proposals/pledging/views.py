@@ -14,8 +14,9 @@ from governance.forms import EmptyForm, choices, show_refusal
 from governance.models import Coop
 from governance.templating import viewer_zone
 from governance.types import utcnow
+from proposals import money
 from proposals import permissions as proposal_permissions
-from proposals.pledging import money, progress, service
+from proposals.pledging import progress, service
 from proposals.pledging.forms import ExtendForm, OpenCampaignForm, PledgeForm, WithdrawForm
 from proposals.pledging.models import Campaign, CampaignState
 from proposals.service import get_visible

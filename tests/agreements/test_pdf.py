@@ -28,7 +28,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from governance.agreements import examples, render, seal
 from governance.agreements.terms import canonical_json
-from proposals.diff import format_money
+from proposals.money import format_iso as format_money
 
 ISSUED_AT = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 CREATED_AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)

@@ -1,7 +1,10 @@
-"""Currencies and amounts: ISO 4217 codes, names and minor units from Babel's data; Decimal, never float.
+"""Currencies and amounts, for proposals, pledges and agreements: ISO 4217 codes, their names and minor
+units from Babel's data (CLDR); amounts stored as integer minor units, read and shown through Decimal,
+never float. Plain Python (no Flask).
 
-`to_minor("1250.50", "GBP")` is 125050; `to_minor("1250.505", "GBP")` is refused (GBP has two digits);
-`format_money(125050, "GBP")` is "£1,250.50".
+`is_currency("POU")` is False; `digits("JPY")` is 0, `digits("BHD")` 3; `to_minor("1250.50", "GBP")` is
+125050 and `to_minor("1250.505", "GBP")` is refused (GBP has two digits); `format_money(125050, "GBP")` is
+"£1,250.50", and with `iso_code=True` (a proposal's facts, an agreement's text) "GBP 1,250.50".
 """
 
 from __future__ import annotations
@@ -10,7 +13,13 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale
-from babel.numbers import NumberPattern, get_currency_name, get_currency_precision, list_currencies
+from babel.numbers import (
+    NumberPattern,
+    get_currency_name,
+    get_currency_precision,
+    list_currencies,
+    parse_pattern,
+)
 
 from governance.validation import invalid
 
@@ -22,19 +31,20 @@ NOT_MONEY = frozenset(
 DEFAULT_LOCALE = "en_GB"
 
 
-def is_currency(code: str) -> bool:
-    return code in _CODES
+CODES = frozenset(c for c in list_currencies() if len(c) == 3 and c.isalpha() and c not in NOT_MONEY)
 
 
-_CODES = frozenset(c for c in list_currencies() if len(c) == 3 and c.isalpha() and c not in NOT_MONEY)
+def is_currency(code: str | None) -> bool:
+    return (code or "") in CODES
 
 
-def digits(code: str) -> int:
-    """The currency's minor-unit digits (2 for GBP, 0 for JPY, 3 for BHD)."""
-    return int(get_currency_precision(code))
+def digits(code: str | None) -> int:
+    """The currency's minor-unit digits (2 for GBP, 0 for JPY, 3 for BHD); 2 for an unknown code."""
+    return int(get_currency_precision(code)) if is_currency(code) else 2
 
 
 def name(code: str, locale: str = DEFAULT_LOCALE) -> str:
+    """'British Pound', 'Argentine Peso'."""
     return str(get_currency_name(code, locale=locale))
 
 
@@ -79,10 +89,14 @@ def _precision_message(currency: str, places: int) -> str:
     return f"{currency} has {places} decimal places at most."
 
 
-def to_major(minor: int, currency: str) -> Decimal:
+def to_major(minor: int, currency: str | None) -> Decimal:
     """Minor units back as a Decimal in major units, with the currency's places (125050 -> 1250.50)."""
     places = digits(currency)
     return Decimal(minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+# The ISO code, a space, then the amount with the locale's grouping and the currency's own places.
+ISO_PATTERN = parse_pattern("¤¤ #,##0.00")
 
 
 @cache
@@ -92,12 +106,23 @@ def _currency_format(locale: str) -> tuple[Locale, NumberPattern]:
     return parsed, parsed.currency_formats["standard"]
 
 
-def format_money(minor: int | None, currency: str | None, locale: str = DEFAULT_LOCALE) -> str:
-    """'£1,250.50', 'US$1,250.50' (en_GB), 'ARS250,000.00': Babel's symbols, grouping and minor units."""
-    if minor is None or not currency:
+def format_money(
+    minor: int | None, currency: str | None, locale: str = DEFAULT_LOCALE, *, iso_code: bool = False
+) -> str:
+    """'£1,250.50', 'US$1,250.50' (en_GB), 'ARS250,000.00': Babel's symbols, grouping and minor units;
+    with `iso_code`, 'GBP 1,250.50', 'JPY 1,250' (an amount without a known currency: its digits)."""
+    if minor is None:
         return ""
+    if not is_currency(currency):
+        return f"{minor:,}" if iso_code else ""
     parsed, pattern = _currency_format(locale)
+    pattern = ISO_PATTERN if iso_code else pattern
     return str(pattern.apply(to_major(minor, currency), parsed, currency=currency, currency_digits=True))
+
+
+def format_iso(minor: int | None, currency: str | None, locale: str = DEFAULT_LOCALE) -> str:
+    """'GBP 1,250.50': how a proposal's facts and an agreement's text name amounts (parties abroad read them)."""
+    return format_money(minor, currency, locale, iso_code=True)
 
 
 def clean_rate(value, field_name: str) -> Decimal:

@@ -1,0 +1,40 @@
+"""One money module for proposals, pledges and agreements: ISO 4217 codes named and sized by Babel's data
+(CLDR), amounts in each currency's own minor units, Decimal never float."""
+
+from decimal import Decimal
+
+import pytest
+
+from governance.errors import InvalidInput
+from proposals import money
+
+
+def test_only_iso_4217_codes_of_money_are_currencies():
+    assert money.is_currency("GBP") and money.is_currency("ARS") and money.is_currency("JPY")
+    assert not money.is_currency("POU") and not money.is_currency("gbp") and not money.is_currency(None)
+    assert not money.is_currency("XAU")  # gold is in ISO 4217, but no co-op is paid in it
+    assert money.clean_currency(" gbp ") == "GBP"
+    with pytest.raises(InvalidInput, match="'pou' is not an ISO 4217 currency code"):
+        money.clean_currency("pou")
+
+
+def test_each_currency_has_its_own_minor_units():
+    # ISO 4217's minor unit column: GBP 2, JPY 0, BHD 3 (as Babel's CLDR data gives them).
+    assert (money.digits("GBP"), money.digits("JPY"), money.digits("BHD")) == (2, 0, 3)
+    assert money.to_minor("1250.50", "GBP") == 125050 and money.to_minor("1250", "JPY") == 1250
+    assert money.to_minor("1.005", "BHD") == 1005
+    with pytest.raises(InvalidInput, match="GBP has 2 decimal places at most"):
+        money.to_minor("1250.505", "GBP")
+    with pytest.raises(InvalidInput, match="JPY has no minor unit"):
+        money.to_minor("12.5", "JPY")
+    with pytest.raises(InvalidInput, match="as a decimal number in a string"):
+        money.to_minor(12.5, "GBP")
+    assert money.to_major(125050, "GBP") == Decimal("1250.50") and money.to_major(1005, "BHD") == Decimal("1.005")
+
+
+def test_amounts_are_shown_with_symbols_or_by_iso_code():
+    assert money.format_money(125050, "GBP") == "£1,250.50"
+    assert money.format_iso(125050, "GBP") == "GBP 1,250.50"
+    assert money.format_iso(1250, "JPY") == "JPY 1,250" and money.format_iso(1005, "BHD") == "BHD 1.005"
+    assert money.name("ARS") == "Argentine Peso"
+    assert money.format_money(None, "GBP") == "" and money.format_iso(125050, None) == "125,050"
