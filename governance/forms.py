@@ -7,6 +7,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -23,6 +24,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from governance import i18n
 from governance.models import CoopRole, NetworkRoleKind
@@ -49,6 +51,14 @@ def enum_choices(enum_cls) -> list[SelectChoice]:
 
 # RFC 5321 caps a path (an address with its angle brackets) at 256 octets: at most 254 for the address.
 EMAIL_MAX = 254
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes: nobody has to know Ctrl-click. The `field` macro puts them in
+    a fieldset whose legend is the label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class SignInForm(FlaskForm):

@@ -9,13 +9,12 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from governance.forms import choices
+from governance.forms import MultiCheckboxField, choices
 from proposals.lifecycle import Transition
 from proposals.models import Kind, Stance
 from proposals.money import digits
@@ -82,7 +81,7 @@ class ProposalForm(FlaskForm):
         "Title", validators=[DataRequired(message="A title is required."), Length(max=TITLE_MAX)]
     )
     kind = SelectField("Kind", choices=choices((k.value, k.label) for k in Kind))
-    networks = SelectMultipleField("Addressed to the co-ops of", coerce=str, validate_choice=False)
+    networks = MultiCheckboxField("Addressed to the co-ops of", coerce=str, validate_choice=False)
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=SUMMARY_MAX)])
     body = TextAreaField("Body (Markdown)", validators=[Optional(), Length(max=BODY_MAX)])
     monthly_revenue = StringField("Current monthly revenue", validators=[money])

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from governance.errors import InvalidInput
-from governance.forms import choices
+from governance.forms import MultiCheckboxField, choices
 from governance.meetings.models import TOPIC_LABELS, Topic
 
 SLOT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
@@ -20,9 +20,9 @@ class MeetingForm(FlaskForm):
     topic = SelectField(
         "Topic", choices=choices((t.value, label) for t, label in TOPIC_LABELS.items()), default=Topic.GENERAL
     )
-    networks = SelectMultipleField("Networks invited", coerce=int, validators=[DataRequired()])
+    networks = MultiCheckboxField("Networks invited", coerce=int, validators=[DataRequired()])
     agenda = TextAreaField("Agenda", validators=[Optional(), Length(max=10_000)])
-    proposals = SelectMultipleField("Proposals on the agenda", coerce=int, validators=[Optional()])
+    proposals = MultiCheckboxField("Proposals on the agenda", coerce=int, validators=[Optional()])
     video_url = StringField("Video-call link", validators=[Optional(), Length(max=500)])
     duration_minutes = IntegerField(
         "Length in minutes", default=60, validators=[InputRequired(), NumberRange(min=15, max=480)]
@@ -43,7 +43,7 @@ class HoursForm(FlaskForm):
 class NotesForm(FlaskForm):
     notes = TextAreaField("Notes", validators=[DataRequired(), Length(max=50_000)])
     decisions = TextAreaField("Decisions", validators=[Optional(), Length(max=50_000)])
-    moved = SelectMultipleField("Proposals it moved on", coerce=int, validators=[Optional()])
+    moved = MultiCheckboxField("Proposals it moved on", coerce=int, validators=[Optional()])
 
 
 def parse_slots(text: str, zone: str) -> list[datetime]:

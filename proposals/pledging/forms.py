@@ -7,14 +7,13 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from governance.errors import InvalidInput
+from governance.forms import MultiCheckboxField
 from proposals import money
 from proposals.pledging.service import HOURS_MAX, NOTICE_MAX, TERM_MAX, CampaignSettings, PledgeIn, RateIn
 from voting.forms import LOCAL_FORMATS, local_to_utc
@@ -105,11 +104,6 @@ def seat_lines(text: str | None) -> dict[str, int]:
             raise InvalidInput(message, errors={"seats": [message]})
         seats[name] = int(count) if count else 1
     return seats
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PledgeForm(FlaskForm):

@@ -16,7 +16,7 @@ def _draft_in_discussion(page, title: str) -> str:
     page.goto("/proposals/new")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Kind").select_option("policy")
-    page.get_by_label("Addressed to the co-ops of").select_option(label="CoTech")
+    page.get_by_role("group", name="Addressed to the co-ops of").get_by_label("CoTech", exact=True).check()
     page.get_by_label("Summary").fill("A short question for CoTech.")
     page.get_by_label("Body (Markdown)").fill("Shall we?")
     page.get_by_role("button", name="Save the draft").click()
