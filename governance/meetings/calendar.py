@@ -10,6 +10,7 @@ from sqlalchemy import select
 from governance.meetings import permissions
 from governance.meetings.models import Meeting, MeetingState
 from governance.notifications.calendar import Entry
+from governance.texts import _
 
 
 def link(meeting: Meeting) -> str:
@@ -25,7 +26,7 @@ def entry(meeting: Meeting) -> Entry:
         for part in (
             meeting.topic.label,
             agenda,
-            f"Join: {meeting.video_url}" if meeting.video_url else "",
+            _("Join: %(url)s", url=meeting.video_url) if meeting.video_url else "",
             link(meeting),
         )
         if part

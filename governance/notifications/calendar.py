@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from icalendar import Calendar, Event
 
+from governance.texts import _
 from governance.timezones import DEFAULT_ZONE, is_valid_zone
 from governance.types import utcnow
 
@@ -80,8 +81,12 @@ def calendar(entries: Iterable[Entry], *, zone: str, name: str = "Roundtable") -
 
 
 def feed_for(person) -> bytes:
-    entries = [entry for provider in providers for entry in provider(person)]
-    return calendar(entries, zone=person.time_zone, name=f"Roundtable: {person.name}")
+    """The person's whole feed, in their zone and their language (a calendar app has no session)."""
+    from governance import i18n
+
+    with i18n.speaking(person):
+        entries = [entry for provider in providers for entry in provider(person)]
+        return calendar(entries, zone=person.time_zone, name=_("Roundtable: %(name)s", name=person.name))
 
 
 def moment(starts_at: datetime, minutes: int = 15) -> tuple[datetime, datetime]:

@@ -28,6 +28,7 @@ from governance.jobs import after_commit, app_context, huey
 from governance.models import Network, Person
 from governance.notifications.models import ChatConnection, ChatDelivery, ChatStatus
 from governance.permissions import is_admin_of
+from governance.texts import _
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 
@@ -68,7 +69,7 @@ def _has_port(parts) -> bool:
 
 def _require_admin(actor: Person, network: Network) -> None:
     if not is_admin_of(actor, network):
-        raise NotAllowed(f"Only an admin of {network.name} connects its chat.")
+        raise NotAllowed(_("Only an admin of %(network)s connects its chat.", network=network.name))
 
 
 def connections(network: Network) -> list[ChatConnection]:
@@ -80,16 +81,18 @@ def connections(network: Network) -> list[ChatConnection]:
 
 def connect(network: Network, *, actor: Person, url: str, label: str = "") -> ChatConnection:
     _require_admin(actor, network)
-    url = clean_text(url, "url", "The Apprise URL", URL_MAX)
+    url = clean_text(url, "url", _("The Apprise URL"), URL_MAX)
     if not apprise.Apprise().add(url):
         raise invalid(
             "url",
-            "Apprise cannot read that URL: it should look like mmosts://host/token, "
-            "matrixs://user:token@host/#room, slack://T/B/C or json://host/path.",
+            _(
+                "Apprise cannot read that URL: it should look like mmosts://host/token, "
+                "matrixs://user:token@host/#room, slack://T/B/C or json://host/path."
+            ),
         )
     connection = ChatConnection(
         network_id=network.id,
-        label=clean_text(label, "label", "The name", 100, required=False) or hint(url),
+        label=clean_text(label, "label", _("The name"), 100, required=False) or hint(url),
         url_encrypted=encrypt(url),
         url_hint=hint(url),
         created_by=actor,
@@ -126,8 +129,12 @@ def send_test(connection: ChatConnection, *, actor: Person) -> ChatDelivery:
     return queue(
         connection,
         key=f"test:{stamp.isoformat()}",
-        title="Roundtable: a test message",
-        body=f"{actor.name} sent this test from {connection.network.name}'s chat settings.",
+        title=_("Roundtable: a test message"),
+        body=_(
+            "%(person)s sent this test from the chat settings of %(network)s.",
+            person=actor.name,
+            network=connection.network.name,
+        ),
     )
 
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from governance.texts import N_, _
+
 
 class Kind(StrEnum):
     PROPOSAL_DISCUSSION = "proposal_discussion"
@@ -33,7 +35,7 @@ class Kind(StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return _(LABELS[self])
 
     @property
     def is_for_delegates(self) -> bool:
@@ -42,24 +44,24 @@ class Kind(StrEnum):
 
 
 LABELS = {
-    Kind.PROPOSAL_DISCUSSION: "A proposal is opened for discussion",
-    Kind.VOTE_OPENED: "A vote opens",
-    Kind.VOTE_CLOSING: "A vote closes in 24 hours and your co-op has not voted",
-    Kind.VOTE_REMINDER: "A steward's reminder to vote",
-    Kind.VOTE_EXTENDED: "A vote's deadline is extended",
-    Kind.VOTE_RESULT: "A vote's result and outcome",
-    Kind.CAMPAIGN_OPENED: "A pledge campaign opens",
-    Kind.CAMPAIGN_CLOSING: "A campaign closes in 48 hours and your co-op is not in",
-    Kind.CAMPAIGN_COMMITTED: "A campaign is committed",
-    Kind.CAMPAIGN_LAPSED: "A campaign lapses",
-    Kind.AGREEMENT_TO_SIGN: "An agreement is ready to sign",
-    Kind.AGREEMENT_REMINDER: "A reminder to sign an agreement",
-    Kind.AGREEMENT_ISSUED: "An agreement is issued",
-    Kind.MEETING_PROPOSED: "A meeting is proposed: answer its times",
-    Kind.MEETING_CONFIRMED: "A meeting is confirmed (the invitation, with a calendar file)",
-    Kind.MEETING_SOON: "A meeting starts in an hour",
-    Kind.MEETING_CANCELLED: "A meeting is cancelled",
-    Kind.MEETING_NOTES: "A meeting's notes and decisions are recorded",
+    Kind.PROPOSAL_DISCUSSION: N_("A proposal is opened for discussion"),
+    Kind.VOTE_OPENED: N_("A vote opens"),
+    Kind.VOTE_CLOSING: N_("A vote closes in 24 hours and your co-op has not voted"),
+    Kind.VOTE_REMINDER: N_("A steward's reminder to vote"),
+    Kind.VOTE_EXTENDED: N_("A vote's deadline is extended"),
+    Kind.VOTE_RESULT: N_("A vote's result and outcome"),
+    Kind.CAMPAIGN_OPENED: N_("A pledge campaign opens"),
+    Kind.CAMPAIGN_CLOSING: N_("A campaign closes in 48 hours and your co-op is not in"),
+    Kind.CAMPAIGN_COMMITTED: N_("A campaign is committed"),
+    Kind.CAMPAIGN_LAPSED: N_("A campaign lapses"),
+    Kind.AGREEMENT_TO_SIGN: N_("An agreement is ready to sign"),
+    Kind.AGREEMENT_REMINDER: N_("A reminder to sign an agreement"),
+    Kind.AGREEMENT_ISSUED: N_("An agreement is issued"),
+    Kind.MEETING_PROPOSED: N_("A meeting is proposed: answer its times"),
+    Kind.MEETING_CONFIRMED: N_("A meeting is confirmed (the invitation, with a calendar file)"),
+    Kind.MEETING_SOON: N_("A meeting starts in an hour"),
+    Kind.MEETING_CANCELLED: N_("A meeting is cancelled"),
+    Kind.MEETING_NOTES: N_("A meeting's notes and decisions are recorded"),
 }
 
 DELEGATE_KINDS = frozenset(
@@ -92,11 +94,14 @@ class Delivery(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            Delivery.IMMEDIATE: "Email at once",
-            Delivery.DIGEST: "In a daily digest (08:00 your time)",
-            Delivery.OFF: "No email",
-        }[self]
+        return _(DELIVERY_LABELS[self])
+
+
+DELIVERY_LABELS = {
+    Delivery.IMMEDIATE: N_("Email at once"),
+    Delivery.DIGEST: N_("In a daily digest (08:00 your time)"),
+    Delivery.OFF: N_("No email"),
+}
 
 
 DEFAULT_DELIVERY = Delivery.IMMEDIATE

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from governance.extensions import db
 from governance.models import Network, Person, enum_column
 from governance.notifications.kinds import Delivery, Kind
+from governance.texts import N_, _
 from governance.types import UTCDateTime, utcnow
 
 
@@ -136,7 +137,10 @@ class ChatStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": "waiting to be sent", "sent": "sent", "failed": "failed"}[self.value]
+        return _(STATUS_LABELS[self.value])
+
+
+STATUS_LABELS = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("failed")}
 
 
 class ChatDelivery(db.Model):

@@ -21,7 +21,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from governance import audit, mail
+from governance import audit, i18n, mail
 from governance.audit import AuditEvent
 from governance.errors import NotFound
 from governance.extensions import db
@@ -35,6 +35,7 @@ from governance.models import (
 )
 from governance.notifications.kinds import CHAT_KINDS, DEFAULT_DELIVERY, Delivery, Kind, route
 from governance.notifications.models import CalendarFeed, Notification, Preference
+from governance.texts import N_, _
 from governance.timezones import format_in_zone
 from governance.types import utcnow
 from governance.validation import invalid
@@ -92,33 +93,38 @@ def audience(
 # -- what they are told --------------------------------------------------------------------------------
 
 HEADLINES = {
-    Kind.PROPOSAL_DISCUSSION: "Open for discussion: {title}",
-    Kind.VOTE_OPENED: "A vote is open: {title}",
-    Kind.VOTE_CLOSING: "24 hours left to vote: {title}",
-    Kind.VOTE_REMINDER: "A reminder to vote: {title}",
-    Kind.VOTE_EXTENDED: "More time to vote: {title}",
-    Kind.VOTE_RESULT: "Result: {title}",
-    Kind.CAMPAIGN_OPENED: "Pledges are open: {title}",
-    Kind.CAMPAIGN_CLOSING: "48 hours left to pledge: {title}",
-    Kind.CAMPAIGN_COMMITTED: "Committed: {title}",
-    Kind.CAMPAIGN_LAPSED: "Lapsed: {title}",
-    Kind.AGREEMENT_TO_SIGN: "Ready to sign: {title}",
-    Kind.AGREEMENT_REMINDER: "Still to sign: {title}",
-    Kind.AGREEMENT_ISSUED: "Agreement issued: {title}",
-    Kind.MEETING_PROPOSED: "A meeting is proposed, answer its times: {title}",
-    Kind.MEETING_CONFIRMED: "Invitation: {title}",
-    Kind.MEETING_SOON: "Starting in an hour: {title}",
-    Kind.MEETING_CANCELLED: "Cancelled: {title}",
-    Kind.MEETING_NOTES: "Notes and decisions: {title}",
+    Kind.PROPOSAL_DISCUSSION: N_("Open for discussion: %(title)s"),
+    Kind.VOTE_OPENED: N_("A vote is open: %(title)s"),
+    Kind.VOTE_CLOSING: N_("24 hours left to vote: %(title)s"),
+    Kind.VOTE_REMINDER: N_("A reminder to vote: %(title)s"),
+    Kind.VOTE_EXTENDED: N_("More time to vote: %(title)s"),
+    Kind.VOTE_RESULT: N_("Result: %(title)s"),
+    Kind.CAMPAIGN_OPENED: N_("Pledges are open: %(title)s"),
+    Kind.CAMPAIGN_CLOSING: N_("48 hours left to pledge: %(title)s"),
+    Kind.CAMPAIGN_COMMITTED: N_("Committed: %(title)s"),
+    Kind.CAMPAIGN_LAPSED: N_("Lapsed: %(title)s"),
+    Kind.AGREEMENT_TO_SIGN: N_("Ready to sign: %(title)s"),
+    Kind.AGREEMENT_REMINDER: N_("Still to sign: %(title)s"),
+    Kind.AGREEMENT_ISSUED: N_("Agreement issued: %(title)s"),
+    Kind.MEETING_PROPOSED: N_("A meeting is proposed, answer its times: %(title)s"),
+    Kind.MEETING_CONFIRMED: N_("Invitation: %(title)s"),
+    Kind.MEETING_SOON: N_("Starting in an hour: %(title)s"),
+    Kind.MEETING_CANCELLED: N_("Cancelled: %(title)s"),
+    Kind.MEETING_NOTES: N_("Notes and decisions: %(title)s"),
 }
-# Times an event's data may carry, and how a message names them.
+# Times an event's data may carry, and the line a message gives each.
 TIME_FIELDS = (
-    ("starts_at", "Starts"),
-    ("closes_at", "Closes"),
-    ("deadline", "Deadline"),
-    ("deadline_at", "Deadline"),
-    ("due_at", "Due"),
+    ("starts_at", N_("Starts: %(time)s")),
+    ("closes_at", N_("Closes: %(time)s")),
+    ("deadline", N_("Deadline: %(time)s")),
+    ("deadline_at", N_("Deadline: %(time)s")),
+    ("due_at", N_("Due: %(time)s")),
 )
+
+
+def headline_of(kind: Kind, title: str) -> str:
+    """A notification's headline, in the language being spoken (a mail's reader's)."""
+    return _(HEADLINES[kind], title=title)
 
 
 def absolute(path: str) -> str:
@@ -170,16 +176,16 @@ def _parse(raw) -> datetime | None:
 
 
 def details_for(event: AuditEvent, kind: Kind, zone: str) -> str:
-    """What the event says, with every time in the reader's zone."""
+    """What the event says, with every time in the reader's zone and language."""
     data, lines = event.data, []
     if sentence := data.get("sentence"):
         lines.append(str(sentence))
     for field_name, label in TIME_FIELDS:
         if moment := _parse(data.get(field_name)):
-            lines.append(f"{label}: {format_in_zone(moment, zone)}")
+            lines.append(_(label, time=format_in_zone(moment, zone)))
     if kind == Kind.MEETING_PROPOSED:
         times = [m for m in (_parse(s) for s in data.get("slots", [])) if m]
-        lines.extend(f"Candidate time: {format_in_zone(m, zone)}" for m in times)
+        lines.extend(_("Candidate time: %(time)s", time=format_in_zone(m, zone)) for m in times)
     if note := data.get("note"):
         lines.append(str(note))
     return "\n".join(lines)
@@ -200,7 +206,7 @@ def set_preferences(*, actor: Person, choices: dict[str, str]) -> dict[Kind, Del
         try:
             cleaned[Kind(raw_kind)] = Delivery(raw_delivery)
         except ValueError:
-            raise invalid(raw_kind, "Choose email at once, a daily digest, or no email.") from None
+            raise invalid(raw_kind, _("Choose email at once, a daily digest, or no email.")) from None
     rows = {r.kind: r for r in db.session.scalars(select(Preference).where(Preference.person_id == actor.id))}
     for kind, delivery in cleaned.items():
         row = rows.get(kind) or Preference(person_id=actor.id, kind=kind)
@@ -214,6 +220,11 @@ def set_preferences(*, actor: Person, choices: dict[str, str]) -> dict[Kind, Del
         data={k.value: d.value for k, d in sorted(cleaned.items())},
     )
     return preferences(actor)
+
+
+def unsubscribe_what(kind: str) -> str:
+    """What an unsubscribe link stops, as the sentence around it names it."""
+    return _("the daily digest") if kind == DIGEST else Kind(kind).label.lower()
 
 
 def unsubscribe_token(person: Person, kind: Kind | str) -> str:
@@ -232,7 +243,7 @@ def read_unsubscribe_token(token: str) -> tuple[Person, str]:
         person = None
         kind = ""
     if person is None or (kind != DIGEST and kind not in set(Kind)):
-        raise NotFound("This unsubscribe link is not valid: it may have been altered or cut short.")
+        raise NotFound(_("This unsubscribe link is not valid: it may have been altered or cut short."))
     return person, kind
 
 
@@ -263,7 +274,8 @@ def notify(
     attachments: list[tuple[str, str, str]] | None = None,
     now: datetime | None = None,
 ) -> Notification | None:
-    """Tell one person once per key; None when they were told already."""
+    """Tell one person once per key; None when they were told already. The caller writes `headline` and
+    `details` in the person's language (inside `i18n.speaking(person)`), and the mail is composed in it."""
     now = now or utcnow()
     exists = select(Notification.id).where(Notification.person_id == person.id, Notification.key == key)
     if db.session.scalar(exists) is not None:
@@ -287,13 +299,15 @@ def notify(
     if delivery == Delivery.IMMEDIATE:
         row.emailed_at = now
         if not _muted["email"]:
-            _email(person, [row], unsubscribe_kind=kind.value, subject=headline, attachments=attachments)
+            with i18n.speaking(person):
+                _email(person, [row], unsubscribe_kind=kind.value, subject=headline, attachments=attachments)
     return row
 
 
 def _email(
     person: Person, rows: list[Notification], *, unsubscribe_kind: str, subject: str, attachments=None
 ):
+    """One mail to a person (a notification or their digest); called inside `i18n.speaking(person)`."""
     link = absolute(url_for("notifications.unsubscribe", token=unsubscribe_token(person, unsubscribe_kind)))
     context = {
         "person": person,
@@ -302,11 +316,11 @@ def _email(
         "unsubscribe_url": link,
         "settings_url": absolute(url_for("main.settings")),
         "is_digest": unsubscribe_kind == DIGEST,
-        "what": "the daily digest" if unsubscribe_kind == DIGEST else Kind(unsubscribe_kind).label.lower(),
+        "what": unsubscribe_what(unsubscribe_kind),
     }
     mail.send(
         person.email,
-        f"[Roundtable] {subject}",
+        _("[Roundtable] %(subject)s", subject=subject),
         render_template("notifications/email.txt", **context),
         html=render_template("notifications/email.html", **context),
         headers={
@@ -343,33 +357,34 @@ def on_event(event: AuditEvent) -> None:
 def _tell(event: AuditEvent, kind: Kind) -> None:
     network_ids = event.network_ids
     title, path = subject_of(event)
-    headline = HEADLINES[kind].format(title=title)
     slugs = event.data.get("coops") if isinstance(event.data.get("coops"), list) else ()
     people = audience(network_ids, delegates_only=kind.is_for_delegates, coop_slugs=slugs or ())
     attachments = _invitation(event) if kind == Kind.MEETING_CONFIRMED else None
     for person in people:
         if person.id == event.actor_id:
             continue
-        notify(
-            person,
-            kind,
-            key=f"event:{event.id}",
-            headline=headline,
-            details=details_for(event, kind, person.time_zone),
-            path=path,
-            event=event,
-            attachments=attachments(person) if attachments else None,
-        )
+        with i18n.speaking(person):  # each person reads it, and its mail, in their own language
+            notify(
+                person,
+                kind,
+                key=f"event:{event.id}",
+                headline=headline_of(kind, title),
+                details=details_for(event, kind, person.time_zone),
+                path=path,
+                event=event,
+                attachments=attachments(person) if attachments else None,
+            )
     if kind in CHAT_KINDS:
         from governance.notifications import chat
 
-        chat.announce(
-            network_ids,
-            key=f"event:{event.id}",
-            title=headline,
-            details=details_for(event, kind, "UTC"),
-            path=path,
-        )
+        with i18n.speaking(i18n.DEFAULT_LOCALE):  # a network's chat is shared: the instance's language
+            chat.announce(
+                network_ids,
+                key=f"event:{event.id}",
+                title=headline_of(kind, title),
+                details=details_for(event, kind, "UTC"),
+                path=path,
+            )
 
 
 def _invitation(event: AuditEvent):
@@ -454,7 +469,7 @@ def feed_person(token: str) -> Person:
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token)))
     if feed is None or not feed.is_active:
         raise NotFound(
-            "This calendar link was revoked or never existed: make a new one on your settings page."
+            _("This calendar link was revoked or never existed: make a new one on your settings page.")
         )
     feed.last_read_at = utcnow()
     return feed.person

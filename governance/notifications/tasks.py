@@ -18,12 +18,14 @@ from flask import url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from governance import i18n
 from governance.extensions import db
 from governance.jobs import periodic
 from governance.models import Person
 from governance.notifications import chat, service
 from governance.notifications.kinds import CHAT_KINDS, DIGEST_HOUR, Delivery, Kind
 from governance.notifications.models import DigestSent, Notification
+from governance.texts import _, ngettext
 from governance.timezones import format_in_zone, to_zone
 from governance.types import utcnow
 
@@ -55,29 +57,38 @@ def remind_votes_closing(now: datetime | None = None) -> int:
             if elector.coop_id in voted:
                 continue
             for person in elector.coop.delegates:
-                told += bool(
-                    service.notify(
-                        person,
-                        Kind.VOTE_CLOSING,
-                        key=f"vote-closing:{vote.id}:{elector.coop_id}",
-                        headline=service.HEADLINES[Kind.VOTE_CLOSING].format(title=title),
-                        details=f"{elector.coop.name} has not voted. The vote closes "
-                        f"{format_in_zone(vote.closes_at, person.time_zone)}.",
-                        path=path,
-                        now=now,
+                with i18n.speaking(person):
+                    told += bool(
+                        service.notify(
+                            person,
+                            Kind.VOTE_CLOSING,
+                            key=f"vote-closing:{vote.id}:{elector.coop_id}",
+                            headline=service.headline_of(Kind.VOTE_CLOSING, title),
+                            details=_(
+                                "%(coop)s has not voted. The vote closes %(time)s.",
+                                coop=elector.coop.name,
+                                time=format_in_zone(vote.closes_at, person.time_zone),
+                            ),
+                            path=path,
+                            now=now,
+                        )
                     )
-                )
         if Kind.VOTE_CLOSING in CHAT_KINDS:
             network_ids = [n.id for n in vote.proposal.networks]
             waiting = len(vote.electors) - len(voted)
-            chat.announce(
-                network_ids,
-                key=f"vote-closing:{vote.id}",
-                title=service.HEADLINES[Kind.VOTE_CLOSING].format(title=title),
-                details=f"{waiting} co-op{'s' if waiting != 1 else ''} still to vote; it closes "
-                f"{format_in_zone(vote.closes_at, 'UTC')}.",
-                path=path,
-            )
+            with i18n.speaking(i18n.DEFAULT_LOCALE):  # a network's chat is shared: the instance's language
+                chat.announce(
+                    network_ids,
+                    key=f"vote-closing:{vote.id}",
+                    title=service.headline_of(Kind.VOTE_CLOSING, title),
+                    details=ngettext(
+                        "%(num)s co-op still to vote; it closes %(time)s.",
+                        "%(num)s co-ops still to vote; it closes %(time)s.",
+                        waiting,
+                        time=format_in_zone(vote.closes_at, "UTC"),
+                    ),
+                    path=path,
+                )
     return told
 
 
@@ -93,20 +104,21 @@ def remind_meetings_soon(now: datetime | None = None) -> int:
             continue
         people = service.audience([n.id for n in meeting.networks], delegates_only=False)
         for person in people:
-            details = f"It starts {format_in_zone(starts, person.time_zone)}."
-            if meeting.video_url:
-                details += f"\nJoin: {meeting.video_url}"
-            told += bool(
-                service.notify(
-                    person,
-                    Kind.MEETING_SOON,
-                    key=f"meeting-soon:{meeting.id}:{starts.isoformat()}",
-                    headline=service.HEADLINES[Kind.MEETING_SOON].format(title=meeting.title),
-                    details=details,
-                    path=url_for("meetings.show", meeting_id=meeting.id),
-                    now=now,
+            with i18n.speaking(person):
+                details = _("It starts %(time)s.", time=format_in_zone(starts, person.time_zone))
+                if meeting.video_url:
+                    details += "\n" + _("Join: %(url)s", url=meeting.video_url)
+                told += bool(
+                    service.notify(
+                        person,
+                        Kind.MEETING_SOON,
+                        key=f"meeting-soon:{meeting.id}:{starts.isoformat()}",
+                        headline=service.headline_of(Kind.MEETING_SOON, meeting.title),
+                        details=details,
+                        path=url_for("meetings.show", meeting_id=meeting.id),
+                        now=now,
+                    )
                 )
-            )
     return told
 
 
@@ -138,15 +150,32 @@ def send_digests(now: datetime | None = None) -> int:
             row.emailed_at = now
         db.session.flush()
         if not service._muted["email"]:
-            service._email(
-                person,
-                rows,
-                unsubscribe_kind=service.DIGEST,
-                subject=f"Your daily digest: {len(rows)} thing{'s' if len(rows) != 1 else ''} "
-                f"since yesterday ({local.day} {local:%b})",
-            )
+            with i18n.speaking(person):  # the digest in its reader's language, its date in their locale
+                service._email(
+                    person,
+                    rows,
+                    unsubscribe_kind=service.DIGEST,
+                    subject=ngettext(
+                        "Your daily digest: %(num)s thing since yesterday (%(day)s)",
+                        "Your daily digest: %(num)s things since yesterday (%(day)s)",
+                        len(rows),
+                        day=format_day_month(local),
+                    ),
+                )
         sent += 1
     return sent
+
+
+def format_day_month(local: datetime) -> str:
+    """'2 Dec' in English, '2 dic' in Spanish: the digest's day, in the reader's locale."""
+    from babel.dates import format_date
+
+    from governance.texts import current_locale
+
+    locale = current_locale()
+    if locale.startswith("en"):
+        return f"{local.day} {local:%b}"
+    return format_date(local.date(), "d MMM", locale=locale).rstrip(".")
 
 
 STEPS = (remind_votes_closing, remind_meetings_soon, send_digests)

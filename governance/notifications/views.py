@@ -17,6 +17,7 @@ from governance.notifications.forms import ChatForm
 from governance.notifications.kinds import Delivery, Kind
 from governance.notifications.models import ChatConnection
 from governance.permissions import is_admin_of
+from governance.texts import _
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -46,7 +47,7 @@ def preferences():
         flash(error.message, "error")
         return redirect(url_for("main.settings", _anchor="notifications")), 303
     db.session.commit()
-    flash("Your notification choices are saved.", "success")
+    flash(_("Your notification choices are saved."), "success")
     return redirect(url_for("main.settings", _anchor="notifications"))
 
 
@@ -54,7 +55,7 @@ def preferences():
 @csrf.exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" with no session or token
 def unsubscribe(token: str):
     person, kind = service.read_unsubscribe_token(token)
-    what = "the daily digest" if kind == service.DIGEST else Kind(kind).label.lower()
+    what = service.unsubscribe_what(kind)
     if request.method == "GET":  # a link checker may fetch it: only the POST changes anything
         return render_template("notifications/unsubscribe.html", token=token, what=what, done=False)
     service.unsubscribe(person, kind)
@@ -80,7 +81,7 @@ def revoke_feed():
         abort(400)
     if service.revoke_feed(actor=current_user):
         db.session.commit()
-        flash("Your calendar link is revoked: calendars using it will stop updating.", "success")
+        flash(_("Your calendar link is revoked: calendars using it will stop updating."), "success")
     return redirect(url_for("main.settings", _anchor="calendar"))
 
 
@@ -96,7 +97,7 @@ def feed(token: str):
 def _network(slug: str) -> Network:
     network = db.session.scalar(select(Network).where(Network.slug == slug)) or abort(404)
     if not is_admin_of(current_user, network):
-        abort(403, description=f"Only an admin of {network.name} connects its chat.")
+        abort(403, description=_("Only an admin of %(network)s connects its chat.", network=network.name))
     return network
 
 
@@ -130,7 +131,7 @@ def connect_chat(slug: str):
         form.url.errors = [error.message]
         return _chat_page(network, form, int(error.status))
     db.session.commit()
-    flash("The chat is connected. Send a test message to check it.", "success")
+    flash(_("The chat is connected. Send a test message to check it."), "success")
     return redirect(url_for(".chat_settings", slug=slug))
 
 
@@ -150,7 +151,7 @@ def test_chat(slug: str, connection_id: int):
     connection = _connection(slug, connection_id)
     chat.send_test(connection, actor=current_user)
     db.session.commit()  # the message is posted after this, by a job: the page never waits on the chat
-    flash("A test message is on its way; how it went shows below.", "success")
+    flash(_("A test message is on its way; how it went shows below."), "success")
     return redirect(url_for(".chat_settings", slug=slug))
 
 
@@ -160,7 +161,7 @@ def remove_chat(slug: str, connection_id: int):
     connection = _connection(slug, connection_id)
     chat.disconnect(connection, actor=current_user)
     db.session.commit()
-    flash("The chat is disconnected.", "success")
+    flash(_("The chat is disconnected."), "success")
     return redirect(url_for(".chat_settings", slug=slug))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from governance.extensions import db
 from governance.notifications.calendar import Entry, moment
 from governance.notifications.service import absolute, links
+from governance.texts import _
 from governance.types import utcnow
 
 
@@ -30,11 +31,13 @@ def vote_entries(person) -> list[Entry]:
                 Entry(
                     kind="vote-close",
                     id=vote.id,
-                    summary=f"Vote closes: {vote.proposal.title}",
+                    summary=_("Vote closes: %(title)s", title=vote.proposal.title),
                     starts_at=starts,
                     ends_at=ends,
                     url=url,
-                    description=f"The vote on {vote.proposal.title} closes. {url}",
+                    description=_(
+                        "The vote on %(title)s closes. %(url)s", title=vote.proposal.title, url=url
+                    ),
                     # The close time can move (an extension): a later time is a newer version.
                     sequence=int(vote.closes_at.timestamp()) // 60 % 2_000_000_000,
                 )
