@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import Flask
 from flask_login import current_user
@@ -12,11 +13,18 @@ from markupsafe import Markup, escape
 from governance.permissions import Perm, can
 from governance.timezones import format_in_zone, to_zone
 from governance.types import utcnow
+from governance.words import role_as, role_label, role_name
 
 # Each feature adds a function (person) -> list of {"text", "url", optional "due_at"} for the home page,
 waiting_providers: list[Callable] = []
 # and (endpoint, label) pairs for the main navigation.
-nav_links: list[tuple[str, str]] = []
+nav_links: list[tuple[str, Any]] = []
+
+
+def add_nav_link(endpoint: str, label) -> None:
+    """A feature's page in the main navigation, once; the label is lazy (`_l`), read in each reader's language."""
+    if endpoint not in dict(nav_links):
+        nav_links.append((endpoint, label))
 
 
 def viewer_zone() -> str:
@@ -54,4 +62,7 @@ def register(app: Flask) -> None:
         viewer_zone=viewer_zone,
         local_clock=local_clock,
         nav_links=nav_links,
+        role_name=role_name,
+        role_label=role_label,
+        role_as=role_as,
     )

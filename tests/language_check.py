@@ -103,8 +103,9 @@ class _TextFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "code", "pre", "kbd", "samp"):
             self._skip += 1
+        machine = tag == "meta" and dict(attrs).get("name") == "viewport"  # content="width=device-width"
         for name, value in attrs:
-            if name in ATTRIBUTES_PEOPLE_READ and value and _is_words(value):
+            if name in ATTRIBUTES_PEOPLE_READ and value and _is_words(value) and not machine:
                 self.found.append((self.getpos()[0], f'{name}="{value}"'))
 
     def handle_endtag(self, tag):
@@ -120,7 +121,8 @@ def _is_words(text: str) -> bool:
     text = text.strip()
     if not text or text in SAME_IN_EVERY_LANGUAGE:
         return False
-    return bool(LETTERS.search(text))
+    # Only names and symbols ("Roundtable · Roundtable", a page title's default) are not words to translate.
+    return any(word not in SAME_IN_EVERY_LANGUAGE for word in LETTERS.findall(text))
 
 
 JINJA_TRANS = re.compile(r"{%-?\s*trans\b.*?%}.*?{%-?\s*endtrans\s*-?%}", re.S)
