@@ -18,10 +18,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(votes_cli)
     app.jinja_env.filters["time_left"] = time_left
-    from voting.results import percent, quorum_words
-
-    app.jinja_env.filters["percent"] = percent
     from governance.words import possessive
+    from voting.results import quorum_words
 
     app.jinja_env.filters["possessive"] = possessive
     from datetime import datetime

@@ -23,7 +23,7 @@ from voting.choices import describe, for_counting, receipt_for
 from voting.counting import Ballot as CountedBallot
 from voting.counting import count, write_blt
 from voting.counting.engine import check_quorum
-from voting.counting.numbers import exact
+from voting.counting.numbers import exact, share_words
 from voting.models import Ballot, Proxy, Vote, Weighting
 
 RECEIPT = re.compile(r"^[0-9a-f]{64}$")
@@ -632,14 +632,6 @@ def live_tallies(vote: Vote) -> dict[str, Any]:
     }
 
 
-def percent(share: str | Fraction | None) -> str:
-    """'1/2' or 0.5 as '50%' (a fraction of a per cent kept to one decimal place): one way everywhere."""
-    if share in (None, ""):
-        return ""
-    value = Fraction(str(share)) * 100
-    return f"{value.numerator // value.denominator}%" if value.denominator == 1 else f"{float(value):.1f}%"
-
-
 def quorum_words(quorum: dict[str, Any] | None, *, is_final: bool = False) -> str:
     """How far a quorum is, in words: 'Quorum not reached: 1 of 4 co-ops have taken part; 2 (50% of the
     electorate) are needed, 1 more.' A quorum by count needs whole co-ops, so its need is rounded up."""
@@ -653,7 +645,7 @@ def quorum_words(quorum: dict[str, Any] | None, *, is_final: bool = False) -> st
     unit = "co-ops" if by_count else "weight"
     head = (
         f"{exact(participated)} of {exact(Fraction(quorum['electorate']))} ({unit}) {took}; "
-        f"{exact(needed)} ({percent(quorum['share'])} of the electorate) {are} needed"
+        f"{exact(needed)} ({share_words(quorum['share'])} of the electorate) {are} needed"
     )
     if quorum["reached"]:
         return f"Quorum reached: {head}."

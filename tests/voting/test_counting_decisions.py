@@ -25,6 +25,7 @@ from voting.counting import (
     YesNoTie,
     count,
 )
+from voting.counting.numbers import share_words
 
 YES_NO = ["yes", "no"]
 
@@ -48,7 +49,7 @@ def test_block_stops_consent_and_names_blockers():
 def test_consent_passes_while_disagreement_stays_below_the_share():
     result = count(Method.CONSENT, ["p"], _votes(agree=3, disagree=2, abstain=4))
     assert result.outcome is Outcome.PASSED
-    assert "disagreement was 2 of 5 (2/5)" in result.sentence
+    assert "disagreement was 2 of 5 (40%)" in result.sentence
 
 
 def test_consent_fails_when_disagreement_reaches_the_share():
@@ -155,6 +156,32 @@ def test_unknown_choice_is_refused():
 
 def test_text_states_sentence_base_threshold_and_tie_rule():
     text = count(Method.YES_NO, YES_NO, _votes(yes=3, no=1)).to_text()
-    assert text.startswith("Passed: 3 yes of 4 (votes cast (yes + no)) is 3/4")
-    assert "Threshold: more than 1/2" in text
+    assert text.startswith("Passed: 3 yes of 4 (votes cast (yes + no)) is three quarters")
+    assert "Threshold: more than half" in text
     assert "Ties:" in text
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (Fraction(1, 2), "half"),
+        (Fraction(2, 3), "two thirds"),
+        (Fraction(3, 4), "three quarters"),
+        (Fraction(3, 5), "60%"),
+        (Fraction(1, 8), "12.5%"),
+        (Fraction(1), "100%"),
+        (Fraction(1, 7), "about 14.3%"),
+        ("0.5", "half"),
+        ("1/2", "half"),
+    ],
+)
+def test_shares_are_said_as_people_read_them(share, words):
+    assert share_words(share) == words
+
+
+def test_a_failed_quorum_says_its_share_in_words_and_whole_coops():
+    rules = Rules(quorum=Quorum(Fraction(1, 2)), electorate_count=5)
+    result = count(Method.YES_NO, YES_NO, [Ballot("yes"), Ballot("no")], rules)
+    assert result.sentence == (
+        "Failed quorum: quorum not reached: 2 of 5 (co-ops) took part; 3 (half of the electorate) were needed."
+    )

@@ -363,3 +363,17 @@ def test_a_yes_no_vote_opens_from_its_short_form_with_the_defaults(client, world
     vote = made.vote
     assert vote.threshold.value == "majority" and vote.base.value == "cast" and vote.quorum_percent is None
     assert vote.closes_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")).hour == 17
+
+
+def test_the_result_says_its_quorum_and_threshold_as_people_read_them(client, world):
+    vote = open_vote(world, quorum_percent=50, lasts=timedelta(hours=1))
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    db.session.commit()
+    service.close_vote(vote, now=vote.closes_at + timedelta(seconds=1))
+    db.session.commit()
+    said = "Failed quorum: quorum not reached: 1 of 3 (co-ops) took part; 2 (half of the electorate) were needed."
+    sign_in(client, world.members[1])
+    page = _text(_page(client.get(f"/votes/{vote.id}/result")))
+    assert said in page and "1/2" not in page and "0.5 of" not in page
+    assert "Quorum not reached: 1 of 3 (co-ops) took part; 2 (half of the electorate) were needed." in page
+    assert client.get(f"/api/v1/votes/{vote.id}").get_json()["sentence"] == said

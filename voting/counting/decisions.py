@@ -17,7 +17,7 @@ from .model import (
     YesNoTie,
     as_fraction,
 )
-from .numbers import exact
+from .numbers import exact, share_words
 from .result import Outcome, Result
 
 BASE_WORDS = {
@@ -39,20 +39,18 @@ def count_consent(options: tuple[Option, ...], ballots: Sequence[Ballot], rules:
     result = Result(
         Method.CONSENT, Outcome.PASSED, "", options, counts=counts, base=base, base_total=base_total
     )
-    result.threshold = f"disagreement below {rules.consent_disagreement_share} of the base"
+    result.threshold = f"disagreement below {share_words(rules.consent_disagreement_share)} of the base"
     if blockers:
         result.outcome, result.blockers = Outcome.BLOCKED, blockers
         result.sentence = f"Blocked by {_join(blockers)}: any block stops a consent decision."
         return result
     share = counts[ConsentChoice.DISAGREE] / base_total if base_total else Fraction(0)
-    figures = f"disagreement was {exact(counts[ConsentChoice.DISAGREE])} of {exact(base_total)} ({share})"
+    figures = f"disagreement was {exact(counts[ConsentChoice.DISAGREE])} of {exact(base_total)} ({share_words(share)})"
     if share >= rules.consent_disagreement_share:
         result.outcome = Outcome.REJECTED
-        result.sentence = (
-            f"Not consented: {figures}, reaching the stated share of {rules.consent_disagreement_share}."
-        )
+        result.sentence = f"Not consented: {figures}, reaching the stated share of {share_words(rules.consent_disagreement_share)}."
     else:
-        share_needed = rules.consent_disagreement_share
+        share_needed = share_words(rules.consent_disagreement_share)
         result.sentence = (
             f"Consented: nobody blocked and {figures}, below the stated share of {share_needed}."
         )
@@ -73,7 +71,7 @@ def count_yes_no(options: tuple[Option, ...], ballots: Sequence[Ballot], rules: 
         result.sentence = "Rejected: the base is empty, so no share of it said yes."
         return result
     share = yes / base_total
-    figures = f"{exact(yes)} yes of {exact(base_total)} ({base}) is {share}"
+    figures = f"{exact(yes)} yes of {exact(base_total)} ({base}) is {share_words(share)}"
     if share == threshold.share:
         return _decide_tie(result, rules, figures)
     is_passed = share > threshold.share

@@ -122,7 +122,9 @@ class Threshold:
 
     def describe(self) -> str:
         """The threshold in words."""
-        return f"{'more than' if self.is_strict else 'at least'} {self.share}"
+        from .numbers import share_words  # numbers imports this module's Number
+
+        return f"{'more than' if self.is_strict else 'at least'} {share_words(self.share)}"
 
 
 SIMPLE_MAJORITY = Threshold(Fraction(1, 2), is_strict=True)

@@ -21,6 +21,29 @@ def exact(value: Number) -> str:
     return f"{sign}{whole}.{fraction:0{places}d}"
 
 
+# Shares people say in words; any other is a percentage.
+NAMED_SHARES = {
+    Fraction(1, 2): "half",
+    Fraction(1, 3): "a third",
+    Fraction(2, 3): "two thirds",
+    Fraction(1, 4): "a quarter",
+    Fraction(3, 4): "three quarters",
+}
+
+
+def share_words(share: Number | str) -> str:
+    """A share as people say it: 'half', 'two thirds', '60%', '12.5%'; one that does not end within two
+    decimal places of a per cent is rounded and says so ('about 14.3%'). Exact figures stand beside it."""
+    value = Fraction(str(share)) if isinstance(share, str | float) else Fraction(share)
+    if value in NAMED_SHARES:
+        return NAMED_SHARES[value]
+    per_cent = value * 100
+    written = exact(per_cent)
+    if "/" not in written and len(written.partition(".")[2]) <= 2:
+        return f"{written}%"
+    return f"about {float(per_cent):.1f}%"
+
+
 def as_json_number(value: Number) -> int | float:
     """A number for JSON: an int when whole, else the nearest float (for display only)."""
     value = Fraction(value)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from .model import Method, Option
-from .numbers import as_json_number, exact
+from .numbers import as_json_number, exact, share_words
 
 
 class Outcome(StrEnum):
@@ -95,10 +96,13 @@ class QuorumReport:
     def describe(self) -> str:
         """The quorum in words."""
         verdict = "reached" if self.is_reached else "not reached"
-        unit = "co-ops" if self.by == "count" else "weight"
+        by_count = self.by == "count"
+        unit = "co-ops" if by_count else "weight"
+        # Co-ops come whole: a need of 1.5 co-ops is a need of 2 (the check is the same either way).
+        needed = Fraction(math.ceil(self.needed)) if by_count else self.needed
         return (
             f"quorum {verdict}: {exact(self.participated)} of {exact(self.electorate)} ({unit}) took part; "
-            f"{exact(self.needed)} ({self.share} of the electorate) were needed"
+            f"{exact(needed)} ({share_words(self.share)} of the electorate) were needed"
         )
 
 
