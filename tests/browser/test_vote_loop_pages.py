@@ -33,10 +33,30 @@ def test_a_new_persons_zone_is_suggested_from_the_browser(page, browser, live_se
     stranger = context.new_page()
     stranger.goto(link)
     expect(stranger.get_by_label("Your time zone")).to_have_value("America/Toronto")
-    expect(
-        stranger.get_by_text("Suggested from your browser: America/Toronto")
-    ).to_be_visible()
+    expect(stranger.get_by_text("Suggested from your browser: America/Toronto")).to_be_visible()
     assert stranger.locator("#zones option[value='America/Toronto']").count() == 1
+    context.close()
+
+
+def test_the_settings_page_offers_the_browsers_zone_when_it_differs(browser, live_server):
+    context = browser.new_context(base_url=live_server, timezone_id="America/Toronto", locale="en-CA")
+    person = context.new_page()
+    sign_in(person, "member@clyde-web-workers.example")
+    person.goto("/settings")
+    field = person.get_by_label("Time zone")
+    kept = field.input_value()
+    assert kept != "America/Toronto"
+    expect(person.get_by_text("Your browser's time zone is America/Toronto.")).to_be_visible()
+    expect(field).to_have_value(kept)  # a zone already set is never overwritten unasked
+    person.get_by_role("button", name="Use America/Toronto").click()
+    expect(field).to_have_value("America/Toronto")
+    person.get_by_role("button", name="Save", exact=True).click()
+    expect(person.get_by_text("Your settings are saved.")).to_be_visible()
+    expect(person.get_by_label("Time zone")).to_have_value("America/Toronto")
+    expect(person.get_by_role("button", name="Use America/Toronto")).to_have_count(0)  # nothing left to offer
+    person.get_by_label("Time zone").fill(kept)
+    person.get_by_role("button", name="Save", exact=True).click()  # as it was, for the other tests
+    expect(person.get_by_text("Your settings are saved.")).to_be_visible()
     context.close()
 
 

@@ -59,3 +59,19 @@ def test_storing_a_naive_datetime_is_refused():
 
     with pytest.raises(ValueError, match="naive"):
         UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)
+
+
+def test_the_settings_page_asks_the_browser_for_a_zone_through_the_static_script(client, world):
+    from lxml import html
+
+    from tests.factories import sign_in
+
+    sign_in(client, world.members[0])
+    page = html.fromstring(client.get("/settings").get_data(as_text=True))
+    [field] = page.xpath("//input[@name='time_zone']")
+    assert field.get("value") == world.members[0].time_zone and field.get("list") == "zones"
+    [note] = page.xpath(f"//*[@id='{field.get('data-suggest-zone')}']")
+    assert note.get("data-differs") == "Your browser's time zone is {zone}."
+    assert note.get("data-use") == "Use {zone}" and note.get("role") == "status"
+    assert page.xpath("//script/@src") == ["/static/timezone.js"]
+    assert not [s for s in page.xpath("//script") if (s.text or "").strip()]  # no inline code (CSP)
