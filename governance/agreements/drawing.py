@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from governance.agreements.terms import Contribution, Party, Targets, Terms, VoteRecord
+from governance.agreements.terms import DEFAULT_SCHEDULE, Contribution, Party, Targets, Terms, VoteRecord
 
 DEFAULT_NOTICE_DAYS = 30
 
@@ -51,7 +51,7 @@ def _party(contribution, base_currency: str) -> Party:
             rate=contribution.rate_text or "1",
             hours=contribution.hours or 0,
             seats=len(seats) if isinstance(seats, list | tuple) else int(seats),
-            schedule="Monthly, from the start of the term."
+            schedule=DEFAULT_SCHEDULE
             + (f" Seats: {', '.join(map(str, seats))}." if isinstance(seats, list | tuple) and seats else ""),
             condition=note,
         ),

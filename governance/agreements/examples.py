@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from governance.agreements.terms import Contribution, Party, Targets, Terms, VoteRecord
+from governance.texts import N_
 
 NAMES = [
     ("Thames Code Co-op", "GB", "GBP"),
@@ -34,7 +35,7 @@ def contribution(index: int, currency: str) -> Contribution:
         rate=str(RATES[currency]),
         hours=4 + index,
         seats=1 + index % 3,
-        schedule="Monthly, on the first working day.",
+        schedule=N_("Monthly, on the first working day."),
     )
 
 

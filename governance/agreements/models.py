@@ -19,6 +19,7 @@ from sqlalchemy.types import JSON
 from governance.agreements.terms import Terms
 from governance.extensions import db
 from governance.models import Coop, Person, enum_column
+from governance.texts import N_, _
 from governance.types import UTCDateTime, utcnow
 from proposals.models import Proposal
 
@@ -31,12 +32,7 @@ class VersionState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            VersionState.SIGNING: "Open for signatures",
-            VersionState.ISSUING: "Signed by every party; being issued",
-            VersionState.ISSUED: "Issued",
-            VersionState.SUPERSEDED: "Superseded",
-        }[self]
+        return _(VERSION_STATE_LABELS[self.value])
 
 
 class TaskState(enum.StrEnum):
@@ -47,12 +43,21 @@ class TaskState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            TaskState.QUEUED: "Waiting to be rendered",
-            TaskState.RUNNING: "Rendering",
-            TaskState.DONE: "Ready",
-            TaskState.FAILED: "Rendering failed; it will be tried again",
-        }[self]
+        return _(TASK_STATE_LABELS[self.value])
+
+
+VERSION_STATE_LABELS = {
+    "signing": N_("Open for signatures"),
+    "issuing": N_("Signed by every party; being issued"),
+    "issued": N_("Issued"),
+    "superseded": N_("Superseded"),
+}
+TASK_STATE_LABELS = {
+    "queued": N_("Waiting to be rendered"),
+    "running": N_("Rendering"),
+    "done": N_("Ready"),
+    "failed": N_("Rendering failed; it will be tried again"),
+}
 
 
 class Agreement(db.Model):

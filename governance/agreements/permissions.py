@@ -13,6 +13,7 @@ from __future__ import annotations
 from governance.agreements.models import Agreement, AgreementVersion
 from governance.errors import NotAllowed, NotFound
 from governance.models import Coop, Person
+from governance.texts import _
 from proposals import permissions as proposal_permissions
 
 
@@ -35,7 +36,7 @@ def can_download(person: Person | None, version: AgreementVersion) -> bool:
 
 def require_download(person: Person | None, version: AgreementVersion) -> None:
     if not can_download(person, version):
-        raise NotFound("There is no such file.")
+        raise NotFound(_("There is no such file."))
 
 
 def can_see(person: Person | None, agreement: Agreement) -> bool:
@@ -46,7 +47,7 @@ def can_see(person: Person | None, agreement: Agreement) -> bool:
 
 def require_see(person: Person | None, agreement: Agreement) -> None:
     if not can_see(person, agreement):
-        raise NotFound("There is no such agreement.")
+        raise NotFound(_("There is no such agreement."))
 
 
 def can_steward(person: Person | None, agreement: Agreement) -> bool:
@@ -55,4 +56,4 @@ def can_steward(person: Person | None, agreement: Agreement) -> bool:
 
 def require_steward(person: Person | None, agreement: Agreement) -> None:
     if not can_steward(person, agreement):
-        raise NotAllowed("Only a steward of a network the proposal is addressed to can do that.")
+        raise NotAllowed(_("Only a steward of a network the proposal is addressed to can do that."))

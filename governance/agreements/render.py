@@ -5,7 +5,9 @@ Templates are Jinja files under `templates/agreements/pdf/` with the print style
 `static/` folder and refuses every other URL (`file:`, `http:`, `data:`, anything outside `static/`), so a
 link or image in a proposal's text can never read the server's files or call out to the network.
 
-No Flask import: the benchmark and the tests render without an app.
+No Flask import: the benchmark and the tests render without an app. The words are in the language being
+spoken (`governance.texts`): a counterpart is rendered in its reader's (`i18n.speaking`), the agreement for
+signature and the issued one in the instance's; without an app everything is English.
 """
 
 from __future__ import annotations
@@ -15,19 +17,26 @@ import mimetypes
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import segno
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.numbers import format_decimal
 from markupsafe import Markup
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from governance.agreements.terms import Party, Terms
+from governance import texts
+from governance.agreements.terms import DEFAULT_SCHEDULE, Party, Terms
 from governance.markdown import render as markdown
+from governance.texts import _
 from proposals.money import format_iso
 
 log = logging.getLogger(__name__)
@@ -80,13 +89,75 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["money"] = format_iso
+    env.policies["ext.i18n.trimmed"] = True  # as the app's templates, and as they are extracted
+    # Newstyle gettext: the template's placeholders are filled (and escaped) by Jinja, so the callables
+    # hand back the translated text as it is.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: texts._(message),
+        ngettext=lambda singular, plural, n: texts._translations().ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    env.filters["money"] = _money
     env.filters["markdown"] = markdown
     env.filters["day"] = _day
     env.filters["when"] = _when
+    env.filters["country"] = _country
+    env.filters["enumeration"] = _enumeration
+    env.filters["rates"] = _rates
+    env.filters["schedule"] = _schedule
     env.globals["static"] = lambda name: STATIC_BASE + name
     return env
+
+
+def _locale() -> str:
+    return texts.current_locale()
+
+
+def _english() -> bool:
+    return _locale().startswith("en")
+
+
+def _money(minor: int | None, code: str | None) -> str:
+    return format_iso(minor, code, locale=_locale())
+
+
+def _country(code: str) -> str:
+    """'GB' as the reader names it: 'United Kingdom', 'Reino Unido'."""
+    try:
+        return Locale.parse(_locale()).territories.get(code.upper(), code) if code else ""
+    except (ValueError, TypeError):
+        return code
+
+
+def _enumeration(items: list[str]) -> str:
+    """'a, b and c' / 'a, b y c'."""
+    return format_list([str(i) for i in items], locale=_locale())
+
+
+def _rates(rates, base: str) -> str:
+    return "; ".join(
+        _(
+            "1 %(currency)s = %(rate)s %(base)s",
+            currency=currency,
+            rate=format_decimal(Decimal(rate), locale=_locale(), decimal_quantization=False),
+            base=base,
+        )
+        for currency, rate in rates
+    )
+
+
+def _schedule(text: str) -> str:
+    """A party's schedule as the terms store it (English, for the record), in the reader's language."""
+    if text == DEFAULT_SCHEDULE:
+        return _(DEFAULT_SCHEDULE)
+    prefix = DEFAULT_SCHEDULE + " Seats: "
+    if text.startswith(prefix) and text.endswith("."):
+        return _(
+            "Monthly, from the start of the term. Seats: %(seats)s.", seats=text.removeprefix(prefix)[:-1]
+        )
+    return _(text)  # a schedule the catalogs know (the demo's), else as it was written
 
 
 def _parse(value: str | datetime | None) -> datetime | None:
@@ -97,13 +168,23 @@ def _parse(value: str | datetime | None) -> datetime | None:
 
 
 def _day(value) -> str:
+    """'4 April 2026' / '4 de abril de 2026'."""
     moment = _parse(value)
-    return f"{moment.day} {moment:%B %Y}" if moment else ""
+    if not moment:
+        return ""
+    if _english():
+        return f"{moment.day} {moment:%B %Y}"
+    return format_date(moment, "d 'de' MMMM 'de' y", locale=_locale())
 
 
 def _when(value) -> str:
+    """'4 April 2026, 17:30 UTC' / '4 de abril de 2026, 17:30 UTC'."""
     moment = _parse(value)
-    return f"{moment.day} {moment:%B %Y, %H:%M} UTC" if moment else ""
+    if not moment:
+        return ""
+    if _english():
+        return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    return format_datetime(moment.astimezone(UTC), "d 'de' MMMM 'de' y, HH:mm 'UTC'", locale=_locale())
 
 
 @dataclass(frozen=True)
@@ -140,6 +221,17 @@ def qr_svg(url: str) -> Markup:
     return Markup(code.svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=False))  # noqa: S704
 
 
+def page_label() -> tuple[str, str, str]:
+    """The words before, between and after the page numbers ('Page ', ' of ', ''), cut from one whole
+    translated sentence, for the print stylesheet's footer."""
+    sentence = _("Page %(page)s of %(pages)s")
+    before, found, rest = sentence.partition("%(page)s")
+    between, found_too, after = rest.partition("%(pages)s")
+    if not (found and found_too):  # a translation that puts the total first: keep the English order
+        return "Page ", " of ", ""
+    return before, between, after
+
+
 def html_of(document: Document) -> str:
     """The HTML WeasyPrint will lay out (public so tests can read it)."""
     issue = document.issue
@@ -155,6 +247,8 @@ def html_of(document: Document) -> str:
             issue=issue,
             qr=qr_svg(issue.verify_url) if issue else None,
             stamp=stamp,
+            lang=_locale().replace("_", "-"),
+            page_label=page_label(),
             **document.extra,
         )
     )

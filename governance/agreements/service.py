@@ -16,9 +16,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 
-from governance import audit, mail
+from governance import audit, i18n, mail
 from governance.agreements import permissions
 from governance.agreements.models import (
     Agreement,
@@ -42,6 +43,8 @@ from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from governance.extensions import db
 from governance.jobs import after_commit
 from governance.models import Coop, Person
+from governance.texts import N_, _, current_locale
+from governance.timezones import format_in_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 from proposals.lifecycle import ActorKind, State, Transition
@@ -51,6 +54,10 @@ from proposals.service import apply_transition, lock_proposal
 NAME_MAX, NOTE_MAX, TEXT_MAX = 200, 500, 20_000
 NOTICE_DAYS_MAX, TERM_MONTHS_MAX = 3650, 1200
 IP_MAX, AGENT_MAX = 64, 500
+
+
+# Stored as written (a record); the agreement's page shows it in its reader's language.
+DRAWN_NOTE = N_("Drawn from the committed campaign.")
 
 
 class Action(StrEnum):
@@ -95,7 +102,7 @@ def _parties(terms: Terms) -> list[Coop]:
     }
     missing = [p.name for p in terms.parties if p.coop_id not in coops]
     if missing:
-        raise InvalidInput(f"These parties are not co-ops here: {', '.join(missing)}.")
+        raise InvalidInput(_("These parties are not co-ops here: %(names)s.", names=", ".join(missing)))
     return [coops[p.coop_id] for p in terms.parties]
 
 
@@ -130,10 +137,10 @@ def draw_agreement(
     moves committed → agreement. Called in the campaign's transaction, so both stand or fall together."""
     lock_proposal(proposal)
     if proposal.agreement is not None:
-        raise Conflict("This proposal already has its agreement.", current_state=proposal.state.value)
+        raise Conflict(_("This proposal already has its agreement."), current_state=proposal.state.value)
     agreement = Agreement(proposal=proposal, campaign_id=campaign_id, created_at=now or utcnow())
     db.session.add(agreement)
-    version = _new_version(agreement, terms, actor=actor, note="Drawn from the committed campaign.", now=now)
+    version = _new_version(agreement, terms, actor=actor, note=DRAWN_NOTE, now=now)
     db.session.flush()
     apply_transition(
         proposal,
@@ -171,12 +178,16 @@ def _refuse_unsignable(version: AgreementVersion) -> None:
     if version.state == VersionState.SUPERSEDED:
         newer = version.agreement.current.number
         raise Conflict(
-            f"Version {version.number} was superseded by version {newer}; sign version {newer} instead.",
+            _(
+                "Version %(version)s was superseded by version %(newer)s; sign version %(newer)s instead.",
+                version=version.number,
+                newer=newer,
+            ),
             current_state=version.state.value,
         )
     if version.state != VersionState.SIGNING:
         raise Conflict(
-            "Every party has already signed this version; it is issued and never changes.",
+            _("Every party has already signed this version; it is issued and never changes."),
             current_state=version.state.value,
         )
 
@@ -194,9 +205,9 @@ def sign_agreement(
 ) -> Signature:
     """A delegate of a party co-op signs for it: typed full name, explicit consent, the time."""
     if not any(c.coop_id == coop.id for c in version.counterparts):
-        raise NotAllowed(f"{coop.name} is not a party to this agreement.")
+        raise NotAllowed(_("%(coop)s is not a party to this agreement.", coop=coop.name))
     if not actor.is_delegate_of(coop):
-        raise NotAllowed(f"Only a delegate of {coop.name} can sign for it.")
+        raise NotAllowed(_("Only a delegate of %(coop)s can sign for it.", coop=coop.name))
     proposal = version.agreement.proposal
     lock_proposal(proposal)
     lock_version(version)
@@ -204,13 +215,19 @@ def sign_agreement(
     earlier = version.signature_of(coop)
     if earlier is not None:
         raise Conflict(
-            f"{coop.name} has already signed this version ({earlier.typed_name}, "
-            f"{earlier.signed_at:%d %B %Y %H:%M} UTC).",
+            _(
+                "%(coop)s has already signed this version (%(name)s, %(when)s).",
+                coop=coop.name,
+                name=earlier.typed_name,
+                when=format_in_zone(earlier.signed_at, "UTC"),
+            ),
             current_state=version.state.value,
         )
-    name = clean_text(typed_name, "typed_name", "Your full name", NAME_MAX)
+    name = clean_text(typed_name, "typed_name", _("Your full name"), NAME_MAX)
     if consent is not True:
-        raise invalid("consent", "Tick the box to consent to the text above; nothing is signed without it.")
+        raise invalid(
+            "consent", _("Tick the box to consent to the text above; nothing is signed without it.")
+        )
     text = consent_for(version, coop)
     signature = Signature(
         coop=coop,
@@ -412,7 +429,7 @@ def retry_rendering(version: AgreementVersion, *, actor: Person | None) -> bool:
         _queue_issue(version)
         queued = True
     if not queued:
-        raise Conflict("Nothing is waiting to be rendered for this version.")
+        raise Conflict(_("Nothing is waiting to be rendered for this version."))
     audit.record(
         Action.RENDER_RETRIED,
         actor=actor,
@@ -429,7 +446,14 @@ def retry_rendering(version: AgreementVersion, *, actor: Person | None) -> bool:
 
 def _count(value: Any, field_name: str, label: str, limit: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= limit:
-        raise invalid(field_name, f"{label} must be a whole number from 1 to {limit:,}.")
+        raise invalid(
+            field_name,
+            _(
+                "%(label)s must be a whole number from 1 to %(limit)s.",
+                label=label,
+                limit=format_decimal(limit, locale=current_locale()),
+            ),
+        )
     return value
 
 
@@ -440,10 +464,10 @@ def correct_terms(
     campaign's pledges and are not typed in."""
     return replace(
         terms,
-        term_months=_count(term_months, "term_months", "The term in months", TERM_MONTHS_MAX),
-        notice_days=_count(notice_days, "notice_days", "The notice in days", NOTICE_DAYS_MAX),
-        withdrawal=clean_text(withdrawal, "withdrawal", "The withdrawal text", TEXT_MAX, required=False),
-        governance=clean_text(governance, "governance", "The governance text", TEXT_MAX, required=False),
+        term_months=_count(term_months, "term_months", _("The term in months"), TERM_MONTHS_MAX),
+        notice_days=_count(notice_days, "notice_days", _("The notice in days"), NOTICE_DAYS_MAX),
+        withdrawal=clean_text(withdrawal, "withdrawal", _("The withdrawal text"), TEXT_MAX, required=False),
+        governance=clean_text(governance, "governance", _("The governance text"), TEXT_MAX, required=False),
     )
 
 
@@ -451,15 +475,16 @@ def supersede(agreement: Agreement, *, actor: Person, terms: Terms, note: str | 
     """A steward corrects the agreement: a new version supersedes the current one, which never changes again
     and says so when verified. Every party signs the new version."""
     permissions.require_steward(actor, agreement)
-    note = clean_text(note, "note", "A note saying what was corrected", NOTE_MAX)
+    note = clean_text(note, "note", _("A note saying what was corrected"), NOTE_MAX)
     lock_proposal(agreement.proposal)
     current = lock_version(agreement.current)
     if current.state == VersionState.ISSUING:
         raise Conflict(
-            "This version is being issued; correct it once it is issued.", current_state=current.state.value
+            _("This version is being issued; correct it once it is issued."),
+            current_state=current.state.value,
         )
     if terms.sha256() == current.terms_sha256:
-        raise InvalidInput("Nothing changed, so no new version was made.")
+        raise InvalidInput(_("Nothing changed, so no new version was made."))
     current.state, current.superseded_at = VersionState.SUPERSEDED, utcnow()
     version = _new_version(agreement, terms, actor=actor, note=note)
     db.session.flush()
@@ -490,12 +515,20 @@ def remind(version: AgreementVersion, *, actor: Person, url: str) -> list[Coop]:
     title = version.terms.title
     for coop in waiting:
         for delegate in coop.delegates:
-            mail.send(
-                delegate.email,
-                f"Please sign: {title}",
-                f"Hello {delegate.name},\n\n{coop.name} has not yet signed the joint pledge agreement "
-                f"“{title}” (version {version.number}). Read it and sign for {coop.name} here:\n\n{url}\n",
-            )
+            with i18n.speaking(delegate):  # each delegate's reminder in their own language
+                mail.send(
+                    delegate.email,
+                    _("Please sign: %(title)s", title=title),
+                    _(
+                        "Hello %(name)s,\n\n%(coop)s has not yet signed the joint pledge agreement “%(title)s” "
+                        "(version %(version)s). Read it and sign for %(coop)s here:\n\n%(url)s\n",
+                        name=delegate.name,
+                        coop=coop.name,
+                        title=title,
+                        version=version.number,
+                        url=url,
+                    ),
+                )
     audit.record(
         Action.REMINDED,
         actor=actor,
@@ -513,7 +546,7 @@ def remind(version: AgreementVersion, *, actor: Person, url: str) -> list[Coop]:
 def get_agreement(person: Person | None, agreement_id: int) -> Agreement:
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None:
-        raise NotFound("There is no such agreement.")
+        raise NotFound(_("There is no such agreement."))
     permissions.require_see(person, agreement)
     return agreement
 
@@ -521,7 +554,7 @@ def get_agreement(person: Person | None, agreement_id: int) -> Agreement:
 def get_version(agreement: Agreement, number: int) -> AgreementVersion:
     found = next((v for v in agreement.versions if v.number == number), None)
     if found is None:
-        raise NotFound(f"Agreement {agreement.id} has no version {number}.")
+        raise NotFound(_("Agreement %(id)s has no version %(number)s.", id=agreement.id, number=number))
     return found
 
 

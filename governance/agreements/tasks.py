@@ -19,6 +19,7 @@ from flask import current_app
 from huey import crontab
 from sqlalchemy import or_, select
 
+from governance import i18n
 from governance.agreements import render, seal, service
 from governance.agreements.models import AgreementVersion, TaskState, VersionState
 from governance.extensions import db
@@ -62,8 +63,11 @@ def run_drafts(version_id: int) -> bool:
     base, parts = service.draft_documents(version)
     db.session.commit()  # no transaction stays open while WeasyPrint works
     try:
-        agreement_pdf = render.render(base)
-        counterparts = {coop_id: render.render(document) for coop_id, document in parts}
+        # Stored in the instance's language, whoever's request ran the task; a counterpart downloaded by
+        # someone reading another language is rendered for them (views.counterpart).
+        with i18n.speaking(i18n.DEFAULT_LOCALE):
+            agreement_pdf = render.render(base)
+            counterparts = {coop_id: render.render(document) for coop_id, document in parts}
         service.store_drafts(db.session.get(AgreementVersion, version_id), agreement_pdf, counterparts)
         db.session.commit()
     except Exception as error:
@@ -89,7 +93,8 @@ def run_issue(version_id: int) -> bool:
     )
     db.session.commit()
     try:
-        sealed = seal.seal(render.render(document), found)
+        with i18n.speaking(i18n.DEFAULT_LOCALE):  # the issued agreement is one file, for every party
+            sealed = seal.seal(render.render(document), found)
         issued = service.record_issue(db.session.get(AgreementVersion, version_id), document, sealed)
         db.session.commit()
     except Exception as error:

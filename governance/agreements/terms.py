@@ -14,7 +14,11 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from governance.texts import N_, _
+
 FORMAT = "roundtable.agreement/1"
+# Stored in English (the terms are a record); a PDF prints it in its reader's language.
+DEFAULT_SCHEDULE = N_("Monthly, from the start of the term.")
 
 
 def canonical_json(value: Any) -> bytes:
@@ -38,7 +42,7 @@ class Contribution:
     rate: str = "1"  # one unit of `currency` in `base_currency`, as a decimal string
     hours: int = 0
     seats: int = 0
-    schedule: str = "Monthly, from the start of the term."
+    schedule: str = DEFAULT_SCHEDULE
     condition: str = ""
 
     def __post_init__(self) -> None:
@@ -201,8 +205,13 @@ def issued_data(
 
 
 def consent_text(*, coop: str, title: str, version: int, terms_sha256: str) -> str:
-    """The exact sentence a delegate consents to by ticking the box; stored with the signature."""
-    return (
-        f"I sign the joint pledge agreement “{title}”, version {version} (terms SHA-256 {terms_sha256}), "
-        f"on behalf of {coop}, and confirm that I am authorised to bind {coop} to it."
+    """The exact sentence a delegate consents to by ticking the box, in the language they read it in;
+    stored with the signature."""
+    return _(
+        "I sign the joint pledge agreement “%(title)s”, version %(version)s (terms SHA-256 %(sha256)s), "
+        "on behalf of %(coop)s, and confirm that I am authorised to bind %(coop)s to it.",
+        title=title,
+        version=version,
+        sha256=terms_sha256,
+        coop=coop,
     )

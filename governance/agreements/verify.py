@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from governance.agreements.render import JSON_NAME
 from governance.agreements.seal import FIELD_NAME, Credentials
+from governance.texts import _
 
 log = logging.getLogger(__name__)
 
@@ -51,33 +52,35 @@ def inspect_pdf(content: bytes, found: Credentials) -> Inspection:
     """Check the file's own evidence: a whole PDF, our seal, intact, over the whole file, with its data."""
     digest = hashlib.sha256(content).hexdigest()
     if len(content) > MAX_BYTES:
-        return _refused("The file is larger than 10 MB; no agreement issued here is that large.", digest)
+        return _refused(_("The file is larger than 10 MB; no agreement issued here is that large."), digest)
     if not content.startswith(b"%PDF-"):
-        return _refused("This is not a PDF file.", digest)
+        return _refused(_("This is not a PDF file."), digest)
     if b"%%EOF" not in content[-2048:]:
-        return _refused("The PDF is truncated: it does not end as a complete PDF file does.", digest)
+        return _refused(_("The PDF is truncated: it does not end as a complete PDF file does."), digest)
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         seals = [s for s in reader.embedded_signatures if s.field_name == FIELD_NAME]
     except Exception as error:
         log.info("unreadable PDF at /verify: %s", error)
-        return _refused("The PDF is damaged or truncated; it cannot be read.", digest)
+        return _refused(_("The PDF is damaged or truncated; it cannot be read."), digest)
     if not seals:
-        return _refused("The file carries no Roundtable seal: it was not issued by this instance.", digest)
+        return _refused(_("The file carries no Roundtable seal: it was not issued by this instance."), digest)
     try:
         status = validate_pdf_signature(seals[-1], ValidationContext(trust_roots=[found.certificate]))
     except Exception as error:
         log.info("seal could not be validated: %s", error)
-        return _refused("The seal is damaged and cannot be checked.", digest)
+        return _refused(_("The seal is damaged and cannot be checked."), digest)
     if not status.intact:
         return _refused(
-            "The file was changed after it was sealed: its content no longer matches the seal.", digest
+            _("The file was changed after it was sealed: its content no longer matches the seal."), digest
         )
     if not status.valid or not status.trusted:
-        return _refused("The seal was not made with this instance's key.", digest)
+        return _refused(_("The seal was not made with this instance's key."), digest)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return _refused(
-            "Something was added to the file after it was sealed: the seal no longer covers the whole file.",
+            _(
+                "Something was added to the file after it was sealed: the seal no longer covers the whole file."
+            ),
             digest,
         )
     return _with_data(content, digest)
@@ -88,17 +91,19 @@ def _with_data(content: bytes, digest: str) -> Inspection:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             attached = pdf.attachments.get(JSON_NAME)
             if attached is None:
-                return _refused(f"The file does not carry its data ({JSON_NAME}).", digest)
+                return _refused(_("The file does not carry its data (%(name)s).", name=JSON_NAME), digest)
             if str(attached.obj.get("/AFRelationship")) != "/Data":
-                return _refused(f"{JSON_NAME} is not attached as the agreement's data.", digest)
+                return _refused(
+                    _("%(name)s is not attached as the agreement's data.", name=JSON_NAME), digest
+                )
             raw = attached.get_file().read_bytes()
     except Exception as error:
         log.info("embedded data unreadable: %s", error)
-        return _refused(f"The file's {JSON_NAME} cannot be read.", digest)
+        return _refused(_("The file's %(name)s cannot be read.", name=JSON_NAME), digest)
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return _refused(f"The file's {JSON_NAME} is not valid JSON.", digest)
+        return _refused(_("The file's %(name)s is not valid JSON.", name=JSON_NAME), digest)
     return Inspection(True, "", digest, data, hashlib.sha256(raw).hexdigest())
 
 
@@ -176,11 +181,11 @@ def verify(content: bytes, found: Credentials) -> Verdict:
     if version is None:
         return Verdict(
             False,
-            "The seal is this instance's, but this instance has no record of issuing this file.",
+            _("The seal is this instance's, but this instance has no record of issuing this file."),
             inspection.file_sha256,
         )
     if version.data_sha256 != inspection.data_sha256:
-        return Verdict(False, "The file's data do not match what was issued.", inspection.file_sha256)
+        return Verdict(False, _("The file's data do not match what was issued."), inspection.file_sha256)
     data = inspection.data or {}
     head = data.get("audit_head")
     later = [v.number for v in version.agreement.versions if v.number > version.number]

@@ -8,12 +8,14 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from governance.agreements import permissions, service, tasks, verify
+from governance import i18n
+from governance.agreements import permissions, render, service, tasks, verify
 from governance.agreements.forms import CorrectForm, EmptyForm, SignForm, VerifyForm
 from governance.agreements.models import Agreement, AgreementVersion, TaskState, VersionState
 from governance.errors import DomainError
 from governance.extensions import db, limiter
 from governance.forms import choices, show_refusal
+from governance.texts import N_, _, current_locale
 from governance.validation import invalid
 from voting.forms import whole_number
 
@@ -74,7 +76,9 @@ def sign(agreement_id: int, number: int):
     coop = next((c.coop for c in version.counterparts if c.coop_id == whole_number(form.coop.data)), None)
     try:
         if coop is None:
-            raise invalid("coop", "Choose the co-op you sign for: one of the parties you are a delegate of.")
+            raise invalid(
+                "coop", _("Choose the co-op you sign for: one of the parties you are a delegate of.")
+            )
         service.sign_agreement(
             version,
             actor=current_user,
@@ -91,13 +95,13 @@ def sign(agreement_id: int, number: int):
             service.get_agreement(current_user, agreement_id), sign_form=form, status=int(error.status)
         )
     db.session.commit()
-    flash(f"You signed the agreement for {coop.name}.", "success")
+    flash(_("You signed the agreement for %(coop)s.", coop=coop.name), "success")
     return redirect(url_for(".show", agreement_id=agreement_id, _anchor="signatures"))
 
 
 def _button_post() -> None:
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; try again.")
+        abort(400, description=_("The form expired; try again."))
 
 
 @bp.post("/<int:agreement_id>/remind")
@@ -107,7 +111,7 @@ def remind(agreement_id: int):
     url = current_app.config["BASE_URL"].rstrip("/") + url_for(".show", agreement_id=agreement.id)
     waiting = service.remind(agreement.current, actor=current_user, url=url)
     db.session.commit()
-    flash(f"Reminded the delegates of {', '.join(c.name for c in waiting)}.", "success")
+    flash(_("Reminded the delegates of %(coops)s.", coops=", ".join(c.name for c in waiting)), "success")
     return redirect(url_for(".show", agreement_id=agreement.id))
 
 
@@ -117,7 +121,7 @@ def retry(agreement_id: int):
     _button_post()
     service.retry_rendering(agreement.current, actor=current_user)
     db.session.commit()
-    flash("Rendering was queued again.", "success")
+    flash(_("Rendering was queued again."), "success")
     return redirect(url_for(".show", agreement_id=agreement.id))
 
 
@@ -154,7 +158,11 @@ def correct(agreement_id: int):
         else:
             db.session.commit()
             flash(
-                f"Version {version.number} supersedes the earlier one; every party signs it again.", "success"
+                _(
+                    "Version %(number)s supersedes the earlier one; every party signs it again.",
+                    number=version.number,
+                ),
+                "success",
             )
             return redirect(url_for(".show", agreement_id=agreement.id))
     return render_template("agreements/correct.html", agreement=agreement, form=form), status
@@ -162,7 +170,7 @@ def correct(agreement_id: int):
 
 def _pdf(data: bytes | None, filename: str) -> Response:
     if data is None:
-        abort(404, description="This file is not rendered yet.")
+        abort(404, description=_("This file is not rendered yet."))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -194,7 +202,21 @@ def counterpart(agreement_id: int, number: int, coop_id: int):
     found = next((c for c in version.counterparts if c.coop_id == coop_id and coop_id in own), None)
     if found is None:
         abort(404)
-    return _pdf(found.pdf, f"agreement-{agreement_id}-v{number}-counterpart-{found.coop.slug}.pdf")
+    name = f"agreement-{agreement_id}-v{number}-counterpart-{found.coop.slug}"
+    locale = current_locale()
+    language = locale.split("_")[0]
+    if found.pdf is None or language == i18n.DEFAULT_LOCALE.split("_")[0]:
+        return _pdf(found.pdf, f"{name}.pdf")  # the stored counterpart is in the instance's language
+    return _pdf(counterpart_in(version, coop_id, locale), f"{name}-{language}.pdf")
+
+
+def counterpart_in(version: AgreementVersion, coop_id: int, locale: str) -> bytes:
+    """A party's counterpart in its reader's language (issue 13: a counterpart is per reader; the issued
+    agreement stays one file). The same terms, ids and dates as the stored one; only the words differ."""
+    _base, parts = service.draft_documents(version)
+    document = dict(parts)[coop_id]
+    with i18n.speaking(locale):
+        return render.render(document)
 
 
 # Verification, for anyone holding a file
@@ -205,7 +227,7 @@ def _verify_limit() -> str:
     return configured or "10 per minute;100 per hour"
 
 
-TOO_LARGE = "The file is larger than 10 MB; no agreement issued here is that large."
+TOO_LARGE = N_("The file is larger than 10 MB; no agreement issued here is that large.")
 
 
 @public.url_value_preprocessor
@@ -218,7 +240,7 @@ def _upload_limit(endpoint, values) -> None:
 @public.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
     form = VerifyForm(formdata=None, meta={"csrf": False})
-    form.form_errors.append(TOO_LARGE)
+    form.form_errors.append(_(TOO_LARGE))
     found = tasks.credentials()
     return render_template(
         "agreements/verify.html", form=form, verdict=None, fingerprint=found.fingerprint
@@ -243,10 +265,10 @@ def verify_page():
                 content = upload.stream.read(verify.MAX_BYTES + 1)
     except RequestEntityTooLarge:
         form, content = VerifyForm(formdata=None, meta={"csrf": False}), b""
-        status, problem = 413, TOO_LARGE
+        status, problem = 413, _(TOO_LARGE)
     if request.method == "POST" and status == 200:
         if not content:
-            status, problem = 400, "Choose the PDF file to verify."
+            status, problem = 400, _("Choose the PDF file to verify.")
         else:
             verdict = verify.verify(content, tasks.credentials())
             status = 200 if verdict.is_authentic else 422
@@ -275,12 +297,18 @@ def waiting(person) -> list[dict]:
         if version.state == VersionState.SIGNING:
             for coop in permissions.signing_coops(person, version):
                 if version.signature_of(coop) is None:
-                    items.append({"text": f"Sign “{title}” for {coop.name}", "url": url})
+                    items.append(
+                        {"text": _("Sign “%(title)s” for %(coop)s", title=title, coop=coop.name), "url": url}
+                    )
         issued = agreement.issued
         if issued is not None and permissions.can_download(person, issued):
             items.append(
                 {
-                    "text": f"Download the issued agreement “{title}” (version {issued.number})",
+                    "text": _(
+                        "Download the issued agreement “%(title)s” (version %(number)s)",
+                        title=title,
+                        number=issued.number,
+                    ),
                     "url": url_for("agreements.download", agreement_id=agreement.id, number=issued.number),
                 }
             )

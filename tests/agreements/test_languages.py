@@ -1,0 +1,101 @@
+"""A counterpart is in the language of the reader who downloads it (issue 13, item 1); the agreement for
+signature and the issued agreement stay one file, in the instance's language, whoever's request made them."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import UTC, datetime
+
+import pikepdf
+import pytest
+
+from governance import i18n
+from governance.agreements import examples, render
+from governance.extensions import db
+from tests.agreements import factories
+from tests.factories import sign_in
+
+
+def _text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "counterpart.pdf"
+    path.write_bytes(pdf)
+    found = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    )
+    return " ".join(found.stdout.split())
+
+
+@pytest.fixture
+def spanish_reader(world):
+    """Río Software's member, who reads Spanish (es_AR); Río Software is a party."""
+    reader = world.members[2]
+    reader.locale = "es_AR"
+    db.session.commit()
+    return reader
+
+
+def test_a_counterpart_downloaded_by_a_spanish_reader_is_in_spanish(app, world, spanish_reader, tmp_path):
+    agreement = factories.agreement(world, parties=world.coops[1:])
+    version = agreement.current
+    rio = world.coops[2]
+    stored = next(c for c in version.counterparts if c.coop_id == rio.id)
+    url = f"/agreements/{agreement.id}/versions/1/counterparts/{rio.id}.pdf"
+
+    client = app.test_client()
+    sign_in(client, spanish_reader)
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].endswith('-counterpart-rio-software-es.pdf"')
+    text = _text(response.data, tmp_path)
+    assert "ACUERDO CONJUNTO DE COMPROMISOS" in text  # the kicker, in capitals by the print stylesheet
+    assert "Página 1 de 2" in text and "Page 1 of" not in text
+    assert "Ejemplar para Río Software" in text and "juntos constituyen un solo acuerdo" in text
+    assert "1. Partes" in text and "3. Aportes" in text and "6. Firmas" in text
+    assert "Argentina" in text and "Estados Unidos" in text  # countries named in Spanish
+    assert "JOINT PLEDGE AGREEMENT" not in text and "Counterpart for" not in text
+    with pikepdf.open(io.BytesIO(response.data)) as pdf:
+        assert str(pdf.docinfo.get("/Title", "")).endswith("ejemplar para Río Software")
+        assert "/JavaScript" not in pdf.Root.get("/Names", {}) and not pdf.is_encrypted
+    # Each party and amount is there, as in the English one.
+    english = _text(stored.pdf, tmp_path)
+    assert "JOINT PLEDGE AGREEMENT" in english and "Counterpart for Río Software" in english
+    for party in version.terms.parties:
+        assert party.name in text
+
+    # The English-speaking delegate of the same co-op downloads the stored counterpart, byte for byte.
+    other = app.test_client()
+    sign_in(other, world.delegates[2])
+    assert other.get(url).data == stored.pdf
+
+
+def test_the_stored_counterparts_are_in_the_instances_language_whoever_ran_the_task(app, world, tmp_path):
+    """The drafts render in-process after the commit of whoever's request drew them (no Redis): under a
+    Spanish request they are still written in the instance's language."""
+    with app.test_request_context("/", headers={"Accept-Language": "es-AR"}):
+        assert i18n.html_lang() == "es-AR"
+        agreement = factories.agreement(world, parties=world.coops[:2])
+    version = agreement.current
+    assert "JOINT PLEDGE AGREEMENT" in _text(version.draft_pdf, tmp_path)
+    assert "Counterpart for" in _text(version.counterparts[0].pdf, tmp_path)
+
+
+def test_the_pdf_template_speaks_the_readers_language_and_locale(app):
+    terms = examples.terms(3)
+    party = terms.parties[0]
+    document = render.Document(
+        terms=terms,
+        agreement_id=7,
+        version=2,
+        created_at=datetime(2026, 11, 21, 9, 30, tzinfo=UTC),
+        counterpart=party,
+    )
+    with app.app_context(), i18n.speaking("es_AR"):
+        html = render.html_of(document)
+    assert '<html lang="es-AR">' in html
+    assert f"Acuerdo 7 · versión 2 · ejemplar para {party.name}" in html
+    assert "Este acuerdo rige durante 12 meses" in html
+    assert "a partir del 1 de enero de 2027" in html  # dates written the Spanish way
+    assert "antes del 30 de noviembre de 2026, 17:00 UTC" in html
+    with app.app_context(), i18n.speaking("en_GB"):
+        assert f"Agreement 7 · version 2 · counterpart for {party.name}" in render.html_of(document)
