@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from governance.extensions import db
 from governance.meetings.slots import DEFAULT_END_HOUR, DEFAULT_START_HOUR, Answer, Place, WorkingHours
 from governance.models import Coop, Network, Person, enum_column
+from governance.texts import N_, _
 from governance.types import UTCDateTime, utcnow
 
 
@@ -23,14 +24,14 @@ class Topic(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return TOPIC_LABELS[self]
+        return _(TOPIC_LABELS[self])
 
 
 TOPIC_LABELS = {
-    Topic.BUSINESS_DEVELOPMENT: "Business development: sub-contracting and referrals",
-    Topic.LEARNING: "Learning",
-    Topic.JOINT_VENTURES: "Strategic joint ventures",
-    Topic.GENERAL: "All three: business development, learning and joint ventures",
+    Topic.BUSINESS_DEVELOPMENT: N_("Business development: sub-contracting and referrals"),
+    Topic.LEARNING: N_("Learning"),
+    Topic.JOINT_VENTURES: N_("Strategic joint ventures"),
+    Topic.GENERAL: N_("All three: business development, learning and joint ventures"),
 }
 
 
@@ -41,7 +42,10 @@ class MeetingState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"proposed": "times proposed", "confirmed": "confirmed", "cancelled": "cancelled"}[self.value]
+        return _(STATE_LABELS[self.value])
+
+
+STATE_LABELS = {"proposed": N_("times proposed"), "confirmed": N_("confirmed"), "cancelled": N_("cancelled")}
 
 
 meeting_networks = Table(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from governance.errors import NotAllowed, NotFound
 from governance.models import Coop, Network, Person
 from governance.permissions import administers_coop, belongs_to, is_steward_of
+from governance.texts import _
 
 
 def _signed_in(person: Person | None) -> bool:
@@ -24,7 +25,7 @@ def can_see(person: Person | None, meeting) -> bool:
 
 def require_see(person: Person | None, meeting) -> None:
     if not can_see(person, meeting):
-        raise NotFound(f"There is no meeting {meeting.id} that you can see.")
+        raise NotFound(_("There is no meeting %(id)s that you can see.", id=meeting.id))
 
 
 def can_propose_to(person: Person | None, network: Network) -> bool:
@@ -46,7 +47,7 @@ def can_run(person: Person | None, meeting) -> bool:
 def require_run(person: Person | None, meeting) -> None:
     require_see(person, meeting)
     if not can_run(person, meeting):
-        raise NotAllowed("Only whoever proposed the meeting, or a steward of its networks, can do that.")
+        raise NotAllowed(_("Only whoever proposed the meeting, or a steward of its networks, can do that."))
 
 
 def answering_coops(person: Person | None, meeting) -> list[Coop]:

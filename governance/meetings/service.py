@@ -29,6 +29,7 @@ from governance.meetings.models import (
 )
 from governance.meetings.slots import Answer
 from governance.models import Coop, Network, Person
+from governance.texts import _
 from governance.timezones import format_in_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
@@ -54,7 +55,7 @@ class Action(StrEnum):
 def get_visible(person: Person | None, meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(f"There is no meeting {meeting_id} that you can see.")
+        raise NotFound(_("There is no meeting %(id)s that you can see.", id=meeting_id))
     permissions.require_see(person, meeting)
     return meeting
 
@@ -72,17 +73,20 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 def _video_url(raw: str | None) -> str:
-    url = clean_text(raw, "video_url", "The video-call link", URL_MAX, required=False)
+    url = clean_text(raw, "video_url", _("The video-call link"), URL_MAX, required=False)
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise invalid("video_url", "The video-call link must be a web address starting with https://.")
+            raise invalid("video_url", _("The video-call link must be a web address starting with https://."))
     return url
 
 
 def _duration(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not DURATION_MIN <= value <= DURATION_MAX:
-        raise invalid("duration_minutes", f"A meeting lasts from {DURATION_MIN} to {DURATION_MAX} minutes.")
+        raise invalid(
+            "duration_minutes",
+            _("A meeting lasts from %(min)s to %(max)s minutes.", min=DURATION_MIN, max=DURATION_MAX),
+        )
     return value
 
 
@@ -90,36 +94,43 @@ def _topic(value) -> Topic:
     try:
         return Topic(value)
     except ValueError:
-        raise invalid("topic", "Choose one of the round-table's topics.") from None
+        raise invalid("topic", _("Choose one of the round-table's topics.")) from None
 
 
 def _slots(slots: Iterable[datetime], now: datetime) -> list[datetime]:
     chosen = sorted({s.replace(second=0, microsecond=0) for s in slots})
     if not chosen:
-        raise invalid("slots", "Give at least one candidate time.")
+        raise invalid("slots", _("Give at least one candidate time."))
     if len(chosen) > SLOTS_MAX:
-        raise invalid("slots", f"Give at most {SLOTS_MAX} candidate times.")
+        raise invalid("slots", _("Give at most %(max)s candidate times.", max=SLOTS_MAX))
     for moment in chosen:
         if moment.tzinfo is None:
-            raise invalid("slots", "A candidate time must say its time zone.")
+            raise invalid("slots", _("A candidate time must say its time zone."))
         if moment <= now:
             raise invalid(
-                "slots", f"{format_in_zone(moment, 'UTC')} is in the past: candidate times are to come."
+                "slots",
+                _(
+                    "%(time)s is in the past: candidate times are to come.",
+                    time=format_in_zone(moment, "UTC"),
+                ),
             )
         if moment > now + HORIZON:
-            raise invalid("slots", "Candidate times are within the next two years.")
+            raise invalid("slots", _("Candidate times are within the next two years."))
     return chosen
 
 
 def _networks(actor: Person, networks: Iterable[Network]) -> list[Network]:
     chosen = sorted({n.id: n for n in networks}.values(), key=lambda n: n.name.casefold())
     if not chosen:
-        raise invalid("networks", "Choose at least one network to invite.")
+        raise invalid("networks", _("Choose at least one network to invite."))
     for network in chosen:
         if not permissions.can_propose_to(actor, network):
             raise NotAllowed(
-                f"Only a steward of {network.name}, or a delegate of one of its co-ops, can propose a "
-                "meeting to it."
+                _(
+                    "Only a steward of %(network)s, or a delegate of one of its co-ops, can propose a "
+                    "meeting to it.",
+                    network=network.name,
+                )
             )
     return chosen
 
@@ -130,7 +141,7 @@ def _visible_proposals(actor: Person, proposals: Iterable) -> list:
     chosen = list({p.id: p for p in proposals}.values())
     for proposal in chosen:
         if not proposal_permissions.can_see(actor, proposal):
-            raise invalid("proposals", f"There is no proposal {proposal.id} that you can see.")
+            raise invalid("proposals", _("There is no proposal %(id)s that you can see.", id=proposal.id))
     return chosen
 
 
@@ -149,9 +160,9 @@ def propose_meeting(
 ) -> Meeting:
     now = now or utcnow()
     meeting = Meeting(
-        title=clean_text(title, "title", "A title", TITLE_MAX),
+        title=clean_text(title, "title", _("A title"), TITLE_MAX),
         topic=_topic(topic),
-        agenda=clean_text(agenda, "agenda", "The agenda", AGENDA_MAX, required=False),
+        agenda=clean_text(agenda, "agenda", _("The agenda"), AGENDA_MAX, required=False),
         video_url=_video_url(video_url),
         duration_minutes=_duration(duration_minutes),
         proposed_by=actor,
@@ -184,14 +195,14 @@ def _answer(value) -> Answer:
     try:
         return Answer(value)
     except ValueError:
-        raise invalid("answers", "Answer yes, if need be, or no.") from None
+        raise invalid("answers", _("Answer yes, if need be, or no.")) from None
 
 
 def _require_open(meeting: Meeting) -> None:
     if meeting.state == MeetingState.CONFIRMED:
-        raise Conflict("The meeting is confirmed: answers are closed.")
+        raise Conflict(_("The meeting is confirmed: answers are closed."))
     if meeting.state == MeetingState.CANCELLED:
-        raise Conflict("The meeting was cancelled.")
+        raise Conflict(_("The meeting was cancelled."))
 
 
 def answer_slots(
@@ -207,7 +218,9 @@ def answer_slots(
     now = now or utcnow()
     permissions.require_see(actor, meeting)
     if coop is not None and coop.id not in {c.id for c in permissions.answering_coops(actor, meeting)}:
-        raise NotAllowed(f"Only a delegate of {coop.name} answers for it, and only if it is invited.")
+        raise NotAllowed(
+            _("Only a delegate of %(coop)s answers for it, and only if it is invited.", coop=coop.name)
+        )
     _lock(meeting)
     _require_open(meeting)
     slots = {s.id: s for s in meeting.slots}
@@ -215,12 +228,14 @@ def answer_slots(
     for slot_id, value in answers.items():
         slot = slots.get(slot_id)
         if slot is None:
-            raise invalid("answers", f"The meeting has no candidate time {slot_id}.")
+            raise invalid("answers", _("The meeting has no candidate time %(id)s.", id=slot_id))
         if slot.starts_at <= now:
-            raise invalid("answers", f"{format_in_zone(slot.starts_at, actor.time_zone)} has passed.")
+            raise invalid(
+                "answers", _("%(time)s has passed.", time=format_in_zone(slot.starts_at, actor.time_zone))
+            )
         cleaned[slot] = _answer(value)
     if not cleaned:
-        raise invalid("answers", "Answer at least one candidate time.")
+        raise invalid("answers", _("Answer at least one candidate time."))
     for slot, answer in cleaned.items():
         _store(slot, answer, actor=actor, coop=coop, now=now)
     db.session.flush()
@@ -265,9 +280,9 @@ def confirm_meeting(
     _lock(meeting)
     _require_open(meeting)
     if slot.meeting_id != meeting.id:
-        raise invalid("slot", "Choose one of the meeting's candidate times.")
+        raise invalid("slot", _("Choose one of the meeting's candidate times."))
     if slot.starts_at <= now:
-        raise invalid("slot", "That candidate time has passed: choose one still to come.")
+        raise invalid("slot", _("That candidate time has passed: choose one still to come."))
     slot.is_confirmed = True
     meeting.state, meeting.confirmed_at = MeetingState.CONFIRMED, now
     meeting.sequence += 1
@@ -288,9 +303,9 @@ def cancel_meeting(meeting: Meeting, *, actor: Person, now: datetime | None = No
     permissions.require_run(actor, meeting)
     _lock(meeting)
     if meeting.state == MeetingState.CANCELLED:
-        raise Conflict("The meeting is already cancelled.")
+        raise Conflict(_("The meeting is already cancelled."))
     if meeting.starts_at is not None and meeting.starts_at <= now:
-        raise Conflict("The meeting has taken place: record its notes instead.")
+        raise Conflict(_("The meeting has taken place: record its notes instead."))
     meeting.state = MeetingState.CANCELLED
     meeting.sequence += 1
     db.session.flush()
@@ -318,11 +333,11 @@ def record_notes(
     permissions.require_run(actor, meeting)
     _lock(meeting)
     if meeting.state != MeetingState.CONFIRMED or meeting.starts_at is None:
-        raise Conflict("Notes are recorded for a confirmed meeting.")
+        raise Conflict(_("Notes are recorded for a confirmed meeting."))
     if meeting.starts_at > now:
-        raise Conflict("The meeting has not started yet: record its notes after it.")
-    meeting.notes = clean_text(notes, "notes", "The notes", NOTES_MAX)
-    meeting.decisions = clean_text(decisions, "decisions", "The decisions", NOTES_MAX, required=False)
+        raise Conflict(_("The meeting has not started yet: record its notes after it."))
+    meeting.notes = clean_text(notes, "notes", _("The notes"), NOTES_MAX)
+    meeting.decisions = clean_text(decisions, "decisions", _("The decisions"), NOTES_MAX, required=False)
     meeting.moved_proposals = _visible_proposals(actor, moved)
     meeting.notes_at, meeting.notes_by = now, actor
     meeting.sequence += 1
@@ -343,13 +358,18 @@ def record_notes(
 
 def set_working_hours(coop: Coop, *, actor: Person, start_hour: int, end_hour: int) -> CoopHours:
     if not permissions.can_set_hours(actor, coop):
-        raise NotAllowed(f"Only {coop.name}'s delegates, or its networks' admins, set its working hours.")
+        raise NotAllowed(
+            _(
+                "Only %(coop)s's delegates, or its networks' admins, set its working hours.",
+                coop=coop.name,
+            )
+        )
     for name, value in (("start_hour", start_hour), ("end_hour", end_hour)):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 24:
-            raise invalid(name, "Give an hour from 0 to 24.")
+            raise invalid(name, _("Give an hour from 0 to 24."))
     if start_hour >= end_hour:
         raise InvalidInput(
-            "The working day ends after it starts.", errors={"end_hour": ["End after the start."]}
+            _("The working day ends after it starts."), errors={"end_hour": [_("End after the start.")]}
         )
     row = db.session.get(CoopHours, coop.id) or CoopHours(coop=coop)
     row.start_hour, row.end_hour = start_hour, end_hour

@@ -11,6 +11,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
+from governance.texts import N_, _, current_locale
+
 DEFAULT_START_HOUR = 8
 DEFAULT_END_HOUR = 20
 
@@ -22,7 +26,10 @@ class Answer(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Answer.YES: "Yes", Answer.IF_NEED_BE: "If need be", Answer.NO: "No"}[self]
+        return _(ANSWER_LABELS[self.value])
+
+
+ANSWER_LABELS = {"yes": N_("Yes"), "if_need_be": N_("If need be"), "no": N_("No")}
 
 
 @dataclass(frozen=True)
@@ -60,8 +67,14 @@ class LocalTime:
 
     @property
     def clock(self) -> str:
-        day = "" if self.starts.date() == self.ends.date() else " (ends the next day)"
-        return f"{self.starts:%a %H:%M} {self.starts.tzname()}{day}"
+        """'Tue 18:30 BST' ('mar 18:30 BST' in Spanish), said to end the next day when it does."""
+        locale = current_locale()
+        english = locale.startswith("en")
+        weekday = f"{self.starts:%a}" if english else format_date(self.starts.date(), "EEE", locale=locale)
+        clock = f"{weekday} {self.starts:%H:%M} {self.starts.tzname()}"
+        if self.starts.date() == self.ends.date():
+            return clock
+        return _("%(clock)s (ends the next day)", clock=clock)
 
 
 def local(moment: datetime, zone: str) -> datetime:

@@ -19,6 +19,7 @@ from governance.meetings.slots import Answer, local_times, suggest
 from governance.models import Coop, Network
 from governance.notifications.calendar import calendar
 from governance.templating import viewer_zone
+from governance.texts import _
 from governance.timezones import to_zone
 from governance.types import utcnow
 
@@ -78,7 +79,7 @@ def _utc_arg(raw: str) -> datetime | None:
 def new():
     networks = _proposable_networks()
     if not networks:
-        abort(403, description="Only stewards, and delegates of a network's co-ops, propose meetings.")
+        abort(403, description=_("Only stewards, and delegates of a network's co-ops, propose meetings."))
     proposals = _visible_proposals()
     form = _meeting_form(networks, proposals)
     status = 200
@@ -101,7 +102,7 @@ def new():
             status = int(error.status)
         else:
             db.session.commit()
-            flash("The meeting is proposed: everyone invited can now answer its times.", "success")
+            flash(_("The meeting is proposed: everyone invited can now answer its times."), "success")
             return redirect(url_for(".show", meeting_id=meeting.id))
     elif request.method == "POST":
         status = 400
@@ -117,12 +118,12 @@ def suggest_times():
         try:
             week = date.fromisoformat(raw)
         except ValueError:
-            problems.append("The week is a date like 2027-04-05.")
+            problems.append(_("The week is a date like 2027-04-05."))
     raw_minutes = request.args.get("minutes", "60")
     if raw_minutes.isascii() and raw_minutes.isdigit() and 15 <= int(raw_minutes) <= 480:
         minutes = int(raw_minutes)
     else:
-        problems.append("The length is a number of minutes from 15 to 480.")
+        problems.append(_("The length is a number of minutes from 15 to 480."))
     coops = sorted({c.id: c for n in chosen for c in n.coops}.values(), key=lambda c: c.name.casefold())
     places = [place_of(c) for c in coops]
     found = []
@@ -185,7 +186,7 @@ def answer(meeting_id: int):
     if raw := request.form.get("coop"):
         coop = db.session.get(Coop, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
         if coop is None:
-            abort(400, description="Choose a co-op.")
+            abort(400, description=_("Choose a co-op."))
     answers = {}
     for key, value in request.form.items():
         if key.startswith("slot-") and key[5:].isascii() and key[5:].isdigit() and len(key) < 15 and value:
@@ -196,7 +197,10 @@ def answer(meeting_id: int):
         db.session.rollback()
         return _show(_meeting(meeting_id), status=int(error.status), error=error)
     db.session.commit()
-    flash(f"{coop.name + chr(39) + 's' if coop else 'Your'} answers are saved.", "success")
+    if coop is not None:
+        flash(_("%(coop)s's answers are saved.", coop=coop.name), "success")
+    else:
+        flash(_("Your answers are saved."), "success")
     return redirect(url_for(".show", meeting_id=meeting.id))
 
 
@@ -211,13 +215,15 @@ def confirm(meeting_id: int):
     )
     try:
         if slot is None:
-            raise InvalidInput("Choose one of the meeting's candidate times.")
+            raise InvalidInput(_("Choose one of the meeting's candidate times."))
         service.confirm_meeting(meeting, actor=current_user, slot=slot)
     except DomainError as error:
         db.session.rollback()
         return _show(_meeting(meeting_id), status=int(error.status), error=error)
     db.session.commit()
-    flash("The meeting is confirmed: everyone invited gets the invitation with a calendar file.", "success")
+    flash(
+        _("The meeting is confirmed: everyone invited gets the invitation with a calendar file."), "success"
+    )
     return redirect(url_for(".show", meeting_id=meeting.id))
 
 
@@ -232,7 +238,7 @@ def cancel(meeting_id: int):
         db.session.rollback()
         return _show(_meeting(meeting_id), status=int(error.status), error=error)
     db.session.commit()
-    flash("The meeting is cancelled.", "success")
+    flash(_("The meeting is cancelled."), "success")
     return redirect(url_for(".show", meeting_id=meeting.id))
 
 
@@ -261,7 +267,7 @@ def notes(meeting_id: int):
             status = int(error.status)
         else:
             db.session.commit()
-            flash("The notes and decisions are recorded.", "success")
+            flash(_("The notes and decisions are recorded."), "success")
             return redirect(url_for(".show", meeting_id=meeting.id))
     elif request.method == "POST":
         status = 400
@@ -275,7 +281,7 @@ def ics(meeting_id: int):
 
     meeting = _meeting(meeting_id)
     if meeting.starts_at is None:
-        abort(404, description="The meeting has no confirmed time yet.")
+        abort(404, description=_("The meeting has no confirmed time yet."))
     body = calendar([entry(meeting)], zone=viewer_zone(), name=meeting.title)
     return Response(
         body,
@@ -288,7 +294,12 @@ def ics(meeting_id: int):
 def hours(slug: str):
     coop = db.session.scalar(select(Coop).where(Coop.slug == slug)) or abort(404)
     if not permissions.can_set_hours(current_user, coop):
-        abort(403, description=f"Only {coop.name}'s delegates, or its networks' admins, set its hours.")
+        abort(
+            403,
+            description=_(
+                "Only %(coop)s's delegates, or its networks' admins, set its hours.", coop=coop.name
+            ),
+        )
     current = working_hours(coop)
     form = HoursForm(data={"start_hour": current.start_hour, "end_hour": current.end_hour})
     status = 200
@@ -303,7 +314,7 @@ def hours(slug: str):
             status = int(error.status)
         else:
             db.session.commit()
-            flash(f"{coop.name}'s working hours are saved.", "success")
+            flash(_("%(coop)s's working hours are saved.", coop=coop.name), "success")
             return redirect(url_for(".hours", slug=coop.slug))
     elif request.method == "POST":
         status = 400
@@ -315,10 +326,17 @@ def waiting(person) -> list[dict]:
     items = []
     for meeting, coop in service.pending_for(person):
         first = min(s.starts_at for s in meeting.slots if s.starts_at > utcnow())
-        who = f"{coop.name}'s answer" if coop else "Your answer"
+        if coop is not None:
+            text = _(
+                "%(coop)s's answer to the meeting's times: %(title)s",
+                coop=coop.name,
+                title=meeting.title,
+            )
+        else:
+            text = _("Your answer to the meeting's times: %(title)s", title=meeting.title)
         items.append(
             {
-                "text": f"{who} to the meeting's times: {meeting.title}",
+                "text": text,
                 "url": url_for("meetings.show", meeting_id=meeting.id),
                 "due_at": first,
             }

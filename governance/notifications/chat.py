@@ -131,7 +131,7 @@ def send_test(connection: ChatConnection, *, actor: Person) -> ChatDelivery:
         key=f"test:{stamp.isoformat()}",
         title=_("Roundtable: a test message"),
         body=_(
-            "%(person)s sent this test from the chat settings of %(network)s.",
+            "%(person)s sent this test from %(network)s's chat settings.",
             person=actor.name,
             network=connection.network.name,
         ),
