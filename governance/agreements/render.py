@@ -28,7 +28,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_decimal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -107,6 +107,9 @@ def _environment() -> jinja2.Environment:
     env.filters["enumeration"] = _enumeration
     env.filters["rates"] = _rates
     env.filters["schedule"] = _schedule
+    # Data the catalogs may know (a vote method's or an option's English name), translated as plain text:
+    # never `_(data)` in a template, which newstyle gettext would mark safe unescaped.
+    env.filters["translated"] = _translated
     env.globals["static"] = lambda name: STATIC_BASE + name
     return env
 
@@ -131,9 +134,9 @@ def _country(code: str) -> str:
         return code
 
 
-def _enumeration(items: list[str]) -> str:
-    """'a, b and c' / 'a, b y c'."""
-    return format_list([str(i) for i in items], locale=_locale())
+def _enumeration(items: list[str]) -> Markup:
+    """'a, b and c' / 'a, b y c' (each item escaped once, whether it came marked safe or not)."""
+    return Markup(format_list([str(escape(i)) for i in items], locale=_locale()))  # noqa: S704 - escaped
 
 
 def _rates(rates, base: str) -> str:
@@ -148,8 +151,14 @@ def _rates(rates, base: str) -> str:
     )
 
 
+def _translated(text: str) -> str:
+    return _(text) if text else text  # gettext("") would answer with the catalog's header
+
+
 def _schedule(text: str) -> str:
     """A party's schedule as the terms store it (English, for the record), in the reader's language."""
+    if not text:
+        return text  # gettext("") would answer with the catalog's header
     if text == DEFAULT_SCHEDULE:
         return _(DEFAULT_SCHEDULE)
     prefix = DEFAULT_SCHEDULE + " Seats: "

@@ -60,6 +60,7 @@ def _show(agreement: Agreement, *, sign_form: SignForm | None = None, status: in
         is_steward=permissions.can_steward(current_user, agreement),
         TaskState=TaskState,
         VersionState=VersionState,
+        drawn_note=service.DRAWN_NOTE,
     ), status
 
 

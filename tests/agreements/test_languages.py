@@ -99,3 +99,24 @@ def test_the_pdf_template_speaks_the_readers_language_and_locale(app):
     assert "antes del 30 de noviembre de 2026, 17:00 UTC" in html
     with app.app_context(), i18n.speaking("en_GB"):
         assert f"Agreement 7 · version 2 · counterpart for {party.name}" in render.html_of(document)
+
+
+def test_the_agreement_page_and_verify_are_in_the_readers_language(app, world, spanish_reader, quick_render):
+    agreement = factories.agreement(world, parties=world.coops[1:])
+    client = app.test_client()
+    sign_in(client, spanish_reader)
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Partes y firmas" in page and "Todavía sin firmar" in page
+    assert "Descargar el ejemplar de Río Software (PDF)" in page and "Abierto a firmas" in page
+    stranger = app.test_client()
+    verify_page = stranger.get("/verify", headers={"Accept-Language": "es-AR,es;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert "Verificar un acuerdo" in verify_page and "El sello de esta instancia" in verify_page
+    refused = stranger.post(
+        "/verify",
+        data={"file": (io.BytesIO(b"not a pdf at all"), "x.pdf")},
+        headers={"Accept-Language": "es-AR"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "Este no es un archivo PDF." in refused.get_data(as_text=True)
