@@ -226,6 +226,8 @@ RULES: dict[str, Rule] = {
     "voting_api.ballots GET": signed_in(TESTNET),
     "voting_api.cast_ballot POST": only("delegate"),
     "voting_api.check_receipt GET": signed_in(TESTNET),
+    "voting_api.close_early POST": only("steward"),
+    "voting_api.extend POST": only("steward"),
     "voting_api.get_vote GET": signed_in(TESTNET),
     "voting_api.name_proxy POST": only("delegate"),
     "voting_api.open_vote POST": only("steward"),
@@ -233,8 +235,10 @@ RULES: dict[str, Rule] = {
     "voting_api.proposal_vote GET": signed_in(TESTNET),
     "voting_api.proxies GET": signed_in(TESTNET),
     "voting_api.receipts GET": signed_in(TESTNET),
+    "voting_api.remind POST": only("steward"),
     "voting_api.result GET": signed_in(TESTNET),
     "voting_api.revoke_proxy DELETE": only("peer"),
+    "voting_api.write_outcome PUT": only("steward"),
 }
 
 
@@ -377,6 +381,7 @@ ARGUMENTS: dict[str, dict[str, str]] = {
     "voting.ballots_blt": {"vote_id": "closed_vote"},
     "voting.outcome": {"vote_id": "closed_vote"},
     "voting_api.result": {"vote_id": "closed_vote"},
+    "voting_api.write_outcome": {"vote_id": "closed_vote"},
     "voting_api.receipts": {"vote_id": "closed_vote"},
     "agreements.download": {"agreement_id": "issued"},
     "agreements.counterpart": {"agreement_id": "issued"},
@@ -467,6 +472,8 @@ BODIES: dict[str, Any] = {
     "voting_api.cast_ballot POST": lambda ids: {"coop": ids["coop"], "choice": "no"},
     "voting_api.name_proxy POST": lambda ids: {"coop": ids["coop"], "proxy": ids["rio"]},
     "voting_api.open_vote POST": lambda ids: {"method": "yes_no", "closes_at": ids["later"]},
+    "voting_api.extend POST": lambda ids: {"closes_at": ids["later"], "reason": "Holidays"},
+    "voting_api.write_outcome PUT": {"statement": "Thames Code hosts it from January."},
 }
 
 
