@@ -171,7 +171,9 @@ class NetworkMembership(db.Model):
     admitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     network: Mapped[Network] = relationship(back_populates="memberships")
-    coop: Mapped[Coop] = relationship(back_populates="network_memberships")
+    # Joined: `Network.coops` (every addressed co-op of a proposal, a meeting) reads each membership's
+    # co-op, which would otherwise be a query per co-op on every page that lists them.
+    coop: Mapped[Coop] = relationship(back_populates="network_memberships", lazy="joined")
 
     def __repr__(self) -> str:
         return f"<NetworkMembership {self.coop_id} in {self.network_id}>"

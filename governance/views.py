@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import refresh
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from governance import audit, outbox, service
 from governance.errors import DomainError
@@ -88,8 +89,10 @@ def _first_steps() -> list[dict] | None:
             "done": coop is not None,
         },
         {
-            "text": _("Invite the co-op's first delegate by email: they follow the mailed link, choose a "
-                      "password, and invite the rest of their co-op."),
+            "text": _(
+                "Invite the co-op's first delegate by email: they follow the mailed link, choose a "
+                "password, and invite the rest of their co-op."
+            ),
             "url": url_for(".coop", slug=coop.slug) if coop else None,
             "link": _("Invite a delegate"),
             "done": invited,
@@ -124,6 +127,7 @@ def new_network():
 @bp.get("/networks/<slug>")
 def network(slug: str):
     network = by_slug(Network, slug)
+    _with_people(network.coops)
     admit_form = AdmitForm()
     admit_form.coop.choices = _admittable(network)
     return render_template(
@@ -137,10 +141,19 @@ def network(slug: str):
     )
 
 
+def _with_people(coops: list[Coop]) -> None:
+    """Load the co-ops' people (their delegates are listed) in one query, not one a co-op."""
+    query = select(Coop).where(Coop.id.in_([c.id for c in coops]))
+    db.session.scalars(query.options(selectinload(Coop.people).selectinload(CoopMembership.person))).all()
+
+
 def _admittable(network: Network) -> list[tuple[int, str]]:
     """Co-ops outside this network that the viewer administers elsewhere (see service.admit_coop)."""
+    if not can(current_user, Perm.NETWORK_ADMIN, network):
+        return []  # only the network's admins are offered the form
     inside = {c.id for c in network.coops}
-    coops = db.session.scalars(select(Coop).order_by(Coop.name)).all()
+    query = select(Coop).order_by(Coop.name).options(selectinload(Coop.network_memberships))
+    coops = db.session.scalars(query).all()
     return [
         (c.id, f"{c.name} ({c.country})")
         for c in coops
@@ -319,7 +332,10 @@ def settings():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         service.update_profile(
-            actor=current_user, name=form.name.data, time_zone=form.time_zone.data, locale=form.locale.data or None
+            actor=current_user,
+            name=form.name.data,
+            time_zone=form.time_zone.data,
+            locale=form.locale.data or None,
         )
         db.session.commit()
         refresh()  # the message below is in the language just chosen

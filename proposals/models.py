@@ -270,7 +270,7 @@ class Interest(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="interests")
     coop: Mapped[Coop] = relationship()
-    person: Mapped[Person | None] = relationship()
+    person: Mapped[Person | None] = relationship(lazy="joined")  # named beside each co-op's signal
 
     def __repr__(self) -> str:
         return f"<Interest {self.coop_id} {self.stance} on {self.proposal_id}>"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from governance.errors import DomainError, NotFound
 from governance.extensions import db
 from governance.forms import EmptyForm, show_refusal
 from governance.markdown import render as render_markdown
-from governance.models import Network
+from governance.models import Network, NetworkMembership
 from governance.paging import page_number
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
@@ -405,6 +406,14 @@ def waiting(person) -> list[dict]:
     items = []
     open_states = [State.DRAFT, State.DISCUSSION]
     query = service.visible_query(person).where(service.Proposal.state.in_(open_states))
+    # On every page (the layout counts what waits): the proposals' interests and co-ops come with them,
+    # not a query per proposal and per co-op.
+    query = query.options(
+        selectinload(service.Proposal.interests),
+        selectinload(service.Proposal.networks)
+        .selectinload(Network.memberships)
+        .selectinload(NetworkMembership.coop),
+    )
     for proposal in db.session.scalars(query):
         if proposal.state == State.DRAFT and permissions.can_steward(person, proposal):
             url = url_for("proposals.show", proposal_id=proposal.id)

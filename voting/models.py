@@ -336,7 +336,7 @@ class Elector(db.Model):
     weight: Mapped[int] = mapped_column(default=1)
 
     vote: Mapped[Vote] = relationship(back_populates="electors")
-    coop: Mapped[Coop] = relationship()
+    coop: Mapped[Coop] = relationship(lazy="joined")  # read with each elector: not a query per co-op
 
     def __repr__(self) -> str:
         return f"<Elector {self.coop_id} in vote {self.vote_id} weight {self.weight}>"

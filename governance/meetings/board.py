@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from governance.meetings.models import Meeting, MeetingSlot, place_of
+from governance.meetings.models import Meeting, MeetingSlot, places_of
 from governance.meetings.slots import Answer, LocalTime, SlotTally, best, local_times, tally
 
 
@@ -30,7 +30,7 @@ class Board:
 
 def board(meeting: Meeting) -> Board:
     coops = meeting.addressed_coops
-    places = [place_of(c) for c in coops]
+    places = places_of(coops)
     names = [c.name for c in coops]
     answers = {(a.slot_id, a.coop.name): a.answer for s in meeting.slots for a in s.coop_answers}
     tallies = {t.slot_id: t for t in tally({s.id: s.starts_at for s in meeting.slots}, answers, names)}

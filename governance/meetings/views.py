@@ -14,7 +14,7 @@ from governance.forms import EmptyForm, choices, show_refusal
 from governance.meetings import permissions, service
 from governance.meetings.board import board
 from governance.meetings.forms import HoursForm, MeetingForm, NotesForm, parse_slots
-from governance.meetings.models import Meeting, MeetingSlot, MeetingState, place_of, working_hours
+from governance.meetings.models import Meeting, MeetingSlot, MeetingState, places_of, working_hours
 from governance.meetings.slots import Answer, local_times, suggest
 from governance.models import Coop, Network
 from governance.notifications.calendar import calendar
@@ -125,7 +125,7 @@ def suggest_times():
     else:
         problems.append(_("The length is a number of minutes from 15 to 480."))
     coops = sorted({c.id: c for n in chosen for c in n.coops}.values(), key=lambda c: c.name.casefold())
-    places = [place_of(c) for c in coops]
+    places = places_of(coops)
     found = []
     if week and coops and not problems:
         found = [

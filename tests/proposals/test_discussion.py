@@ -21,6 +21,7 @@ from proposals.models import Comment
 from tests.conftest import TEST_SETTINGS, fresh_database
 from tests.factories import api_token, person, sign_in
 from tests.proposals.factories import proposal as make_proposal
+from tests.queries import statements
 
 HOSTILE = "**Bold** <script>alert(1)</script> <a href='javascript:alert(2)' onclick='x()'>link</a>"
 
@@ -146,28 +147,11 @@ def _discussion(world, size: int, *, authors=None):
     return made
 
 
-def _statements(app, client, url: str) -> int:
-    """SQL statements one GET of the page runs, read afresh from the database."""
-    db.session.expunge_all()  # the request loads everything itself, as a fresh worker would
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(seen)
-
-
 def test_proposal_page_runs_the_same_queries_for_3_comments_as_for_40(app, client, world):
     urls = {size: f"/proposals/{_discussion(world, size).id}" for size in (3, 40)}
     sign_in(client, world.members[1])
     client.get(urls[3])  # the first request of a session loads what every one shares
-    counts = {size: _statements(app, client, url) for size, url in urls.items()}
+    counts = {size: statements(client, url) for size, url in urls.items()}
     assert counts[3] == counts[40], counts
 
 
