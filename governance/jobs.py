@@ -16,8 +16,8 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from flask import Flask, has_app_context
 from huey import MemoryHuey, RedisHuey, crontab
@@ -58,6 +58,32 @@ def app_context() -> Iterator[None]:
 
 
 # Periodic work
+
+Row = TypeVar("Row")
+
+
+def each_due(model: type[Row], ids: Iterable[int], step: Callable[[Row], bool]) -> list[Row]:
+    """Run `step` on each row that is due, each in its own transaction, so one failure does not hold back
+    the rest (it is logged and rolled back, and the next tick tries again). A row gone meanwhile is
+    skipped; `step` returns whether it did what was due, and those rows are returned (whatever else it
+    changed on the way, such as a vote closed before its campaign, is committed either way)."""
+    from governance.extensions import db
+
+    done = []
+    for ident in ids:
+        try:
+            row = db.session.get(model, ident)
+            if row is None:
+                continue
+            did = step(row)
+            db.session.commit()  # also ends the step's locks before the next row
+            if did:
+                done.append(row)
+        except Exception:
+            db.session.rollback()
+            log.exception("periodic work on %s %s failed", getattr(model, "__tablename__", model), ident)
+    return done
+
 
 _periodic: dict[str, Callable[[], Any]] = {}
 

@@ -9,35 +9,21 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 import click
 from flask.cli import AppGroup
 
-from governance.extensions import db
-from governance.jobs import periodic
+from governance.jobs import each_due, periodic
 from voting import service
 from voting.models import Vote
-
-log = logging.getLogger(__name__)
 
 votes_cli = AppGroup("votes", help="Votes.")
 
 
 def close_due(now: datetime | None = None) -> list[Vote]:
-    """Close every vote that is due, each in its own transaction, so one failure does not hold back the rest."""
-    closed = []
-    for vote_id in service.due_vote_ids(now):
-        try:
-            vote = db.session.get(Vote, vote_id)
-            if vote is not None and service.close_vote(vote, now=now):
-                db.session.commit()
-                closed.append(vote)
-        except Exception:
-            db.session.rollback()
-            log.exception("could not close vote %s", vote_id)
-    return closed
+    """Close every vote that is due, each in its own transaction."""
+    return each_due(Vote, service.due_vote_ids(now), lambda vote: service.close_vote(vote, now=now))
 
 
 @periodic("close_due_votes")

@@ -7,41 +7,29 @@ refused inside the campaign's lock, and any read of a campaign past its deadline
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 import click
 from flask.cli import AppGroup
 
-from governance.extensions import db
-from governance.jobs import periodic
+from governance.jobs import each_due, periodic
 from proposals import service as proposals_service
 from proposals.pledging import service
 from proposals.pledging.models import Campaign
-
-log = logging.getLogger(__name__)
 
 campaigns_cli = AppGroup("campaigns", help="Pledge campaigns.")
 
 
 def close_due(now: datetime | None = None) -> list[Campaign]:
     """Settle every campaign that is due, each in its own transaction (its proposal's vote closed first
-    if that is due too), so one failure does not hold back the rest."""
-    settled = []
-    for campaign_id in service.due_campaign_ids(now):
-        try:
-            campaign = db.session.get(Campaign, campaign_id)
-            if campaign is None:
-                continue
-            proposals_service.settle(campaign.proposal)  # a due vote closes first (it may lapse the campaign)
-            service.settle_campaign(campaign, now=now)
-            db.session.commit()
-            if not campaign.is_open:
-                settled.append(campaign)
-        except Exception:
-            db.session.rollback()
-            log.exception("could not settle campaign %s", campaign_id)
-    return settled
+    if that is due too: it may lapse the campaign)."""
+
+    def settle(campaign: Campaign) -> bool:
+        proposals_service.settle(campaign.proposal)
+        service.settle_campaign(campaign, now=now)
+        return not campaign.is_open
+
+    return each_due(Campaign, service.due_campaign_ids(now), settle)
 
 
 @periodic("settle_due_campaigns")

@@ -93,3 +93,23 @@ def test_the_in_process_scheduler_starts_outside_tests_in_immediate_mode():
     app.config["SCHEDULER_SECONDS"] = 30
     jobs.start_scheduler_on_first_request(app)
     assert len(app.before_request_funcs[None]) == 1
+
+
+def test_one_due_vote_failing_does_not_hold_back_the_others(world, monkeypatch, caplog):
+    start = utcnow() - timedelta(days=2)
+    broken, fine = (open_vote(world, now=start, lasts=timedelta(days=1)) for _ in range(2))
+    close = service.close_vote
+
+    def close_or_fail(vote, **kwargs):
+        if vote.id == broken.id:
+            vote.outcome = "half-written"  # a change the failure must not leave behind
+            raise RuntimeError("the count broke")
+        return close(vote, **kwargs)
+
+    monkeypatch.setattr(service, "close_vote", close_or_fail)
+    assert [v.id for v in tasks.close_due()] == [fine.id]
+    db.session.expire_all()
+    assert fine.is_closed and not broken.is_closed and broken.outcome is None
+    assert f"periodic work on votes {broken.id} failed" in caplog.text
+    monkeypatch.setattr(service, "close_vote", close)
+    assert [v.id for v in tasks.close_due()] == [broken.id]  # the next tick closes it
