@@ -120,3 +120,21 @@ def test_the_agreement_page_and_verify_are_in_the_readers_language(app, world, s
         content_type="multipart/form-data",
     )
     assert refused.status_code == 422 and "Este no es un archivo PDF." in refused.get_data(as_text=True)
+
+
+def test_a_versions_note_is_printed_as_text_in_either_language(app, world, spanish_reader, quick_render):
+    """The notes of versions are steward-typed data: shown escaped, and the drawn note in the reader's words."""
+    from governance.agreements import service
+
+    agreement = factories.agreement(world, parties=world.coops[1:])
+    terms = service.correct_terms(
+        agreement.current.terms, term_months=6, notice_days=30, withdrawal="", governance="By consent."
+    )
+    service.supersede(agreement, actor=world.steward, terms=terms, note="<b>Six</b> months to start.")
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, spanish_reader)
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Versión 2: Abierto a firmas (&lt;b&gt;Six&lt;/b&gt; months to start.)" in page
+    assert "<b>Six</b>" not in page
+    assert "Versión 1: Reemplazado (Redactado a partir de la campaña confirmada.)" in page
