@@ -7,11 +7,12 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, flash, g, jsonify, redirect, render_template, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from governance.errors import Conflict, DomainError
 from governance.extensions import COMMITTED_FLAG, db, login_manager
+from governance.texts import _
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,40 @@ def _unexpected(error: Exception):
     return render_template("error.html", status=500, message=message, bare=True), 500
 
 
+RETRY_AFTER_SECONDS = 30
+
+
+def _database_unavailable(error: OperationalError):
+    """The database does not answer (restarted, the network cut): 503, saying whether anything was saved.
+    Nothing here touches the database; the pool checks each connection before use (`pool_pre_ping`), so
+    the first request after it is back gets a fresh connection, with no restart of the app."""
+    log.warning("the database is unavailable on %s %s: %s", request.method, request.path, error.orig)
+    if "_login_user" not in g:  # Flask-Login (the page, the reader's language) would load the person
+        g._login_user = login_manager.anonymous_user()
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("could not roll back while the database is unavailable", exc_info=True)
+    if g.get(COMMITTED_FLAG):
+        message = _("Your change was saved, but the database stopped answering afterwards. Reload the page.")
+    else:
+        message = _(
+            "The database is not answering just now, so nothing was saved. Please try again in a minute."
+        )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if is_api_request():
+        response, status = json_error(503, message)
+        response.headers.update(headers)
+        return response, status
+    return render_template("error.html", status=503, message=message, bare=True), 503, headers
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(IntegrityError, _integrity_error)
+    app.register_error_handler(
+        OperationalError, _database_unavailable
+    )  # an outage, not a bug: tests see it too
     if not app.testing:
         app.register_error_handler(Exception, _unexpected)
