@@ -18,10 +18,13 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(votes_cli)
     app.jinja_env.filters["time_left"] = time_left
-    from governance.words import possessive
     from voting.results import quorum_words
+    from voting.words import whose
 
-    app.jinja_env.filters["possessive"] = possessive
+    app.jinja_env.filters["possessive"] = whose
+    from voting.choices import answer_words
+
+    app.jinja_env.filters["answer"] = answer_words
     from datetime import datetime
 
     from governance.templating import localtime

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from governance.errors import InvalidBallot
+from governance.texts import N_, _
 from voting.counting import ConsentChoice, Method, YesNoChoice
 from voting.counting.model import RANKED_METHODS
 
@@ -21,6 +22,22 @@ ANSWERS: dict[Method, type[ConsentChoice] | type[YesNoChoice]] = {
     Method.CONSENT: ConsentChoice,
     Method.YES_NO: YesNoChoice,
 }
+
+
+# The answers of consent and yes/no ballots in words (the stored value stays the English key).
+ANSWER_WORDS = {
+    "agree": N_("agree"),
+    "abstain": N_("abstain"),
+    "disagree": N_("disagree"),
+    "block": N_("block"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+}
+
+
+def answer_words(answer: Any) -> str:
+    """A consent or yes/no answer in the reader's language ('agree', 'de acuerdo'); anything else as it is."""
+    return _(ANSWER_WORDS[answer]) if isinstance(answer, str) and answer in ANSWER_WORDS else str(answer)
 
 
 # The options' keys, or a key -> name mapping (iterated, it gives the keys) so refusals name them in words.
