@@ -25,6 +25,12 @@ def register(app: Flask) -> None:
     from voting.choices import answer_words
 
     app.jinja_env.filters["answer"] = answer_words
+    from governance.types import utcnow
+    from voting.sentences import said
+
+    app.jinja_env.globals["said"] = said  # the counting engine's stored English, in the reader's language
+    app.jinja_env.filters["said"] = said
+    app.jinja_env.tests["past"] = lambda moment: moment is not None and moment <= utcnow()
     from datetime import datetime
 
     from governance.templating import localtime

@@ -64,8 +64,20 @@ def clean_choice(method: Method, option_keys: Keys, choice: Any, *, score_max: i
 def _clean_answer(answers, choice: Any) -> str:
     allowed = [a.value for a in answers]
     if not isinstance(choice, str) or choice not in allowed:
-        raise _bad(f"Answer one of {', '.join(allowed)}.")
+        raise _bad(_("Answer one of %(answers)s.", answers=", ".join(allowed)))
     return choice
+
+
+# What a ballot of each kind must be, said whole in each language.
+NOT_A_LIST = {
+    "ranked": N_("A ranked ballot is a list of options."),
+    "approval": N_("An approval ballot is a list of options."),
+}
+TOO_LONG = {
+    "ranked": N_("A ranked ballot names each option at most once: this vote has %(count)s options."),
+    "approval": N_("An approval ballot names each option at most once: this vote has %(count)s options."),
+    "score": N_("A score ballot names each option at most once: this vote has %(count)s options."),
+}
 
 
 def _keys(choice: Any, what: str) -> list[str]:
@@ -74,14 +86,16 @@ def _keys(choice: Any, what: str) -> list[str]:
         or not isinstance(choice, Sequence)
         or not all(isinstance(k, str) for k in choice)
     ):
-        raise _bad(f"A {what} ballot is a list of options.")
+        raise _bad(_(NOT_A_LIST[what]))
     return list(choice)
 
 
 def _listed(keys) -> str:
     """Some keys for a message: a few, not all of a ballot of thousands."""
     keys = [str(k) for k in keys]
-    return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+    if len(keys) <= 5:
+        return ", ".join(keys)
+    return _("%(keys)s and %(more)s more", keys=", ".join(keys[:5]), more=len(keys) - 5)
 
 
 def _name(option_keys: Keys, key: str) -> str:
@@ -91,24 +105,22 @@ def _name(option_keys: Keys, key: str) -> str:
 def _within(option_keys: Keys, keys: Sequence[str], what: str) -> None:
     """Refuse a list longer than the options before any other check, then unknown keys (one set look-up each)."""
     if len(keys) > len(option_keys):
-        raise _bad(
-            f"A {what} ballot names each option at most once: this vote has {len(option_keys)} options."
-        )
+        raise _bad(_(TOO_LONG[what], count=len(option_keys)))
     known = set(option_keys)
     unknown = [k for k in keys if k not in known]
     if unknown:
-        raise _bad(f"Not an option of this vote: {_listed(unknown)}.")
+        raise _bad(_("Not an option of this vote: %(keys)s.", keys=_listed(unknown)))
 
 
 def _clean_ranking(option_keys: Keys, choice: Any) -> list[str]:
     ranking = [k for k in _keys(choice, "ranked") if k != ""]
     if not ranking:
-        raise _bad("Rank at least one option.")
+        raise _bad(_("Rank at least one option."))
     _within(option_keys, ranking, "ranked")
     repeated = sorted(k for k, n in Counter(ranking).items() if n > 1)
     if repeated:
         named = ", ".join(_name(option_keys, k) for k in repeated)
-        raise _bad(f"Each option can be ranked only once; ranked more than once: {named}.")
+        raise _bad(_("Each option can be ranked only once; ranked more than once: %(names)s.", names=named))
     return ranking
 
 
@@ -116,13 +128,13 @@ def _clean_approval(option_keys: Keys, choice: Any) -> list[str]:
     approved = _keys(choice, "approval")
     _within(option_keys, approved, "approval")
     if len(set(approved)) != len(approved):
-        raise _bad("Approve each option at most once.")
+        raise _bad(_("Approve each option at most once."))
     return [k for k in option_keys if k in approved]
 
 
 def _clean_scores(option_keys: Keys, choice: Any, score_max: int) -> dict[str, int]:
     if not isinstance(choice, Mapping):
-        raise _bad("A score ballot gives options their scores.")
+        raise _bad(_("A score ballot gives options their scores."))
     _within(option_keys, list(choice), "score")
     scores: dict[str, int] = {}
     for key in option_keys:
@@ -131,12 +143,16 @@ def _clean_scores(option_keys: Keys, choice: Any, score_max: int) -> dict[str, i
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= score_max:
             raise _bad(
-                f"Give each score as a whole number from 0 to {score_max}; "
-                f"{value!r} for {_name(option_keys, key)} is not."
+                _(
+                    "Give each score as a whole number from 0 to %(max)s; %(value)s for %(option)s is not.",
+                    max=score_max,
+                    value=repr(value),
+                    option=_name(option_keys, key),
+                )
             )
         scores[key] = value
     if not scores:
-        raise _bad("Score at least one option.")
+        raise _bad(_("Score at least one option."))
     return scores
 
 
@@ -153,10 +169,13 @@ def clean_reason(method: Method, choice: Any, reason: str | None, *, limit: int 
     """The ballot's reason, trimmed; None when it gives none (and none is required)."""
     text = str(reason or "").strip()
     if len(text) > limit:
-        message = f"A reason is at most {limit} characters."
+        message = _("A reason is at most %(max)s characters.", max=limit)
         raise InvalidBallot(message, errors={"reason": [message]})
     if not text and is_reason_required(method, choice):
-        message = f"Say why your co-op answers {choice}: a consent vote asks a reason for disagree and block."
+        message = _(
+            "Say why your co-op answers %(answer)s: a consent vote asks a reason for disagree and block.",
+            answer=answer_words(choice),
+        )
         raise InvalidBallot(message, errors={"reason": [message]})
     return text or None
 
@@ -173,11 +192,11 @@ def for_counting(method: Method, choice: Any) -> Any:
 def describe(method: Method, choice: Any, names: Mapping[str, str]) -> str:
     """A ballot in words, for its co-op's people and, for open votes, everyone after the close."""
     if method in ANSWERS:
-        return str(choice)
+        return answer_words(choice)
     if method in RANKED_METHODS:
         return " > ".join(f"{i}. {names.get(k, k)}" for i, k in enumerate(choice, 1))
     if method == Method.APPROVAL:
-        return "approves " + (", ".join(names.get(k, k) for k in choice) or "none")
+        return _("approves %(options)s", options=", ".join(names.get(k, k) for k in choice) or _("none"))
     return ", ".join(f"{names.get(k, k)}: {v}" for k, v in choice.items())
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from babel.support import LazyProxy
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
@@ -12,28 +15,54 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from governance.errors import InvalidBallot, InvalidInput
 from governance.forms import choices
+from governance.texts import _, _l, current_locale
 from governance.timezones import DEFAULT_ZONE, is_valid_zone
 from voting.counting import Base, Method, QuorumBy, TieKind, YesNoChoice, YesNoTie
 from voting.counting.model import RANKED_METHODS
-from voting.models import METHOD_LABELS, ResultsShown, Secrecy, ThresholdKind, Vote, Weighting
+from voting.models import (
+    METHOD_LABELS,
+    RESULTS_SHOWN_LABELS,
+    SECRECY_LABELS,
+    THRESHOLD_NAMES,
+    WEIGHTING_LABELS,
+    ResultsShown,
+    Secrecy,
+    ThresholdKind,
+    Vote,
+    Weighting,
+)
+from voting.sentences import said
 from voting.service import WEIGHT_MAX, VoteSettings
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 BASE_LABELS = {
-    Base.CAST: "Votes cast (yes + no)",
-    Base.CAST_WITH_ABSTENTIONS: "Votes cast including abstentions",
-    Base.ELECTORATE: "The whole electorate",
+    Base.CAST: _l("Votes cast (yes + no)"),
+    Base.CAST_WITH_ABSTENTIONS: _l("Votes cast including abstentions"),
+    Base.ELECTORATE: _l("The whole electorate"),
 }
 TIE_LABELS = {
-    TieKind.EARLIER_ROUNDS_THEN_RANDOM: "Earlier rounds first, then a draw fixed by a seed printed with the result",
-    TieKind.CASTING: "Earlier rounds first, then a casting order set now",
+    TieKind.EARLIER_ROUNDS_THEN_RANDOM: _l(
+        "Earlier rounds first, then a draw fixed by a seed printed with the result"
+    ),
+    TieKind.CASTING: _l("Earlier rounds first, then a casting order set now"),
 }
 YES_NO_TIE_LABELS = {
-    "": "Default: exactly on a 'more than' threshold fails, on an 'at least' threshold passes",
-    YesNoTie.FAIL: "Fails",
-    YesNoTie.PASS: "Passes",
-    YesNoTie.CASTING: "A casting decision, recorded now",
+    "": _l("Default: exactly on a 'more than' threshold fails, on an 'at least' threshold passes"),
+    YesNoTie.FAIL: _l("Fails"),
+    YesNoTie.PASS: _l("Passes"),
+    YesNoTie.CASTING: _l("A casting decision, recorded now"),
 }
+
+
+def _threshold_label(kind: ThresholdKind):
+    """'Two thirds (at least 2/3)', in the reader's language when the form is shown."""
+    rule = LazyProxy(said, kind.threshold.describe(), enable_cache=False)
+    return _l("%(name)s (%(rule)s)", name=_l(THRESHOLD_NAMES[kind.value]), rule=rule)
+
+
+def _written(moment: datetime) -> str:
+    """A wall-clock time as typed, in the reader's language: '4 abr 2026 17:00'."""
+    return format_datetime(moment, "d MMM y HH:mm", locale=current_locale())
 
 
 DIGITS_MAX = 9  # every whole number these forms take (ids, weights, scores) fits in nine digits
@@ -56,80 +85,92 @@ def local_to_utc(moment: datetime | None, zone: str, field_name: str) -> datetim
         in_utc = aware.astimezone(UTC)
         is_real = in_utc.astimezone(tz).replace(tzinfo=None) == moment
     except OverflowError:  # the calendar's first or last hours have no UTC form
-        message = f"{moment:%d %b %Y %H:%M} is out of range: give a time within the next ten years."
+        message = _(
+            "%(moment)s is out of range: give a time within the next ten years.", moment=_written(moment)
+        )
         raise InvalidInput(message, errors={field_name: [message]}) from None
     if not is_real:
-        message = f"{moment:%d %b %Y %H:%M} does not exist in {zone}: the clocks change then."
+        message = _(
+            "%(moment)s does not exist in %(zone)s: the clocks change then.",
+            moment=_written(moment),
+            zone=zone,
+        )
         raise InvalidInput(message, errors={field_name: [message]})
     return in_utc
 
 
 class OpenVoteForm(FlaskForm):
     method = SelectField(
-        "How co-ops answer", choices=choices((m.value, label) for m, label in METHOD_LABELS.items())
+        _l("How co-ops answer"), choices=choices((m.value, _l(label)) for m, label in METHOD_LABELS.items())
     )
     options = TextAreaField(
-        "Options, one a line (for ranked, approval and score votes)",
+        _l("Options, one a line (for ranked, approval and score votes)"),
         validators=[Optional(), Length(max=10_000)],
     )
     seats = IntegerField(
-        "Seats or places to fill", default=1, validators=[Optional(), NumberRange(min=1, max=50)]
+        _l("Seats or places to fill"), default=1, validators=[Optional(), NumberRange(min=1, max=50)]
     )
-    opens_at = DateTimeLocalField("Opens at (empty: now)", format=LOCAL_FORMATS, validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens at (empty: now)"), format=LOCAL_FORMATS, validators=[Optional()])
     closes_at = DateTimeLocalField(
-        "Closes at", format=LOCAL_FORMATS, validators=[DataRequired(message="Say when the vote closes.")]
+        _l("Closes at"),
+        format=LOCAL_FORMATS,
+        validators=[DataRequired(message=_l("Say when the vote closes."))],
     )
     quorum_percent = IntegerField(
-        "Quorum: share of the electorate that must take part, in % (empty: none)",
+        _l("Quorum: share of the electorate that must take part, in % (empty: none)"),
         validators=[Optional(), NumberRange(min=1, max=100)],
     )
     quorum_by = SelectField(
-        "Quorum counted by",
-        choices=choices([(QuorumBy.COUNT.value, "Co-ops"), (QuorumBy.WEIGHT.value, "Weight")]),
+        _l("Quorum counted by"),
+        choices=choices([(QuorumBy.COUNT.value, _l("Co-ops")), (QuorumBy.WEIGHT.value, _l("Weight"))]),
         default=QuorumBy.COUNT.value,
     )
     threshold = SelectField(
-        "Threshold to pass",
-        choices=choices((t.value, t.label) for t in ThresholdKind),
+        _l("Threshold to pass"),
+        choices=choices((t.value, _threshold_label(t)) for t in ThresholdKind),
         default=ThresholdKind.MAJORITY.value,
     )
     base = SelectField(
-        "Share of",
+        _l("Share of"),
         choices=choices((b.value, label) for b, label in BASE_LABELS.items()),
         default=Base.CAST.value,
     )
     secrecy = SelectField(
-        "Secrecy", choices=choices((s.value, s.label) for s in Secrecy), default=Secrecy.OPEN.value
+        _l("Secrecy"),
+        choices=choices((s.value, _l(SECRECY_LABELS[s.value])) for s in Secrecy),
+        default=Secrecy.OPEN.value,
     )
     results_shown = SelectField(
-        "Results show",
-        choices=choices((r.value, r.label) for r in ResultsShown),
+        _l("Results show"),
+        choices=choices((r.value, _l(RESULTS_SHOWN_LABELS[r.value])) for r in ResultsShown),
         default=ResultsShown.AFTER_CLOSE.value,
     )
     tie_kind = SelectField(
-        "Ties between options",
+        _l("Ties between options"),
         choices=choices((t.value, label) for t, label in TIE_LABELS.items()),
         default=TieKind.EARLIER_ROUNDS_THEN_RANDOM.value,
     )
     casting_order = TextAreaField(
-        "Casting order, most preferred first, one a line (with a casting order)",
+        _l("Casting order, most preferred first, one a line (with a casting order)"),
         validators=[Optional(), Length(max=10_000)],
     )
     yes_no_tie = SelectField(
-        "A yes/no vote exactly on its threshold",
+        _l("A yes/no vote exactly on its threshold"),
         choices=choices((str(k), label) for k, label in YES_NO_TIE_LABELS.items()),
         default="",
     )
     yes_no_casting = SelectField(
-        "Casting decision",
-        choices=choices([("", "—"), (YesNoChoice.YES.value, "Yes"), (YesNoChoice.NO.value, "No")]),
+        _l("Casting decision"),
+        choices=choices([("", "—"), (YesNoChoice.YES.value, _l("Yes")), (YesNoChoice.NO.value, _l("No"))]),
         default="",
     )
     score_max = IntegerField(
-        "Highest score (score votes)", default=5, validators=[Optional(), NumberRange(1, 100)]
+        _l("Highest score (score votes)"), default=5, validators=[Optional(), NumberRange(1, 100)]
     )
     weighting = SelectField(
-        "Weights", choices=choices((w.value, w.label) for w in Weighting), default=Weighting.EQUAL.value
+        _l("Weights"),
+        choices=choices((w.value, _l(WEIGHTING_LABELS[w.value])) for w in Weighting),
+        default=Weighting.EQUAL.value,
     )
 
     def settings(self, zone: str, weights: dict[str, int]) -> VoteSettings:
@@ -178,13 +219,15 @@ METHOD_FIELDS: dict[Method, tuple[str, ...]] = {
     Method.SCORE: ("options", "seats", "score_max", *TIE_FIELDS),
 }
 METHOD_HINTS = {
-    Method.CONSENT: "Co-ops agree, abstain, disagree or block; one block stops it. Disagree and block need a reason.",
-    Method.YES_NO: "Co-ops answer yes, no or abstain; it passes above a threshold you set.",
-    Method.IRV: "Co-ops rank options; the least supported is dropped until one has a majority.",
-    Method.STV: "Co-ops rank options to fill several seats (Scottish rules).",
-    Method.MEEK: "Co-ops rank options to fill several seats (Meek's method).",
-    Method.APPROVAL: "Co-ops approve every option they can accept; the most approved are chosen.",
-    Method.SCORE: "Co-ops score each option; the highest mean scores are chosen.",
+    Method.CONSENT: _l(
+        "Co-ops agree, abstain, disagree or block; one block stops it. Disagree and block need a reason."
+    ),
+    Method.YES_NO: _l("Co-ops answer yes, no or abstain; it passes above a threshold you set."),
+    Method.IRV: _l("Co-ops rank options; the least supported is dropped until one has a majority."),
+    Method.STV: _l("Co-ops rank options to fill several seats (Scottish rules)."),
+    Method.MEEK: _l("Co-ops rank options to fill several seats (Meek's method)."),
+    Method.APPROVAL: _l("Co-ops approve every option they can accept; the most approved are chosen."),
+    Method.SCORE: _l("Co-ops score each option; the highest mean scores are chosen."),
 }
 CLOSE_AFTER_DAYS, CLOSE_AT_HOUR = 7, 17
 
@@ -221,7 +264,11 @@ def weights_from(form: MultiDict, coops) -> dict[str, int]:
             continue
         weight = whole_number(raw)
         if weight is None:
-            message = f"Give {coop.name} a whole-number weight from 1 to {WEIGHT_MAX:,}."
+            message = _(
+                "Give %(coop)s a whole-number weight from 1 to %(max)s.",
+                coop=coop.name,
+                max=format_decimal(WEIGHT_MAX, locale=current_locale()),
+            )
             raise InvalidInput(message, errors={"weights": [message]})
         weights[coop.slug] = weight
     return weights
@@ -230,7 +277,7 @@ def weights_from(form: MultiDict, coops) -> dict[str, int]:
 class CastForm(FlaskForm):
     """The co-op whose ballot is cast; the answer itself comes from method-specific inputs."""
 
-    coop = SelectField("Ballot of", coerce=int, validators=[InputRequired()])
+    coop = SelectField(_l("Ballot of"), coerce=int, validators=[InputRequired()])
 
 
 def choice_from(form: MultiDict, vote: Vote):
@@ -247,15 +294,19 @@ def choice_from(form: MultiDict, vote: Vote):
         if raw:
             score = whole_number(raw)
             if score is None:
-                message = f"Give {option['name']} a whole-number score from 0 to {vote.score_max}."
+                message = _(
+                    "Give %(option)s a whole-number score from 0 to %(max)s.",
+                    option=option["name"],
+                    max=vote.score_max,
+                )
                 raise InvalidBallot(message, errors={"choice": [message]})
             scores[option["key"]] = score
     return scores
 
 
 class ProxyForm(FlaskForm):
-    coop = SelectField("Our co-op", coerce=int, validators=[InputRequired()])
-    proxy = SelectField("Lets this co-op cast its ballot", coerce=int, validators=[InputRequired()])
+    coop = SelectField(_l("Our co-op"), coerce=int, validators=[InputRequired()])
+    proxy = SelectField(_l("Lets this co-op cast its ballot"), coerce=int, validators=[InputRequired()])
 
 
 class EmptyForm(FlaskForm):
@@ -267,22 +318,24 @@ class ReceiptForm(FlaskForm):
         csrf = False  # a read: checking a receipt changes nothing
 
     receipt = StringField(
-        "Your receipt", validators=[DataRequired(message="Paste a receipt."), Length(max=200)]
+        _l("Your receipt"), validators=[DataRequired(message=_l("Paste a receipt.")), Length(max=200)]
     )
 
 
 class ExtendForm(FlaskForm):
     closes_at = DateTimeLocalField(
-        "New close", format=LOCAL_FORMATS, validators=[DataRequired(message="Say when the vote now closes.")]
+        _l("New close"),
+        format=LOCAL_FORMATS,
+        validators=[DataRequired(message=_l("Say when the vote now closes."))],
     )
     reason = StringField(
-        "Why (told to every co-op)",
-        validators=[DataRequired(message="Say why the vote is extended."), Length(max=500)],
+        _l("Why (told to every co-op)"),
+        validators=[DataRequired(message=_l("Say why the vote is extended.")), Length(max=500)],
     )
 
 
 class OutcomeForm(FlaskForm):
     statement = TextAreaField(
-        "What was decided, and what happens next",
-        validators=[DataRequired(message="Write the outcome first."), Length(max=10_000)],
+        _l("What was decided, and what happens next"),
+        validators=[DataRequired(message=_l("Write the outcome first.")), Length(max=10_000)],
     )

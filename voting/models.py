@@ -18,8 +18,10 @@ from sqlalchemy.types import JSON
 
 from governance.extensions import db
 from governance.models import Coop, Person, enum_column
+from governance.texts import N_, _
 from governance.types import UTCDateTime, utcnow
 from proposals.models import Proposal, Revision
+from voting.choices import answer_words
 from voting.counting import (
     SIMPLE_MAJORITY,
     THREE_QUARTERS,
@@ -37,39 +39,65 @@ from voting.counting import (
     YesNoTie,
 )
 from voting.counting.model import RANKED_METHODS
+from voting.sentences import said
 
 REASON_MAX = 1000  # a ballot's reason: a short paragraph
 DECISION_METHODS = frozenset({Method.CONSENT, Method.YES_NO})
 MULTI_SEAT_METHODS = frozenset({Method.STV, Method.MEEK, Method.APPROVAL, Method.SCORE})
 
+# The words of these tables are marked for translation and translated where they are read, with `_()`:
+# the English stays the key (other rooms read METHOD_LABELS too).
 METHOD_LABELS = {
-    Method.CONSENT: "Consent (agree, abstain, disagree or block; a block stops it)",
-    Method.YES_NO: "Yes or no, against a threshold",
-    Method.IRV: "Ranked choice, one winner (instant runoff)",
-    Method.STV: "Ranked choice, several seats (single transferable vote, Scottish rules)",
-    Method.MEEK: "Ranked choice, several seats (single transferable vote, Meek's method)",
-    Method.APPROVAL: "Approval (approve any number of options)",
-    Method.SCORE: "Score (give each option a score)",
+    Method.CONSENT: N_("Consent (agree, abstain, disagree or block; a block stops it)"),
+    Method.YES_NO: N_("Yes or no, against a threshold"),
+    Method.IRV: N_("Ranked choice, one winner (instant runoff)"),
+    Method.STV: N_("Ranked choice, several seats (single transferable vote, Scottish rules)"),
+    Method.MEEK: N_("Ranked choice, several seats (single transferable vote, Meek's method)"),
+    Method.APPROVAL: N_("Approval (approve any number of options)"),
+    Method.SCORE: N_("Score (give each option a score)"),
 }
 
 BASE_WORDS = {
-    Base.CAST: "the votes cast",
-    Base.CAST_WITH_ABSTENTIONS: "the votes cast, abstentions included",
-    Base.ELECTORATE: "the whole electorate",
+    Base.CAST: N_("the votes cast"),
+    Base.CAST_WITH_ABSTENTIONS: N_("the votes cast, abstentions included"),
+    Base.ELECTORATE: N_("the whole electorate"),
 }
 OUTCOME_WORDS = {
-    "passed": "passed",
-    "rejected": "rejected",
-    "blocked": "blocked",
-    "failed_quorum": "failed quorum",
-    "elected": "chosen",
-    "no_result": "no result",
-    "withdrawn": "withdrawn",
+    "passed": N_("passed"),
+    "rejected": N_("rejected"),
+    "blocked": N_("blocked"),
+    "failed_quorum": N_("failed quorum"),
+    "elected": N_("chosen"),
+    "no_result": N_("no result"),
+    "withdrawn": N_("withdrawn"),
 }
 YES_NO_TIE_WORDS = {
-    YesNoTie.FAIL: "it fails",
-    YesNoTie.PASS: "it passes",
-    YesNoTie.CASTING: "a casting decision",
+    YesNoTie.FAIL: N_("it fails"),
+    YesNoTie.PASS: N_("it passes"),
+    YesNoTie.CASTING: N_("a casting decision"),
+}
+SECRECY_LABELS = {
+    "open": N_("Open: each co-op's ballot is shown after the close"),
+    "secret": N_("Secret: who took part is shown, not how"),
+}
+RESULTS_SHOWN_LABELS = {
+    "live": N_("Live, while the vote is open"),
+    "after_close": N_("Only after the close"),
+}
+WEIGHTING_LABELS = {
+    "equal": N_("One each"),
+    "worker_members": N_("By worker-members"),
+    "set_by_admin": N_("Set by an admin"),
+}
+THRESHOLD_NAMES = {
+    "majority": N_("Simple majority"),
+    "two_thirds": N_("Two thirds"),
+    "three_quarters": N_("Three quarters"),
+}
+PROXY_END_LABELS = {
+    "revoked": N_("revoked"),
+    "voided": N_("ended when the co-op cast its own ballot"),
+    "replaced": N_("replaced by another proxy"),
 }
 
 
@@ -79,10 +107,7 @@ class Secrecy(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            Secrecy.OPEN: "Open: each co-op's ballot is shown after the close",
-            Secrecy.SECRET: "Secret: who took part is shown, not how",
-        }[self]
+        return _(SECRECY_LABELS[self.value])
 
 
 class ResultsShown(enum.StrEnum):
@@ -91,10 +116,7 @@ class ResultsShown(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            ResultsShown.LIVE: "Live, while the vote is open",
-            ResultsShown.AFTER_CLOSE: "Only after the close",
-        }[self]
+        return _(RESULTS_SHOWN_LABELS[self.value])
 
 
 class Weighting(enum.StrEnum):
@@ -104,11 +126,7 @@ class Weighting(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            Weighting.EQUAL: "One each",
-            Weighting.WORKER_MEMBERS: "By worker-members",
-            Weighting.SET_BY_ADMIN: "Set by an admin",
-        }[self]
+        return _(WEIGHTING_LABELS[self.value])
 
 
 class ThresholdKind(enum.StrEnum):
@@ -126,8 +144,9 @@ class ThresholdKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        names = {ThresholdKind.MAJORITY: "Simple majority", ThresholdKind.TWO_THIRDS: "Two thirds"}
-        return f"{names.get(self, 'Three quarters')} ({self.threshold.describe()})"
+        return _(
+            "%(name)s (%(rule)s)", name=_(THRESHOLD_NAMES[self.value]), rule=said(self.threshold.describe())
+        )
 
 
 class ProxyEnd(enum.StrEnum):
@@ -137,11 +156,7 @@ class ProxyEnd(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            ProxyEnd.REVOKED: "revoked",
-            ProxyEnd.VOIDED: "ended when the co-op cast its own ballot",
-            ProxyEnd.REPLACED: "replaced by another proxy",
-        }[self]
+        return _(PROXY_END_LABELS[self.value])
 
 
 class Vote(db.Model):
@@ -240,7 +255,7 @@ class Vote(db.Model):
 
     @property
     def method_label(self) -> str:
-        return METHOD_LABELS[self.method]
+        return _(METHOD_LABELS[self.method])
 
     @property
     def option_list(self) -> list[Option]:
@@ -272,29 +287,37 @@ class Vote(db.Model):
 
     @property
     def base_words(self) -> str:
-        return BASE_WORDS[self.base]
+        return _(BASE_WORDS[self.base])
 
     @property
     def outcome_words(self) -> str:
         """'passed', 'blocked', 'chosen' (a choice vote chooses; it does not pass)..."""
-        return OUTCOME_WORDS.get(self.outcome or "", (self.outcome or "").replace("_", " "))
+        if self.outcome in OUTCOME_WORDS:
+            return _(OUTCOME_WORDS[self.outcome])
+        return (self.outcome or "").replace("_", " ")
 
     @property
     def yes_no_tie_words(self) -> str:
         if self.yes_no_tie is None:
             return ""
-        words = YES_NO_TIE_WORDS[self.yes_no_tie]
-        return f"{words} ({self.yes_no_casting.value})" if self.yes_no_casting else words
+        words = _(YES_NO_TIE_WORDS[self.yes_no_tie])
+        if not self.yes_no_casting:
+            return words
+        return _("%(rule)s (%(answer)s)", rule=words, answer=answer_words(self.yes_no_casting.value))
 
     @property
     def tie_rule_words(self) -> str:
         """The tie rule as a sentence with the options' names (the counting engine's own text names keys)."""
         if self.tie_kind == TieKind.CASTING and self.casting_order:
-            order = ", then ".join(self.option_name(k) for k in self.casting_order)
-            return f"Earlier rounds' tallies first, then the casting order set when the vote opened: {order}."
-        return (
+            order = _(", then ").join(self.option_name(k) for k in self.casting_order)
+            return _(
+                "Earlier rounds' tallies first, then the casting order set when the vote opened: %(order)s.",
+                order=order,
+            )
+        return _(
             "Earlier rounds' tallies first, then a draw anyone can repeat: the tied option whose SHA-256 of "
-            f"'{self.tie_seed}:<key>' is smallest (seed '{self.tie_seed}')."
+            "'%(seed)s:<key>' is smallest (seed '%(seed)s').",
+            seed=self.tie_seed,
         )
 
     @property

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from governance.errors import NotFound
 from governance.models import Coop, Person
 from governance.permissions import is_admin_of
+from governance.texts import _
 from proposals import permissions as proposal_permissions
 from voting.models import Ballot, ResultsShown, Secrecy, Vote
 
@@ -33,7 +34,7 @@ def can_see(person: Person | None, vote: Vote) -> bool:
 
 def require_see(person: Person | None, vote: Vote) -> None:
     if not can_see(person, vote):
-        raise NotFound(f"There is no vote {vote.id} that you can see.")
+        raise NotFound(_("There is no vote %(id)s that you can see.", id=vote.id))
 
 
 def can_open(person: Person | None, proposal) -> bool:

@@ -17,7 +17,7 @@ from governance.audit import AuditEvent
 from governance.errors import Conflict, InvalidInput
 from governance.extensions import db
 from governance.models import Coop, Person
-from governance.words import possessive
+from governance.texts import _, ngettext
 from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
 from voting.counting import Ballot as CountedBallot
@@ -25,6 +25,8 @@ from voting.counting import count, write_blt
 from voting.counting.engine import check_quorum
 from voting.counting.numbers import exact, share_words
 from voting.models import Ballot, Proxy, Vote, Weighting
+from voting.sentences import said
+from voting.words import whose
 
 RECEIPT = re.compile(r"^[0-9a-f]{64}$")
 COLOURS = ["#1f6f5c", "#b35c00", "#3559a8", "#8a3f8f", "#6b7b12", "#a12b2b", "#2f7f9f", "#7a5a3a"]
@@ -93,9 +95,11 @@ def proxy_offers(vote: Vote, coops: list[Coop]) -> list[ProxyOffer]:
         current = vote.active_proxy(coop)
         held = [p.coop.name for p in vote.active_proxies if p.proxy_coop_id == coop.id]
         if held:
-            refusal = (
-                f"{coop.name} holds the proxy of {', '.join(held)} in this vote, so it cannot name a proxy "
-                "of its own: proxies do not pass on."
+            refusal = _(
+                "%(coop)s holds the proxy of %(names)s in this vote, so it cannot name a proxy of its own: "
+                "proxies do not pass on.",
+                coop=coop.name,
+                names=", ".join(held),
             )
             offers.append(ProxyOffer(coop, current, [], refusal))
             continue
@@ -106,7 +110,7 @@ def proxy_offers(vote: Vote, coops: list[Coop]) -> list[ProxyOffer]:
             and vote.active_proxy(e.coop) is None  # a co-op that named its own proxy cannot hold one
             and (current is None or current.proxy_coop_id != e.coop_id)
         ]
-        refusal = None if candidates else "No other co-op of the electorate can hold a proxy now."
+        refusal = None if candidates else _("No other co-op of the electorate can hold a proxy now.")
         offers.append(ProxyOffer(coop, current, sorted(candidates, key=lambda c: c.name.casefold()), refusal))
     return offers
 
@@ -160,7 +164,8 @@ def published_receipts(vote: Vote) -> list[str]:
     """The receipts of the ballots counted, sorted so their order says nothing about who cast when."""
     if not vote.is_closed:
         raise Conflict(
-            "The receipts counted are published when the vote closes.", closes_at=vote.closes_at.isoformat()
+            _("The receipts counted are published when the vote closes."),
+            closes_at=vote.closes_at.isoformat(),
         )
     if vote.result is None:
         return []
@@ -186,26 +191,31 @@ class ReceiptCheck:
 def _receipt_heading(vote: Vote, ballot: Ballot | None, is_intact: bool) -> str:
     """The check's answer in a few words, the same as its message says at length."""
     if ballot is None:
-        return "Not found"
+        return _("Not found")
     if not is_intact:
-        return "Does not match: tell the admins"
+        return _("Does not match: tell the admins")
     if not ballot.is_current:
-        return "Not counted: replaced by a later ballot"
+        return _("Not counted: replaced by a later ballot")
     if not vote.is_closed:
-        return "Current: it will be counted at the close"
-    return "Counted" if vote.result is not None else "Not counted: the vote closed without a count"
+        return _("Current: it will be counted at the close")
+    return _("Counted") if vote.result is not None else _("Not counted: the vote closed without a count")
 
 
 def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
     """Whether the ballot with this receipt was counted as cast; whose and what, for those who may see it."""
     receipt = (receipt or "").strip().lower()
     if not RECEIPT.match(receipt):
-        message = "A receipt is 64 letters and digits (0-9, a-f), as shown when the ballot was cast."
+        message = _("A receipt is 64 letters and digits (0-9, a-f), as shown when the ballot was cast.")
         raise InvalidInput(message, errors={"receipt": [message]})
     ballot = next((b for b in vote.ballots if b.receipt == receipt), None)
     if ballot is None:
         return ReceiptCheck(
-            receipt, False, False, False, "No ballot of this vote has that receipt.", heading="Not found"
+            receipt,
+            False,
+            False,
+            False,
+            _("No ballot of this vote has that receipt."),
+            heading=_("Not found"),
         )
     is_intact = receipt_for(vote.id, ballot.coop_id, ballot.choice, ballot.nonce) == receipt
     counted = vote.result is not None and ballot.is_current
@@ -233,29 +243,51 @@ def check_receipt(vote: Vote, *, actor: Person, receipt: str) -> ReceiptCheck:
 
 
 def _receipt_message(vote: Vote, ballot: Ballot, is_intact: bool, coop: Coop | None) -> str:
-    whose = f"{possessive(coop.name)} ballot" if coop else "The ballot"
-    whose_in = f"{possessive(coop.name)} ballot" if coop else "the ballot"
+    # Translators: %(whose)s is the co-op's name made possessive in English ("Mill Digital's"); in Spanish it
+    # is the name alone.
+    named = {"whose": whose(coop.name), "coop": coop.name} if coop else {}
     if not is_intact:
-        return f"Warning: {whose_in} as stored no longer matches this receipt. Tell the network's admins."
+        if coop:
+            return _(
+                "Warning: %(whose)s ballot as stored no longer matches this receipt. Tell the network's admins.",
+                whose=named["whose"],
+            )
+        return _("Warning: the ballot as stored no longer matches this receipt. Tell the network's admins.")
     if not ballot.is_current:
-        later = f"a later ballot from {coop.name}" if coop else "a later ballot from the same co-op"
-        return f"Not counted: {whose_in} with this receipt was replaced by {later}."
+        if coop:
+            return _(
+                "Not counted: %(whose)s ballot with this receipt was replaced by a later ballot from %(coop)s.",
+                **named,
+            )
+        return _(
+            "Not counted: the ballot with this receipt was replaced by a later ballot from the same co-op."
+        )
     if vote.is_closed and vote.result is None:
-        return "Not counted: the proposal was withdrawn, so the vote closed without a count."
+        return _("Not counted: the proposal was withdrawn, so the vote closed without a count.")
     if vote.is_closed:
-        return f"Counted as cast: {whose_in} with this receipt is among the ballots counted, unchanged."
-    again = coop.name if coop else "its co-op"
-    return (
-        f"{whose} with this receipt is current; it will be counted at the close unless {again} casts again."
+        if coop:
+            return _(
+                "Counted as cast: %(whose)s ballot with this receipt is among the ballots counted, unchanged.",
+                whose=named["whose"],
+            )
+        return _("Counted as cast: the ballot with this receipt is among the ballots counted, unchanged.")
+    if coop:
+        return _(
+            "%(whose)s ballot with this receipt is current; it will be counted at the close unless %(coop)s "
+            "casts again.",
+            **named,
+        )
+    return _(
+        "The ballot with this receipt is current; it will be counted at the close unless its co-op casts again."
     )
 
 
 def blt_refusal(vote: Vote) -> str | None:
     """Why the ballots do not download as BLT, or None when they do."""
     if not (vote.is_ranked and vote.is_closed and vote.result is not None):
-        return "Ranked ballots download as BLT after the close."
+        return _("Ranked ballots download as BLT after the close.")
     if vote.is_secret and vote.weighting != Weighting.EQUAL:
-        return (
+        return _(
             "This secret vote's ballots do not download as BLT: each line carries its co-op's weight, "
             "and the weights are published, so a line would show whose ballot it is."
         )
@@ -290,13 +322,17 @@ def tie_uses(result: dict[str, Any] | None, vote: Vote | None = None) -> list[st
     if not result:
         return []
     found = [
-        f"Round {r['number']}: {named(vote, reason) if vote else reason}"
+        _(
+            "Round %(number)s: %(reason)s",
+            number=r["number"],
+            reason=said(named(vote, reason) if vote else reason),
+        )
         for r in result.get("rounds", [])
         for reason in [*r.get("reasons", {}).values(), *r.get("notes", [])]
         if "tie" in reason
     ]
     if "decided by" in result.get("sentence", "") and "threshold" in result.get("sentence", ""):
-        found.append(result["sentence"])
+        found.append(said(result["sentence"]))
     return found
 
 
@@ -394,7 +430,12 @@ def chart(
                     bar - 3,
                     h,
                     COLOURS[j % len(COLOURS)],
-                    f"Round {round_['number']}, {vote.option_name(key)}: {round_['tallies_exact'].get(key, 0)}",
+                    _(
+                        "Round %(number)s, %(option)s: %(tally)s",
+                        number=round_["number"],
+                        option=vote.option_name(key),
+                        tally=round_["tallies_exact"].get(key, 0),
+                    ),
                 )
             )
     legend = [(vote.option_name(k), COLOURS[j % len(COLOURS)]) for j, k in enumerate(keys)]
@@ -468,13 +509,14 @@ def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None
     data = event.data
     if event.action == "invitation.accepted" and data.get("role") == "delegate":
         who = event.actor_label.split(" <")[0]
-        return f"{who} joined {coop} as a delegate."
-    who = names.get(data.get("person"), "Someone")
+        return _("%(who)s joined %(coop)s as a delegate.", who=who, coop=coop)
+    who = names.get(data.get("person")) or _("Someone")
     if event.action == "coop.member_added" and data.get("role") == "delegate":
-        return f"{who} was added to {coop} as a delegate."
+        return _("%(who)s was added to %(coop)s as a delegate.", who=who, coop=coop)
     if event.action == "coop.role_changed" and "delegate" in (data.get("from"), data.get("to")):
-        became = "became a delegate" if data.get("to") == "delegate" else "is no longer a delegate"
-        return f"{who} {became} of {coop}."
+        if data.get("to") == "delegate":
+            return _("%(who)s became a delegate of %(coop)s.", who=who, coop=coop)
+        return _("%(who)s is no longer a delegate of %(coop)s.", who=who, coop=coop)
     return None
 
 
@@ -537,25 +579,54 @@ def explain(vote: Vote, result: dict[str, Any] | None, *, viewer: Person | None)
     )
 
 
+def _mark(key: str) -> str:
+    """Where a marked piece goes in a translated sentence, until `_split` puts its parts there."""
+    return f"{_MARK}{key}{_MARK}"
+
+
+_MARK = "\x00"
+
+
+def _split(text: str, marked: dict[str, list[Part]]) -> list[Part]:
+    """A translated sentence as parts: its words, and each `_mark`ed piece as the parts given for it (so the
+    reader's own co-op stays highlighted wherever the language puts it)."""
+    parts: list[Part] = []
+    for i, piece in enumerate(text.split(_MARK)):
+        if i % 2:
+            parts.extend(marked[piece])
+        elif piece:
+            parts.append(Part(piece))
+    return parts
+
+
+def _whose(name: str, is_own: bool) -> list[Part]:
+    """A name as a sentence's owner: 'Río Software' (marked when the reader's) and, in English, its "'s"."""
+    owned = whose(name)
+    return [Part(name, is_own), *([Part(owned[len(name) :])] if owned != name else [])]
+
+
 def _explain_round(vote: Vote, round_: dict[str, Any], own: set[str]) -> ExplainedRound:
     """One round's figures and sentences."""
     name = vote.option_name
     decisions = [
-        [
-            Part("Elected " if key in round_["elected"] else "Excluded "),
-            Part(name(key), key in own),
-            Part(f": {named(vote, reason)}."),
-        ]
+        _split(
+            _("Elected %(option)s: %(reason)s.", option=_mark("option"), reason=said(named(vote, reason)))
+            if key in round_["elected"]
+            else _(
+                "Excluded %(option)s: %(reason)s.", option=_mark("option"), reason=said(named(vote, reason))
+            ),
+            {"option": [Part(name(key), key in own)]},
+        )
         for key, reason in round_.get("reasons", {}).items()
     ]
     return ExplainedRound(
         round_["number"],
-        round_["action"],
+        said(named(vote, round_["action"])),
         {key: decimal(value) for key, value in round_.get("tallies_exact", {}).items()},
         decimal(round_.get("exhausted_exact", "0")),
         [transfer_parts(vote, transfer, own) for transfer in round_.get("transfers", [])],
         decisions,
-        [named(vote, note) for note in round_.get("notes", [])],
+        [said(named(vote, note)) for note in round_.get("notes", [])],
     )
 
 
@@ -573,33 +644,52 @@ def transfer_parts(vote: Vote, transfer: dict[str, Any], own: set[str]) -> list[
     moved = {key: Fraction(value) for key, value in transfer["amounts"].items() if Fraction(value)}
     nowhere = Fraction(transfer["non_transferable"]) + Fraction(transfer.get("lost_to_rounding") or 0)
     total = sum(moved.values(), Fraction(0)) + nowhere
-    parts = [Part(name(source), source in own)]
+    owner = {"whose": _whose(name(source), source in own)}
     if transfer["kind"] == "surplus":
-        value = decimal(transfer.get("transfer_value"))
-        parts.append(Part(f"'s surplus of {_votes(total)} moves on, each paper at {value} of its value"))
+        head = _split(
+            _(
+                "%(whose)s surplus of %(votes)s moves on, each paper at %(value)s of its value",
+                whose=_mark("whose"),
+                votes=_votes(total),
+                value=decimal(transfer.get("transfer_value")),
+            ),
+            owner,
+        )
     else:
-        parts.append(Part(f"'s {_votes(total)}"))
+        if total and len(moved) == 1 and not nowhere:
+            (key,) = moved
+            return _split(
+                ngettext(
+                    "%(whose)s %(votes)s goes to %(option)s.",
+                    "%(whose)s %(votes)s go to %(option)s.",
+                    1 if total == 1 else 2,
+                    whose=_mark("whose"),
+                    votes=_votes(total),
+                    option=_mark("option"),
+                ),
+                {**owner, "option": [Part(name(key), key in own)]},
+            )
+        head = _split(_("%(whose)s %(votes)s", whose=_mark("whose"), votes=_votes(total)), owner)
     if not total:
-        return [*parts, Part(": nothing to pass on.")]
-    if len(moved) == 1 and not nowhere and transfer["kind"] != "surplus":
-        (key,) = moved
-        return [
-            *parts,
-            Part(" goes to " if total == 1 else " go to "),
-            Part(name(key), key in own),
-            Part("."),
-        ]
-    parts.append(Part(": "))
+        return _split(_("%(head)s: nothing to pass on.", head=_mark("head")), {"head": head})
+    moves: list[Part] = []
     for i, (key, amount) in enumerate(moved.items()):
-        parts += [Part(", " if i else ""), Part(f"{_votes(amount)} to "), Part(name(key), key in own)]
+        moves += [Part(", ")] if i else []
+        moves += _split(
+            _("%(votes)s to %(option)s", votes=_votes(amount), option=_mark("option")),
+            {"option": [Part(name(key), key in own)]},
+        )
     if nowhere:
-        parts.append(Part(f"{', ' if moved else ''}{_votes(nowhere)} to nobody (no later preference)"))
-    return [*parts, Part(".")]
+        moves += [Part(", ")] if moved else []
+        moves.append(Part(_("%(votes)s to nobody (no later preference)", votes=_votes(nowhere))))
+    return _split(
+        _("%(head)s: %(moves)s.", head=_mark("head"), moves=_mark("moves")), {"head": head, "moves": moves}
+    )
 
 
 def _votes(amount: Fraction) -> str:
     """An amount of votes in words: '1 vote', '2.5 votes'."""
-    return f"{decimal(exact(amount))} vote" if amount == 1 else f"{decimal(exact(amount))} votes"
+    return ngettext("%(num)s vote", "%(num)s votes", 1 if amount == 1 else 2, num=decimal(exact(amount)))
 
 
 def live_tallies(vote: Vote) -> dict[str, Any]:
@@ -636,18 +726,34 @@ def quorum_words(quorum: dict[str, Any] | None, *, is_final: bool = False) -> st
     """How far a quorum is, in words: 'Quorum not reached: 1 of 4 co-ops have taken part; 2 (50% of the
     electorate) are needed, 1 more.' A quorum by count needs whole co-ops, so its need is rounded up."""
     if not quorum:
-        return "No quorum was set."
+        return _("No quorum was set.")
     by_count = quorum["by"] == "count"
     needed, participated = Fraction(quorum["needed"]), Fraction(quorum["participated"])
     if by_count:
         needed = Fraction(math.ceil(needed))
-    took, are = ("took part", "were") if is_final else ("have taken part", "are")
-    unit = "co-ops" if by_count else "weight"
-    head = (
-        f"{exact(participated)} of {exact(Fraction(quorum['electorate']))} ({unit}) {took}; "
-        f"{exact(needed)} ({share_words(quorum['share'])} of the electorate) {are} needed"
-    )
+    figures = {
+        "participated": exact(participated),
+        "electorate": exact(Fraction(quorum["electorate"])),
+        "unit": _("co-ops") if by_count else _("weight"),
+        "needed": exact(needed),
+        "share": said(share_words(quorum["share"])),
+    }
+    if is_final:
+        head = _(
+            "%(participated)s of %(electorate)s (%(unit)s) took part; %(needed)s (%(share)s of the electorate) "
+            "were needed",
+            **figures,
+        )
+    else:
+        head = _(
+            "%(participated)s of %(electorate)s (%(unit)s) have taken part; %(needed)s (%(share)s of the "
+            "electorate) are needed",
+            **figures,
+        )
     if quorum["reached"]:
-        return f"Quorum reached: {head}."
-    more = "" if is_final else f", {exact(needed - participated)} more"
-    return f"Quorum not reached: {head}{more}."
+        return _("Quorum reached: %(figures)s.", figures=head)
+    if is_final:
+        return _("Quorum not reached: %(figures)s.", figures=head)
+    return _(
+        "Quorum not reached: %(figures)s, %(more)s more.", figures=head, more=exact(needed - participated)
+    )

@@ -36,10 +36,10 @@ from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, Vote
 from governance.extensions import db
 from governance.models import Coop, Person
 from governance.service import slugify
+from governance.texts import N_, _
 from governance.timezones import format_in_zone, is_valid_zone
 from governance.types import utcnow
 from governance.validation import invalid
-from governance.words import possessive
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Proposal
@@ -75,6 +75,7 @@ from voting.models import (
     Vote,
     Weighting,
 )
+from voting.words import whose
 
 OPTION_MAX, OPTIONS_MAX, SCORE_MAX_LIMIT, WEIGHT_MAX = 200, 50, 100, 1_000_000
 CLOSES_WITHIN = timedelta(days=3653)  # ten years: a later close is a typing slip, and far dates overflow
@@ -92,7 +93,9 @@ def _enum(cls, value, field_name: str):
     try:
         return cls(value)
     except ValueError:
-        raise invalid(field_name, f"Choose one of {', '.join(m.value for m in cls)}.") from None
+        raise invalid(
+            field_name, _("Choose one of %(values)s.", values=", ".join(m.value for m in cls))
+        ) from None
 
 
 @dataclass
@@ -136,7 +139,7 @@ def open_vote(
     proposal_permissions.require_steward(actor, proposal)
     lock_proposal(proposal)
     if proposal.vote is not None:
-        raise Conflict("This proposal already has its vote.", vote=proposal.vote.id)
+        raise Conflict(_("This proposal already has its vote."), vote=proposal.vote.id)
     vote_fields = _checked_settings(settings, now)
     electors = _electorate(proposal, actor, vote_fields["weighting"], settings.weights)
     _refuse_revealing_weights(vote_fields["secrecy"], electors)
@@ -202,17 +205,17 @@ def _checked_settings(s: VoteSettings, now: datetime) -> dict[str, Any]:
         method, s.yes_no_tie, s.yes_no_casting
     )
     if method in DECISION_METHODS and keys:
-        raise invalid("options", "A decision vote has no options: co-ops answer the proposal itself.")
+        raise invalid("options", _("A decision vote has no options: co-ops answer the proposal itself."))
     if checked["secrecy"] == Secrecy.SECRET and checked["results_shown"] == ResultsShown.LIVE:
-        raise invalid("results_shown", SECRET_LIVE_REFUSAL)
+        raise invalid("results_shown", _(SECRET_LIVE_REFUSAL))
     return checked
 
 
-SECRET_LIVE_REFUSAL = (
+SECRET_LIVE_REFUSAL = N_(
     "A secret vote shows its results only after the close: running totals, watched as ballots arrive, "
     "would tell how each co-op voted."
 )
-SECRET_WEIGHTS_REFUSAL = (
+SECRET_WEIGHTS_REFUSAL = N_(
     "A secret vote counts every co-op equally: with unequal weights its totals would reveal how single "
     "co-ops voted."
 )
@@ -220,24 +223,24 @@ SECRET_WEIGHTS_REFUSAL = (
 
 def _refuse_revealing_weights(secrecy: Secrecy, electors: list[Elector]) -> None:
     if secrecy == Secrecy.SECRET and len({e.weight for e in electors}) > 1:
-        raise invalid("weighting", SECRET_WEIGHTS_REFUSAL)
+        raise invalid("weighting", _(SECRET_WEIGHTS_REFUSAL))
 
 
 def _checked_times(
     opens_at: datetime, closes_at: datetime | None, now: datetime
 ) -> tuple[datetime, datetime]:
     if closes_at is None:
-        raise invalid("closes_at", "Say when the vote closes.")
+        raise invalid("closes_at", _("Say when the vote closes."))
     if opens_at.tzinfo is None or closes_at.tzinfo is None:
-        raise invalid("closes_at", "Give times with their time zone.")
+        raise invalid("closes_at", _("Give times with their time zone."))
     opens_at = _in_utc(opens_at, "opens_at")
     closes_at = _in_utc(closes_at, "closes_at")
     if closes_at <= opens_at:
-        raise invalid("closes_at", "The vote must close after it opens.")
+        raise invalid("closes_at", _("The vote must close after it opens."))
     if closes_at <= now:
-        raise invalid("closes_at", "That close time has already passed.")
+        raise invalid("closes_at", _("That close time has already passed."))
     if closes_at > now + CLOSES_WITHIN:
-        raise invalid("closes_at", "A vote closes at most ten years from now.")
+        raise invalid("closes_at", _("A vote closes at most ten years from now."))
     return opens_at, closes_at
 
 
@@ -247,7 +250,7 @@ def _in_utc(moment: datetime, field_name: str) -> datetime:
         return moment.astimezone(UTC)
     except (OverflowError, ValueError):
         raise invalid(
-            field_name, "That date is out of range: give a time within the next ten years."
+            field_name, _("That date is out of range: give a time within the next ten years.")
         ) from None
 
 
@@ -257,18 +260,19 @@ def _checked_options(method: Method, names: list[str]) -> list[dict[str, str]]:
     if method in DECISION_METHODS:
         return [{"key": slugify(n), "name": n} for n in cleaned]
     if len(cleaned) < 2:
-        raise invalid("options", "A choice vote needs at least two options, one a line.")
+        raise invalid("options", _("A choice vote needs at least two options, one a line."))
     if len(cleaned) > OPTIONS_MAX:
-        raise invalid("options", f"At most {OPTIONS_MAX} options.")
+        raise invalid("options", _("At most %(max)s options.", max=OPTIONS_MAX))
     for name in cleaned:
         if len(name) > OPTION_MAX or '"' in name:
             raise invalid(
-                "options", f"Each option is at most {OPTION_MAX} characters, without double quotes."
+                "options",
+                _("Each option is at most %(max)s characters, without double quotes.", max=OPTION_MAX),
             )
     folded = Counter(n.casefold() for n in cleaned)
     repeated = sorted({n for n in cleaned if folded[n.casefold()] > 1})
     if repeated:
-        raise invalid("options", f"Each option must be different: {', '.join(repeated)}.")
+        raise invalid("options", _("Each option must be different: %(names)s.", names=", ".join(repeated)))
     return [{"key": k, "name": n} for k, n in zip(_option_keys(cleaned), cleaned, strict=True)]
 
 
@@ -289,10 +293,12 @@ def _option_keys(names: list[str]) -> list[str]:
 def _checked_seats(method: Method, seats: int, option_count: int) -> int:
     if method not in MULTI_SEAT_METHODS:
         if seats not in (None, 1):
-            raise invalid("seats", "This method fills one place: leave seats at 1.")
+            raise invalid("seats", _("This method fills one place: leave seats at 1."))
         return 1
     if not isinstance(seats, int) or not 1 <= seats < option_count:
-        raise invalid("seats", f"Choose from 1 to {option_count - 1} seats: fewer than the options.")
+        raise invalid(
+            "seats", _("Choose from 1 to %(max)s seats: fewer than the options.", max=option_count - 1)
+        )
     return seats
 
 
@@ -300,13 +306,15 @@ def _checked_quorum(percent: int | None) -> int | None:
     if percent in (None, 0):
         return None
     if not isinstance(percent, int) or not 0 < percent <= 100:
-        raise invalid("quorum_percent", "Give the quorum as a percentage from 1 to 100, or none.")
+        raise invalid("quorum_percent", _("Give the quorum as a percentage from 1 to 100, or none."))
     return percent
 
 
 def _checked_score_max(score_max: int) -> int:
     if not isinstance(score_max, int) or not 1 <= score_max <= SCORE_MAX_LIMIT:
-        raise invalid("score_max", f"The highest score is a whole number from 1 to {SCORE_MAX_LIMIT}.")
+        raise invalid(
+            "score_max", _("The highest score is a whole number from 1 to %(max)s.", max=SCORE_MAX_LIMIT)
+        )
     return score_max
 
 
@@ -318,7 +326,7 @@ def _checked_casting(
     by_name = {o["name"]: o["key"] for o in options} | {o["key"]: o["key"] for o in options}
     keys = [by_name.get(" ".join(str(x).split()), "?") for x in order or [] if str(x).strip()]
     if sorted(keys) != sorted(o["key"] for o in options):
-        raise invalid("casting_order", "A casting order lists every option once, most preferred first.")
+        raise invalid("casting_order", _("A casting order lists every option once, most preferred first."))
     return keys
 
 
@@ -330,7 +338,7 @@ def _checked_yes_no_tie(method: Method, tie, casting) -> tuple[YesNoTie | None, 
         return tie, None
     casting = _enum(YesNoChoice, casting or "", "yes_no_casting")
     if casting == YesNoChoice.ABSTAIN:
-        raise invalid("yes_no_casting", "A casting decision is yes or no.")
+        raise invalid("yes_no_casting", _("A casting decision is yes or no."))
     return tie, casting
 
 
@@ -340,28 +348,34 @@ def _electorate(
     """The addressed co-ops at this moment, each with its weight: a co-op admitted later does not vote."""
     coops = proposal.addressed_coops
     if not coops:
-        raise InvalidInput("No co-op is in the addressed networks, so nobody could vote.")
+        raise InvalidInput(_("No co-op is in the addressed networks, so nobody could vote."))
     if weighting == Weighting.SET_BY_ADMIN:
         if not permissions.can_set_weights(actor, proposal):
-            raise NotAllowed("Only an admin of every addressed network can set the co-ops' weights.")
+            raise NotAllowed(_("Only an admin of every addressed network can set the co-ops' weights."))
         return [Elector(coop=c, weight=_set_weight(c, weights)) for c in coops]
     if weighting == Weighting.WORKER_MEMBERS:
         empty = [c.name for c in coops if c.worker_members < 1]
         if empty:
             raise invalid(
                 "weighting",
-                f"Weighting by worker-members needs each co-op's count; missing: {', '.join(empty)}.",
+                _(
+                    "Weighting by worker-members needs each co-op's count; missing: %(names)s.",
+                    names=", ".join(empty),
+                ),
             )
         return [Elector(coop=c, weight=c.worker_members) for c in coops]
     if weights:
-        raise invalid("weights", "Weights are given only when an admin sets them.")
+        raise invalid("weights", _("Weights are given only when an admin sets them."))
     return [Elector(coop=c, weight=1) for c in coops]
 
 
 def _set_weight(coop: Coop, weights: dict[str, int]) -> int:
     weight = (weights or {}).get(coop.slug)
     if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= WEIGHT_MAX:
-        raise invalid("weights", f"Give {coop.name} a whole-number weight from 1 to {WEIGHT_MAX}.")
+        raise invalid(
+            "weights",
+            _("Give %(coop)s a whole-number weight from 1 to %(max)s.", coop=coop.name, max=WEIGHT_MAX),
+        )
     return weight
 
 
@@ -384,15 +398,19 @@ def _require_open(vote: Vote, now: datetime, zone: str | None = None) -> None:
     """Refuse once closes_at has come, whether or not anything has closed the vote yet; the times named are
     in the zone of the person refused."""
     if vote.proposal.state == State.WITHDRAWN:
-        raise VoteClosed("The proposal was withdrawn, so its vote takes no more ballots.")
+        raise VoteClosed(_("The proposal was withdrawn, so its vote takes no more ballots."))
     if vote.is_closed or now >= vote.closes_at:
         raise VoteClosed(
-            f"The vote closed at {format_in_zone(vote.closes_at, zone)}; nothing more can be cast or changed.",
+            _(
+                "The vote closed at %(when)s; nothing more can be cast or changed.",
+                when=format_in_zone(vote.closes_at, zone),
+            ),
             closes_at=vote.closes_at.isoformat(),
         )
     if now < vote.opens_at:
         raise VoteClosed(
-            f"The vote opens at {format_in_zone(vote.opens_at, zone)}.", opens_at=vote.opens_at.isoformat()
+            _("The vote opens at %(when)s.", when=format_in_zone(vote.opens_at, zone)),
+            opens_at=vote.opens_at.isoformat(),
         )
 
 
@@ -400,7 +418,10 @@ def _require_elector(vote: Vote, coop: Coop) -> Elector:
     elector = vote.elector(coop)
     if elector is None:
         raise NotAllowed(
-            f"{coop.name} is not in this vote's electorate (it was frozen when the vote opened)."
+            _(
+                "%(coop)s is not in this vote's electorate (it was frozen when the vote opened).",
+                coop=coop.name,
+            )
         )
     return elector
 
@@ -424,7 +445,10 @@ def cast_ballot(
     casting = permissions.casting_for(actor, vote, coop)
     if casting is None:
         raise NotAllowed(
-            f"Only a delegate of {coop.name}, or of the co-op it named as its proxy, can cast its ballot."
+            _(
+                "Only a delegate of %(coop)s, or of the co-op it named as its proxy, can cast its ballot.",
+                coop=coop.name,
+            )
         )
     names = {o["key"]: o["name"] for o in vote.options}
     clean = clean_choice(vote.method, names, choice, score_max=vote.score_max)
@@ -493,17 +517,22 @@ def name_proxy(vote: Vote, *, actor: Person, coop: Coop, proxy: Coop, now: datet
     _require_open(vote, now, actor.time_zone)
     _require_elector(vote, coop)
     if not actor.is_delegate_of(coop):
-        raise NotAllowed(f"Only a delegate of {coop.name} can name its proxy.")
+        raise NotAllowed(_("Only a delegate of %(coop)s can name its proxy.", coop=coop.name))
     if proxy.id == coop.id:
-        raise invalid("proxy", "A co-op cannot be its own proxy.")
+        raise invalid("proxy", _("A co-op cannot be its own proxy."))
     if vote.elector(proxy) is None:
         raise invalid(
-            "proxy", f"{proxy.name} is not in this vote's electorate, so it cannot be a proxy in it."
+            "proxy",
+            _("%(coop)s is not in this vote's electorate, so it cannot be a proxy in it.", coop=proxy.name),
         )
     _refuse_chain(vote, coop, proxy)
     earlier = vote.active_proxy(coop)
     if earlier is not None and earlier.proxy_coop_id == proxy.id:
-        raise Conflict(f"{proxy.name} is already {possessive(coop.name)} proxy in this vote.")
+        raise Conflict(
+            # Translators: %(whose)s is the co-op's name made possessive in English ("Mill Digital's");
+            # in Spanish it is the name alone.
+            _("%(proxy)s is already %(whose)s proxy in this vote.", proxy=proxy.name, whose=whose(coop.name))
+        )
     if earlier is not None:
         _end_proxy(earlier, ProxyEnd.REPLACED, actor, now)
     made = Proxy(vote=vote, coop=coop, proxy_coop=proxy, named_by=actor, named_at=now)
@@ -528,15 +557,24 @@ def _refuse_chain(vote: Vote, coop: Coop, proxy: Coop) -> None:
     onward = vote.active_proxy(proxy)
     if onward is not None:
         raise Conflict(
-            f"{proxy.name} has named {onward.proxy_coop.name} as its own proxy in this vote, so it "
-            f"cannot hold {possessive(coop.name)}: proxies do not pass on.",
+            _(
+                "%(proxy)s has named %(onward)s as its own proxy in this vote, so it cannot hold %(whose)s: "
+                "proxies do not pass on.",
+                proxy=proxy.name,
+                onward=onward.proxy_coop.name,
+                whose=whose(coop.name),
+            ),
             proxy=proxy.slug,
         )
     held = next((p for p in vote.active_proxies if p.proxy_coop_id == coop.id), None)
     if held is not None:
         raise Conflict(
-            f"{coop.name} holds {possessive(held.coop.name)} proxy in this vote, so it cannot name a proxy of "
-            f"its own: proxies do not pass on.",
+            _(
+                "%(coop)s holds %(whose)s proxy in this vote, so it cannot name a proxy of its own: "
+                "proxies do not pass on.",
+                coop=coop.name,
+                whose=whose(held.coop.name),
+            ),
             coop=coop.slug,
         )
 
@@ -549,11 +587,13 @@ def revoke_proxy(proxy: Proxy, *, actor: Person, now: datetime | None = None) ->
     now = now or utcnow()
     _require_open(vote, now, actor.time_zone)
     if not actor.is_delegate_of(proxy.coop):
-        raise NotAllowed(f"Only a delegate of {proxy.coop.name} can revoke its proxy.")
+        raise NotAllowed(_("Only a delegate of %(coop)s can revoke its proxy.", coop=proxy.coop.name))
     db.session.refresh(proxy)
     if not proxy.is_active:
         raise Conflict(
-            f"This proxy already ended ({proxy.end_reason.label if proxy.end_reason else 'ended'})."
+            _("This proxy already ended (%(how)s).", how=proxy.end_reason.label)
+            if proxy.end_reason
+            else _("This proxy already ended.")
         )
     _end_proxy(proxy, ProxyEnd.REVOKED, actor, now)
     audit.record(
@@ -682,7 +722,7 @@ def get_vote(actor: Person, vote_id: int, *, now: datetime | None = None) -> Vot
     """A vote the actor can see; a vote past its close is closed first, so a missed job changes nothing."""
     vote = db.session.get(Vote, vote_id)
     if vote is None or not permissions.can_see(actor, vote):
-        raise NotFound(f"There is no vote {vote_id} that you can see.")
+        raise NotFound(_("There is no vote %(id)s that you can see.", id=vote_id))
     close_vote(vote, now=now)
     return vote
 
@@ -690,12 +730,12 @@ def get_vote(actor: Person, vote_id: int, *, now: datetime | None = None) -> Vot
 def vote_of(actor: Person, proposal: Proposal, *, now: datetime | None = None) -> Vote:
     proposal_permissions.require_see(actor, proposal)
     if proposal.vote is None:
-        raise NotFound("This proposal has no vote yet.")
+        raise NotFound(_("This proposal has no vote yet."))
     return get_vote(actor, proposal.vote.id, now=now)
 
 
 def get_proxy(vote: Vote, proxy_id: int) -> Proxy:
     proxy = next((p for p in vote.proxies if p.id == proxy_id), None)
     if proxy is None:
-        raise NotFound(f"Vote {vote.id} has no proxy {proxy_id}.")
+        raise NotFound(_("Vote %(vote)s has no proxy %(proxy)s.", vote=vote.id, proxy=proxy_id))
     return proxy

@@ -14,16 +14,17 @@ from enum import StrEnum
 
 from flask import current_app, url_for
 
-from governance import audit, mail
+from governance import audit, i18n, mail
 from governance.errors import Conflict, NotAllowed
 from governance.models import Coop, Person
+from governance.texts import _
 from governance.timezones import format_in_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
-from governance.words import possessive
 from proposals import permissions as proposal_permissions
 from voting.models import Vote
 from voting.service import CLOSES_WITHIN, _lock, _require_open, close_vote
+from voting.words import whose
 
 REASON_MAX, OUTCOME_MAX = 500, 10_000
 REMIND_EVERY = timedelta(hours=12)  # one reminder at a time: co-ops are told, not pestered
@@ -46,13 +47,16 @@ def not_voted(vote: Vote) -> list[Coop]:
     return sorted((e.coop for e in vote.electors if e.coop_id not in voted), key=lambda c: c.name.casefold())
 
 
-def _tell(coops: list[Coop], subject: str, body: str) -> None:
-    """Mail every delegate of these co-ops (each person once)."""
+def _tell(coops: list[Coop], compose) -> None:
+    """Mail every delegate of these co-ops (each person once), in their own language: `compose(coop)`
+    writes the (subject, body) while `_()` speaks the reader's."""
     sent: set[str] = set()
     for coop in coops:
         for person in coop.delegates:
             if person.email not in sent:
                 sent.add(person.email)
+                with i18n.speaking(person):
+                    subject, body = compose(coop)
                 mail.send(person.email, subject, body)
 
 
@@ -68,16 +72,19 @@ def extend_close(
     _lock(vote)
     now = now or utcnow()
     _require_open(vote, now, actor.time_zone)
-    reason = clean_text(reason, "reason", "A reason for the extension", REASON_MAX)
+    reason = clean_text(reason, "reason", _("A reason for the extension"), REASON_MAX)
     if closes_at is None:
-        raise invalid("closes_at", "Say when the vote now closes.")
+        raise invalid("closes_at", _("Say when the vote now closes."))
     if closes_at <= vote.closes_at:
         raise invalid(
             "closes_at",
-            f"An extension closes later than now set, {format_in_zone(vote.closes_at, actor.time_zone)}.",
+            _(
+                "An extension closes later than now set, %(when)s.",
+                when=format_in_zone(vote.closes_at, actor.time_zone),
+            ),
         )
     if closes_at > now + CLOSES_WITHIN:
-        raise invalid("closes_at", "A vote closes at most ten years from now.")
+        raise invalid("closes_at", _("A vote closes at most ten years from now."))
     before = vote.closes_at
     vote.closes_at = closes_at
     vote.extensions = [
@@ -104,14 +111,24 @@ def extend_close(
         },
         summary=f"Extended the vote on {vote.proposal.title!r} to {format_in_zone(closes_at, 'UTC')}",
     )
+    title, link = vote.proposal.title, _link(vote)
     for coop in coops:
         _tell(
             [coop],
-            f"The vote on {vote.proposal.title} now closes later",
-            f"{actor.name} extended the vote on {vote.proposal.title!r}.\n\n"
-            f"It now closes at {format_in_zone(closes_at, coop.time_zone)} "
-            f"(it was to close at {format_in_zone(before, coop.time_zone)}).\n"
-            f"Why: {reason}\n\n{_link(vote)}\n",
+            lambda coop: (
+                _("The vote on %(title)s now closes later", title=title),
+                _(
+                    "%(steward)s extended the vote on “%(title)s”.\n\n"
+                    "It now closes at %(closes)s (it was to close at %(was)s).\n"
+                    "Why: %(reason)s\n\n%(link)s\n",
+                    steward=actor.name,
+                    title=title,
+                    closes=format_in_zone(closes_at, coop.time_zone),
+                    was=format_in_zone(before, coop.time_zone),
+                    reason=reason,
+                    link=link,
+                ),
+            ),
         )
     return vote
 
@@ -131,7 +148,7 @@ def close_early(vote: Vote, *, actor: Person, now: datetime | None = None) -> Vo
     if waiting:
         names = ", ".join(c.name for c in waiting)
         raise Conflict(
-            f"A vote closes early only once every co-op has cast; still to vote: {names}.",
+            _("A vote closes early only once every co-op has cast; still to vote: %(names)s.", names=names),
             waiting=[c.slug for c in waiting],
         )
     planned = vote.closes_at
@@ -167,16 +184,19 @@ def remind(vote: Vote, *, actor: Person, now: datetime | None = None) -> list[Co
     _require_open(vote, now, actor.time_zone)
     coops = not_voted(vote)
     if not coops:
-        raise Conflict("Every co-op of the electorate has cast: nobody needs a reminder.")
+        raise Conflict(_("Every co-op of the electorate has cast: nobody needs a reminder."))
     after = next_reminder_at(vote)
     if after is not None and now < after:
         raise Conflict(
-            f"A reminder went out at {format_in_zone(vote.reminded_at, actor.time_zone)}; "
-            f"the next can go from {format_in_zone(after, actor.time_zone)}.",
+            _(
+                "A reminder went out at %(sent)s; the next can go from %(next)s.",
+                sent=format_in_zone(vote.reminded_at, actor.time_zone),
+                next=format_in_zone(after, actor.time_zone),
+            ),
             next_at=after.isoformat(),
         )
     if not any(c.delegates for c in coops):
-        raise NotAllowed("None of the co-ops still to vote has a delegate to remind.")
+        raise NotAllowed(_("None of the co-ops still to vote has a delegate to remind."))
     vote.reminded_at = now
     audit.record(
         Action.REMINDED,
@@ -186,13 +206,24 @@ def remind(vote: Vote, *, actor: Person, now: datetime | None = None) -> list[Co
         data={"coops": [c.slug for c in coops]},
         summary=f"Reminded {len(coops)} co-op(s) to vote on {vote.proposal.title!r}",
     )
+    title, link = vote.proposal.title, _link(vote)
     for coop in coops:
         _tell(
             [coop],
-            f"Reminder: {possessive(coop.name)} ballot on {vote.proposal.title}",
-            f"{actor.name} reminds you that {coop.name} has not cast its ballot on "
-            f"{vote.proposal.title!r} yet.\n\n"
-            f"The vote closes at {format_in_zone(vote.closes_at, coop.time_zone)}.\n\n{_link(vote)}\n",
+            lambda coop: (
+                # Translators: %(whose)s is the co-op's name made possessive in English ("Mill Digital's");
+                # in Spanish it is the name alone.
+                _("Reminder: %(whose)s ballot on %(title)s", whose=whose(coop.name), title=title),
+                _(
+                    "%(steward)s reminds you that %(coop)s has not cast its ballot on “%(title)s” yet.\n\n"
+                    "The vote closes at %(closes)s.\n\n%(link)s\n",
+                    steward=actor.name,
+                    coop=coop.name,
+                    title=title,
+                    closes=format_in_zone(vote.closes_at, coop.time_zone),
+                    link=link,
+                ),
+            ),
         )
     return coops
 
@@ -202,10 +233,10 @@ def write_outcome(vote: Vote, *, actor: Person, statement: str, now: datetime | 
     _require_steward(actor, vote)
     _lock(vote)
     if not vote.is_closed:
-        raise Conflict("The outcome is written after the close, once the result is known.")
-    statement = clean_text(statement, "statement", "The outcome statement", OUTCOME_MAX)
+        raise Conflict(_("The outcome is written after the close, once the result is known."))
+    statement = clean_text(statement, "statement", _("The outcome statement"), OUTCOME_MAX)
     if statement == (vote.outcome_statement or ""):
-        raise invalid("statement", "Nothing changed.")
+        raise invalid("statement", _("Nothing changed."))
     earlier = vote.outcome_statement
     vote.outcome_statement = statement
     vote.outcome_written_at = now or utcnow()

@@ -15,9 +15,9 @@ from governance.extensions import db
 from governance.forms import choices, show_refusal
 from governance.models import Coop
 from governance.templating import viewer_zone
+from governance.texts import _, ngettext
 from governance.timezones import format_in_zone
 from governance.types import utcnow
-from governance.words import possessive
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import State
 from proposals.models import Proposal
@@ -42,6 +42,7 @@ from voting.forms import (
     whole_number,
 )
 from voting.models import METHOD_LABELS, Vote
+from voting.words import whose
 
 bp = Blueprint("voting", __name__, url_prefix="/votes")
 
@@ -68,7 +69,10 @@ def open_vote(proposal_id: int):
     shown = fields_for(method)
     if not shown:
         return render_template(
-            "voting/open_method.html", proposal=proposal, hints=METHOD_HINTS, method_labels=METHOD_LABELS
+            "voting/open_method.html",
+            proposal=proposal,
+            hints=METHOD_HINTS,
+            method_labels={method: _(label) for method, label in METHOD_LABELS.items()},
         )
     form = OpenVoteForm()
     form.method.data = method
@@ -85,7 +89,7 @@ def open_vote(proposal_id: int):
             status = int(error.status)
         else:
             db.session.commit()
-            flash("The vote is open. The proposal's text is frozen until it closes.", "success")
+            flash(_("The vote is open. The proposal's text is frozen until it closes."), "success")
             return redirect(url_for(".show", vote_id=vote.id))
     elif request.method == "POST" and not preview:
         status = _status(form)
@@ -95,7 +99,7 @@ def open_vote(proposal_id: int):
         proposal=proposal,
         coops=proposal.addressed_coops,
         shown=shown,
-        method_label=METHOD_LABELS[Method(method)],
+        method_label=_(METHOD_LABELS[Method(method)]),
         close_times=_close_times(form, proposal.addressed_coops),
         options=preview_options(form.options.data),
         blank=MultiDict(),
@@ -129,7 +133,13 @@ def _show(
     castings = permissions.castings(current_user, vote)
     cast_form = CastForm(formdata=None)
     cast_form.coop.choices = choices(
-        (c.coop.id, c.coop.name + (f" (as proxy, for {c.via.name})" if c.via else "")) for c in castings
+        (
+            c.coop.id,
+            _("%(coop)s (as proxy, for %(proxy)s)", coop=c.coop.name, proxy=c.via.name)
+            if c.via
+            else c.coop.name,
+        )
+        for c in castings
     )
     proxy_form = ProxyForm(formdata=None)
     own = permissions.delegate_coops(current_user, vote)
@@ -187,7 +197,7 @@ def show(vote_id: int):
 def _coop(raw: int | None) -> Coop:
     coop = db.session.get(Coop, raw) if raw is not None else None
     if coop is None:
-        abort(400, description="Choose a co-op.")
+        abort(400, description=_("Choose a co-op."))
     return coop
 
 
@@ -208,7 +218,13 @@ def cast(vote_id: int):
         return _show(vote_id, status=error.status, cast_error=error)
     db.session.commit()
     flash(
-        f"{possessive(coop.name)} ballot is cast. Keep its receipt to check it was counted: {ballot.receipt}",
+        # Translators: %(whose)s is the co-op's name made possessive in English ("Mill Digital's"); in Spanish
+        # it is the name alone.
+        _(
+            "%(whose)s ballot is cast. Keep its receipt to check it was counted: %(receipt)s",
+            whose=whose(coop.name),
+            receipt=ballot.receipt,
+        ),
         "success",
     )
     return redirect(url_for(".show", vote_id=vote.id, _anchor="your-ballot"))
@@ -228,7 +244,11 @@ def name_proxy(vote_id: int):
         return _show(vote_id, status=error.status, proxy_error=error)
     db.session.commit()
     flash(
-        f"{proxy.name} can now cast {possessive(coop.name)} ballot, until you revoke it or cast it yourselves.",
+        _(
+            "%(proxy)s can now cast %(whose)s ballot, until you revoke it or cast it yourselves.",
+            proxy=proxy.name,
+            whose=whose(coop.name),
+        ),
         "success",
     )
     return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
@@ -238,10 +258,17 @@ def name_proxy(vote_id: int):
 def revoke_proxy(vote_id: int, proxy_id: int):
     vote = service.get_vote(current_user, vote_id)
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; try again.")
+        abort(400, description=_("The form expired; try again."))
     proxy = service.revoke_proxy(service.get_proxy(vote, proxy_id), actor=current_user)
     db.session.commit()
-    flash(f"{proxy.proxy_coop.name} is no longer {possessive(proxy.coop.name)} proxy.", "success")
+    flash(
+        _(
+            "%(proxy)s is no longer %(whose)s proxy.",
+            proxy=proxy.proxy_coop.name,
+            whose=whose(proxy.coop.name),
+        ),
+        "success",
+    )
     return redirect(url_for(".show", vote_id=vote.id, _anchor="proxies"))
 
 
@@ -277,30 +304,30 @@ def extend(vote_id: int):
     )
     if refused:
         return refused
-    flash("The close is extended; every co-op of the electorate is told why.", "success")
+    flash(_("The close is extended; every co-op of the electorate is told why."), "success")
     return redirect(url_for(".show", vote_id=vote_id, _anchor="run-vote-h"))
 
 
 @bp.post("/<int:vote_id>/close-early")
 def close_early(vote_id: int):
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; try again.")
+        abort(400, description=_("The form expired; try again."))
     refused = _steward_step(vote_id, lambda v: steward.close_early(v, actor=current_user))
     if refused:
         return refused
-    flash("Every co-op had cast: the vote is closed and counted.", "success")
+    flash(_("Every co-op had cast: the vote is closed and counted."), "success")
     return redirect(url_for(".show", vote_id=vote_id))
 
 
 @bp.post("/<int:vote_id>/remind")
 def remind(vote_id: int):
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; try again.")
+        abort(400, description=_("The form expired; try again."))
     told: list = []
     refused = _steward_step(vote_id, lambda v: told.extend(steward.remind(v, actor=current_user)))
     if refused:
         return refused
-    flash(f"Reminded {', '.join(c.name for c in told)}.", "success")
+    flash(_("Reminded %(names)s.", names=", ".join(c.name for c in told)), "success")
     return redirect(url_for(".show", vote_id=vote_id, _anchor="run-vote-h"))
 
 
@@ -317,7 +344,7 @@ def outcome(vote_id: int):
     )
     if refused:
         return refused
-    flash("The outcome is written; it shows at the top of the proposal and the result.", "success")
+    flash(_("The outcome is written; it shows at the top of the proposal and the result."), "success")
     return redirect(url_for(".show", vote_id=vote_id))
 
 
@@ -389,18 +416,26 @@ def _download(body: str, content_type: str, filename: str) -> Response:
 
 
 def time_left(closes_at: datetime | None, now: datetime | None = None) -> str:
-    """'2 days 3 hours left', '25 minutes left', or 'closed'."""
+    """'2 days 3 hours left', '25 minutes left', or 'closed', in the reader's language."""
     if closes_at is None:
         return ""
     seconds = int((closes_at - (now or utcnow())).total_seconds())
     if seconds <= 0:
-        return "closed"
+        return _("closed")
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3_600)
     minutes = rest // 60
+    units = {
+        "day": lambda n: ngettext("%(num)s day", "%(num)s days", n),
+        "hour": lambda n: ngettext("%(num)s hour", "%(num)s hours", n),
+        "minute": lambda n: ngettext("%(num)s minute", "%(num)s minutes", n),
+    }
     parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
-    return (" ".join(words) or "less than a minute") + " left"
+    words = [units[unit](n) for n, unit in parts if n]
+    if not words:
+        return _("less than a minute left")
+    # Translators: %(duration)s is one or two amounts, "2 days 3 hours" or "25 minutes".
+    return _("%(duration)s left", duration=" ".join(words))
 
 
 def waiting(person) -> list[dict]:
@@ -415,8 +450,12 @@ def waiting(person) -> list[dict]:
             if casting.coop.id not in voted:
                 items.append(
                     {
-                        "text": f"Cast {possessive(casting.coop.name)} ballot ({time_left(vote.closes_at)}): "
-                        f"{vote.proposal.title}",
+                        "text": _(
+                            "Cast %(whose)s ballot (%(left)s): %(title)s",
+                            whose=whose(casting.coop.name),
+                            left=time_left(vote.closes_at),
+                            title=vote.proposal.title,
+                        ),
                         "url": url_for("voting.show", vote_id=vote.id),
                         "due_at": vote.closes_at,
                     }
