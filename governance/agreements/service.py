@@ -158,6 +158,7 @@ def draw_agreement(
             "version": version.number,
             "terms_sha256": version.terms_sha256,
             "parties": [p.coop_id for p in terms.parties],
+            "coops": [c.coop.slug for c in version.counterparts],  # told to sign (notifications)
         },
         summary=f"Drew the agreement for {proposal.title!r} with {len(terms.parties)} parties",
     )
@@ -498,6 +499,7 @@ def supersede(agreement: Agreement, *, actor: Person, terms: Terms, note: str | 
             "version": version.number,
             "terms_sha256": version.terms_sha256,
             "note": note,
+            "coops": [c.coop.slug for c in version.counterparts],  # told to sign again (notifications)
         },
         summary=f"Agreement {agreement.id}: version {version.number} supersedes version {current.number}",
     )

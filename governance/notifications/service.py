@@ -188,6 +188,8 @@ def details_for(event: AuditEvent, kind: Kind, zone: str) -> str:
         lines.extend(_("Candidate time: %(time)s", time=format_in_zone(m, zone)) for m in times)
     if note := data.get("note"):
         lines.append(str(note))
+    if statement := data.get("statement"):  # a vote's outcome statement
+        lines.append(str(statement))
     return "\n".join(lines)
 
 
