@@ -178,6 +178,7 @@ def accept_invitation(token: str):
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
+            i18n.suggest_on_sign_in(person)  # a new account starts in the language its browser asks for
             db.session.commit()
             begin_session(person)
             flash(f"Welcome to {invitation.coop.name}, {person.name}.", "success")

@@ -158,3 +158,21 @@ def test_catalogs_are_compiled_again_when_their_source_changes(tmp_path):
     source.touch()
     i18n.compile_catalogs(tmp_path)
     assert compiled.stat().st_mtime_ns >= source.stat().st_mtime_ns
+
+
+def test_joining_by_invitation_starts_in_the_browsers_language(client, world, outbox):
+    from tests.governance.test_accounts import _link_in_mail
+
+    factories.sign_in(client, world.admin)
+    client.post(f"/coops/{world.coops[0].slug}/invite", data={"email": "nueva@example.org", "role": "member"})
+    link = _link_in_mail(outbox, "invitations")
+    client.post("/sign-out")
+    response = client.post(
+        link,
+        data={"name": "Nueva", "time_zone": "America/Argentina/Buenos_Aires", "password": "a long enough password"},
+        headers={"Accept-Language": "es-AR,es;q=0.9"},
+    )
+    assert response.status_code == 302
+    from governance.models import person_by_email
+
+    assert person_by_email("nueva@example.org").locale == "es_AR"
