@@ -168,7 +168,7 @@ def test_the_seed_story_from_an_empty_instance_to_a_verified_agreement(browser, 
         admin.get_by_role("button", name="Create").click()
         expect(admin.get_by_role("heading", name=name, exact=True)).to_be_visible()
     story.shot(admin, "network-created")
-    for name, (city, country, zone, _locale, networks) in COOPS.items():
+    for name, (city, country, zone, _locale, _networks) in COOPS.items():
         admin.goto("/networks/patio/coops/new")
         admin.get_by_label("Name").fill(name)
         admin.get_by_label("Country").fill(country)
@@ -341,7 +341,7 @@ def test_the_seed_story_from_an_empty_instance_to_a_verified_agreement(browser, 
         cast = page.locator("#cast")
         if cast.locator("select[name=coop]").count():
             _choose(cast.locator("select[name=coop]"), name)
-        cast.locator("input[name=choice][value=%s]" % answer.lower()).check()
+        cast.locator(f"input[name=choice][value={answer.lower()}]").check()
         cast.locator("button[type=submit]").click()
         expect(page.locator("code.token").first).to_be_visible()
     story.shot(rio, "ballot-cast-in-spanish")
