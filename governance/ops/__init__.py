@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     health.register(app)
     app.cli.add_command(cli.backup_command)
     app.cli.add_command(cli.restore_command)
+    app.cli.add_command(cli.export_network_command)
     if app.config.get("METRICS_ENABLED"):
         from governance.ops import metrics  # prometheus_client only where metrics are on
 

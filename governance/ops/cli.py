@@ -1,14 +1,15 @@
-"""`flask --app wsgi backup FILE` and `flask --app wsgi restore FILE`."""
+"""`flask --app wsgi backup FILE`, `flask --app wsgi restore FILE` and `flask --app wsgi export-network SLUG`."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 from flask.cli import with_appcontext
 
 from governance.extensions import db
-from governance.ops import backup
+from governance.ops import backup, export
 
 
 @click.command("backup")
@@ -31,3 +32,24 @@ def restore_command(file) -> None:
         click.echo(f"not restored: {error}", err=True)
         sys.exit(1)
     click.echo(f"restored {sum(counts.values())} rows into {len(counts)} tables")
+
+
+@click.command("export-network")
+@click.argument("slug")
+@click.option(
+    "--out", "out", type=click.File("w", encoding="utf-8", atomic=True), default="-", help="Default: stdout."
+)
+@with_appcontext
+def export_network_command(slug: str, out) -> None:
+    """Write one network's record (co-ops, people, proposals, votes, campaigns, agreements, meetings) as JSON."""
+    try:
+        data = export.export_network(slug)
+    except export.ExportError as error:
+        click.echo(f"not exported: {error}", err=True)
+        sys.exit(1)
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    if out.name != "<stdout>":
+        click.echo(
+            f"exported {slug}: {len(data['coops'])} co-ops, {len(data['proposals'])} proposals", err=True
+        )
