@@ -1,4 +1,5 @@
-"""Time-based notifications: 24 hours before a vote closes, an hour before a meeting, the 08:00 digest,
+"""Time-based notifications: 24 hours before a vote closes, 48 hours before a pledge campaign's deadline,
+every three days to the parties still to sign an agreement, an hour before a meeting, the 08:00 digest,
 and chat messages to try again. `run_due_notifications` joins the one periodic registry
 (`governance.jobs.periodic`): the Huey consumer runs it every minute, or a web process's scheduler thread
 without Redis; `flask notifications run-due` does it by hand.
@@ -34,7 +35,9 @@ log = logging.getLogger(__name__)
 notifications_cli = AppGroup("notifications", help="Reminders, digests and chat.")
 
 VOTE_WARNING = timedelta(hours=24)
+CAMPAIGN_WARNING = timedelta(hours=48)
 MEETING_WARNING = timedelta(hours=1)
+SIGN_REMINDER_EVERY = timedelta(days=3)  # an agreement waiting for signatures: a reminder every three days
 
 
 def remind_votes_closing(now: datetime | None = None) -> int:
@@ -89,6 +92,86 @@ def remind_votes_closing(now: datetime | None = None) -> int:
                     ),
                     path=path,
                 )
+    return told
+
+
+def remind_campaigns_closing(now: datetime | None = None) -> int:
+    """The delegates of every addressed co-op with no current pledge, once, in the last 48 hours before a
+    campaign's deadline (once more if an extension moves the deadline)."""
+    from proposals.pledging.models import Campaign, CampaignState
+
+    now = now or utcnow()
+    query = select(Campaign).where(
+        Campaign.state == CampaignState.OPEN,
+        Campaign.deadline_at > now,
+        Campaign.deadline_at <= now + CAMPAIGN_WARNING,
+        Campaign.opened_at <= now,
+    )
+    told = 0
+    for campaign in db.session.scalars(query):
+        pledged = {p.coop_id for p in campaign.current_pledges}
+        title, deadline = campaign.proposal.title, campaign.deadline_at
+        path = url_for("pledging.show", campaign_id=campaign.id)
+        for coop in campaign.proposal.addressed_coops:
+            if coop.id in pledged:
+                continue
+            for person in coop.delegates:
+                with i18n.speaking(person):
+                    told += bool(
+                        service.notify(
+                            person,
+                            Kind.CAMPAIGN_CLOSING,
+                            key=f"campaign-closing:{campaign.id}:{coop.id}:{int(deadline.timestamp())}",
+                            headline=service.headline_of(Kind.CAMPAIGN_CLOSING, title),
+                            details=_(
+                                "%(coop)s has not pledged. Pledges close %(time)s; nothing binds until "
+                                "every target is met.",
+                                coop=coop.name,
+                                time=format_in_zone(deadline, person.time_zone),
+                            ),
+                            path=path,
+                            now=now,
+                        )
+                    )
+    return told
+
+
+def remind_agreements_unsigned(now: datetime | None = None) -> int:
+    """The delegates of every party that has not signed an agreement's current version, every three days
+    after it opened for signature: each reminder once (its key is the version, the co-op and which third
+    day it is), and only the latest one if the task did not run for a while."""
+    from governance.agreements.models import AgreementVersion, VersionState
+
+    now = now or utcnow()
+    query = select(AgreementVersion).where(
+        AgreementVersion.state == VersionState.SIGNING,
+        AgreementVersion.created_at <= now - SIGN_REMINDER_EVERY,
+    )
+    told = 0
+    for version in db.session.scalars(query):
+        round_ = (now - version.created_at) // SIGN_REMINDER_EVERY
+        title = version.terms.title
+        path = url_for("agreements.show", agreement_id=version.agreement_id)
+        for coop in version.unsigned_coops:
+            for person in coop.delegates:
+                with i18n.speaking(person):
+                    told += bool(
+                        service.notify(
+                            person,
+                            Kind.AGREEMENT_REMINDER,
+                            key=f"agreement-unsigned:{version.id}:{coop.id}:{round_}",
+                            headline=service.headline_of(Kind.AGREEMENT_REMINDER, title),
+                            details=_(
+                                "%(coop)s has not yet signed version %(version)s. It opened for "
+                                "signature %(time)s.",
+                                coop=coop.name,
+                                version=version.number,
+                                time=format_in_zone(version.created_at, person.time_zone),
+                            ),
+                            path=path,
+                            now=now,
+                        )
+                    )
     return told
 
 
@@ -178,7 +261,13 @@ def format_day_month(local: datetime) -> str:
     return format_date(local.date(), "d MMM", locale=locale).rstrip(".")
 
 
-STEPS = (remind_votes_closing, remind_meetings_soon, send_digests)
+STEPS = (
+    remind_votes_closing,
+    remind_campaigns_closing,
+    remind_agreements_unsigned,
+    remind_meetings_soon,
+    send_digests,
+)
 
 
 def run_due(now: datetime | None = None) -> dict[str, int]:

@@ -126,3 +126,44 @@ def test_the_due_notifications_are_in_the_one_periodic_registry():
     from governance import jobs
 
     assert jobs._periodic["notifications"] is tasks.run_due_notifications
+
+
+def test_a_campaign_reminds_the_coops_not_in_48_hours_before_its_deadline(client, world, outbox):
+    from proposals.pledging import service as pledging
+    from tests.factories import sign_in
+    from tests.proposals.pledging.factories import open_campaign, pledge
+
+    start = utcnow()
+    campaign = open_campaign(world, now=start, deadline_at=start + timedelta(days=7))
+    pledge(world, campaign, 0, money="500", hours=10, seats=["host"])
+    deadline = campaign.deadline_at
+    for path in outbox.glob("*.eml"):
+        path.unlink()
+
+    def reminded():
+        return sorted(m["To"] for m in read_mails(outbox) if "48 hours left to pledge" in m["Subject"])
+
+    assert tasks.remind_campaigns_closing(deadline - timedelta(hours=49)) == 0
+    assert tasks.remind_campaigns_closing(deadline - timedelta(hours=47)) == 2
+    db.session.commit()
+    assert reminded() == [
+        "delegate@hudson-tech.example",
+        "delegate@rio-software.example",
+    ]  # not Thames: it is in
+    [mail] = [m for m in read_mails(outbox) if m["To"] == "delegate@rio-software.example"]
+    assert "America/Argentina/Buenos_Aires" in mail.get_body(("plain",)).get_content()  # the reader's zone
+    assert tasks.remind_campaigns_closing(deadline - timedelta(hours=46)) == 0  # never twice
+    db.session.commit()
+    assert len(reminded()) == 2
+    sign_in(client, world.delegates[1])
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "48 hours left to pledge" in page and "Hudson Tech has not pledged" in page
+
+    # An extension moves the deadline: the co-ops still out hear once more, 48 hours before the new one.
+    pledging.extend_deadline(
+        campaign, actor=world.steward, deadline_at=deadline + timedelta(days=3), reason="Two boards meet"
+    )
+    db.session.commit()
+    assert tasks.remind_campaigns_closing(deadline + timedelta(days=3) - timedelta(hours=47)) == 2
+    db.session.commit()
+    assert len(reminded()) == 4
