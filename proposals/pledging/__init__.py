@@ -11,8 +11,10 @@ def register(app: Flask) -> None:
     The API's blueprint is registered with the others' in `governance.api.register_api`.
     """
     from governance import templating
+    from governance.notifications import calendar
     from proposals import service as proposals_service
     from proposals.pledging import models  # noqa: F401 - the tables must be known to Alembic and the session
+    from proposals.pledging.calendar import campaign_entries
     from proposals.pledging.service import after_transition, settle_proposal
     from proposals.pledging.tasks import campaigns_cli
     from proposals.pledging.views import bp, waiting
@@ -23,6 +25,8 @@ def register(app: Flask) -> None:
         templating.nav_links.append(("pledging.index", "Pledges"))
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)
+    if campaign_entries not in calendar.providers:
+        calendar.providers.append(campaign_entries)
     # After the vote's own hook (voting registers first): a read closes a due vote, then settles the campaign.
     if settle_proposal not in proposals_service.settle_hooks:
         proposals_service.settle_hooks.append(settle_proposal)

@@ -80,3 +80,35 @@ def test_the_confirmed_meetings_invitation_carries_a_calendar_file_in_the_reader
     [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
     assert str(event["dtstart"].params["TZID"]) == "America/Argentina/Buenos_Aires"
     assert event.decoded("dtstart").astimezone(UTC) == TUESDAY
+
+
+def test_the_feed_carries_pledge_deadlines_moved_not_added_by_an_extension(client, world):
+    import re
+    from datetime import timedelta
+
+    from proposals.pledging import service as pledging
+    from tests.proposals.pledging.factories import open_campaign
+
+    campaign = open_campaign(world)
+    deadline = campaign.deadline_at
+    sign_in(client, world.delegates[2])  # Buenos Aires
+    page = client.post("/notifications/calendar").get_data(as_text=True)  # the link, shown once
+    path = re.search(r"/notifications/calendar/[\w-]+\.ics", page).group(0)
+    uid = f"pledge-deadline-{campaign.id}@localhost"
+    event = _events(client, path)[uid]
+    assert str(event["summary"]) == f"Pledges close: {campaign.proposal.title}"
+    assert str(event["dtstart"].params["TZID"]) == "America/Argentina/Buenos_Aires"
+    assert abs(event.decoded("dtstart").astimezone(UTC) - deadline) < timedelta(seconds=1)
+    assert f"/campaigns/{campaign.id}" in str(event["url"])
+    pledging.extend_deadline(
+        campaign, actor=world.steward, deadline_at=deadline + timedelta(days=3), reason="Two boards meet"
+    )
+    db.session.commit()
+    events = [e for u, e in _events(client, path).items() if u.startswith("pledge-deadline-")]
+    [moved] = events  # the same event, moved: not a second one
+    assert moved.decoded("dtstart") > event.decoded("dtstart") and moved["sequence"] > event["sequence"]
+    outsider = service.new_feed(actor=world.outsider)
+    db.session.commit()
+    assert uid not in _events(
+        client, f"/notifications/calendar/{outsider}.ics"
+    )  # only campaigns they can see
