@@ -138,3 +138,32 @@ def test_a_versions_note_is_printed_as_text_in_either_language(app, world, spani
     assert "Versión 2: Abierto a firmas (&lt;b&gt;Six&lt;/b&gt; months to start.)" in page
     assert "<b>Six</b>" not in page
     assert "Versión 1: Reemplazado (Redactado a partir de la campaña confirmada.)" in page
+
+
+def test_reminders_to_sign_reach_a_spanish_speaking_delegate_in_spanish(app, world, outbox, quick_render):
+    """The task's reminder every three days and the steward's Remind button, each in the delegate's language."""
+    from datetime import timedelta
+
+    from governance.notifications import tasks
+    from tests.governance.notifications.conftest import read_mails
+
+    rio = world.delegates[2]
+    rio.locale = "es_AR"
+    agreement = factories.agreement(world, parties=world.coops[1:])
+    opened = agreement.current.created_at
+    assert tasks.remind_agreements_unsigned(opened + timedelta(days=3, minutes=1)) == 2
+    db.session.commit()
+    [task_mail] = [m for m in read_mails(outbox) if m["To"] == rio.email and "Falta firmar" in m["Subject"]]
+    # .strip(): the standard library folds a long Subject onto a line of its own, read back with a space.
+    assert task_mail["Subject"].strip() == f"[Roundtable] Falta firmar: {agreement.current.terms.title}"
+    body = task_mail.get_body(("plain",)).get_content()
+    assert "Río Software todavía no firmó la versión 1. Se abrió a firmas el " in body
+    for old in outbox.glob("*.eml"):
+        old.unlink()
+    client = app.test_client()
+    sign_in(client, world.steward)
+    assert client.post(f"/agreements/{agreement.id}/remind").status_code == 302
+    by_reader = {m["To"]: m for m in read_mails(outbox) if "sign" in m["Subject"] or "firma" in m["Subject"]}
+    assert by_reader[rio.email]["Subject"].strip() == f"Por favor, firma: {agreement.current.terms.title}"
+    assert "todavía no firmó el acuerdo conjunto de compromisos" in by_reader[rio.email].get_content()
+    assert by_reader[world.delegates[1].email]["Subject"].strip().startswith("Please sign: ")
