@@ -556,3 +556,18 @@ def test_every_api_operation_is_routed_with_a_rule_and_every_api_route_is_docume
         if path.startswith("/api/v1/") and path not in DOCS and (path, method) not in documented
     )
     assert not undocumented, undocumented
+
+
+@pytest.mark.usefixtures("savepoint")
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/"), ("POST", "/settings/tokens"), ("POST", "/settings/password"), ("POST", "/sign-out")],
+)
+def test_a_valid_token_is_no_session_for_pages(matrix, method, path):
+    """A token carries its person's rights through the API and no more: pages (minting more tokens,
+    changing the password, signing out everywhere) still ask for a sign-in."""
+    before = _counts(matrix.connection)
+    headers = {"Authorization": f"Bearer {matrix.ids.tokens['delegate']}"}
+    response = matrix.app.test_client().open(path, method=method, headers=headers, data={"name": "more"})
+    assert outcome(response) == "sign-in"
+    assert _counts(matrix.connection) == before

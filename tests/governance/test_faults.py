@@ -1,7 +1,5 @@
-"""Faults: the database going away mid-run, an audit append that fails, a rendering that fails.
-
-(Redis down while tasks are queued: tests/governance/test_outbox.py, the outbox hands them on later.)
-"""
+"""Faults: the database going away mid-run, Redis down while tasks are queued, an audit append that
+fails, a rendering that fails."""
 
 from __future__ import annotations
 
@@ -135,6 +133,36 @@ def test_while_postgresql_is_away_the_app_says_nothing_was_saved_and_then_recove
             proxy.close()
 
 
+# Redis down while tasks are queued: nothing is lost, the outbox hands them on later, each once.
+
+
+@pytest.mark.usefixtures("seal_dir")
+def test_with_redis_down_the_queued_mail_and_jobs_wait_and_are_handed_on_later_once(
+    world, outbox, monkeypatch, session
+):
+    from huey import RedisHuey
+
+    from governance import outbox as queue
+    from governance.outbox import OutboxItem
+
+    dead = RedisHuey("roundtable-dead", url="redis://127.0.0.1:9/0", utc=True)  # nothing listens on port 9
+    monkeypatch.setattr(queue, "run_task", dead.task(name="outbox.run")(queue.run))
+    monkeypatch.setattr(render, "html_of", _quick_html)
+    agreement = agreement_factories.agreement(world, parties=world.coops[:2])  # a render job and mail
+    open_vote(world)  # its notifications' mail
+    waiting = session.scalars(sa.select(OutboxItem).where(OutboxItem.done_at.is_(None))).all()
+    assert {item.handler for item in waiting} >= {"job", "mail"}, [item.handler for item in waiting]
+    assert not agreement.current.draft_pdf and not list(outbox.glob("*.eml"))
+
+    assert queue.hand_on_due() == len(waiting)  # the periodic hand-on, Redis or not
+    session.expire_all()
+    assert all(item.done_at is not None for item in waiting)
+    assert agreement.current.draft_state == TaskState.DONE and agreement.current.draft_pdf
+    mails = len(list(outbox.glob("*.eml")))
+    assert mails == sum(item.handler == "mail" for item in waiting)
+    assert queue.hand_on_due() == 0 and len(list(outbox.glob("*.eml"))) == mails  # nothing twice
+
+
 # Each state change and its audit event commit together or not at all.
 
 
@@ -201,6 +229,12 @@ def test_a_service_change_and_its_event_roll_back_together(ctx, world, monkeypat
 # A rendering that fails is kept, shown on the agreement's page, and retried from it.
 
 
+def _quick_html(document) -> str:
+    from tests.agreements.conftest import QUICK_HTML
+
+    return QUICK_HTML.format(title="Agreement", what="terms")
+
+
 @pytest.fixture
 def seal_dir(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "AGREEMENT_SEAL_DIR", str(tmp_path / "seal"))
@@ -208,8 +242,6 @@ def seal_dir(app, tmp_path, monkeypatch):
 
 @pytest.mark.usefixtures("seal_dir")
 def test_a_failed_rendering_is_shown_on_the_page_and_the_steward_retries_it(client, world, monkeypatch):
-    from tests.agreements.conftest import QUICK_HTML
-
     def broken(document):
         raise RuntimeError("the printer is on fire")
 
@@ -219,9 +251,7 @@ def test_a_failed_rendering_is_shown_on_the_page_and_the_steward_retries_it(clie
     page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
     assert "the printer is on fire" in page and "Try again now" in page
 
-    monkeypatch.setattr(
-        render, "html_of", lambda document: QUICK_HTML.format(title="Agreement", what="terms")
-    )
+    monkeypatch.setattr(render, "html_of", _quick_html)
     retried = client.post(f"/agreements/{agreement.id}/retry")
     assert retried.status_code in (302, 303)
     db.session.expire_all()
