@@ -1,5 +1,5 @@
-"""Commands: `flask --app wsgi demo | admin create EMAIL | audit verify [--expect SEQ:HASH] | audit head |
-tokens create EMAIL | count FILE`."""
+"""Commands: `flask --app wsgi demo [--scale N] | admin create EMAIL | audit verify [--expect SEQ:HASH] |
+audit head | tokens create EMAIL | count FILE`."""
 
 from __future__ import annotations
 
@@ -87,11 +87,30 @@ def admin_create(email: str, name: str, time_zone: str) -> None:
 
 
 @click.command("demo")
-def demo_command() -> None:
-    """Load the demo world (idempotent) and print how to sign in."""
-    from governance.demo import load_demo
+@click.option(
+    "--scale",
+    type=click.IntRange(min=10),
+    metavar="N",
+    help="Instead, build the large seeded world of N co-ops (into an empty database) for load tests.",
+)
+@click.option("--seed", type=int, default=None, help="The scale world's seed (same N and seed: same world).")
+def demo_command(scale: int | None, seed: int | None) -> None:
+    """Load the demo world (idempotent) and print how to sign in; with --scale N, the scale world."""
+    if scale is None:
+        if seed is not None:
+            raise click.UsageError("--seed goes with --scale.")
+        from governance.demo import load_demo
 
-    click.echo(load_demo())
+        click.echo(load_demo())
+        return
+    from governance import scale as scale_world
+
+    try:
+        built = scale_world.build(scale, seed=scale_world.DEFAULT_SEED if seed is None else seed)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(built.summary())
 
 
 def register(app: Flask) -> None:
