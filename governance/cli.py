@@ -83,7 +83,9 @@ def admin_create(email: str, name: str, time_zone: str) -> None:
                 "auth.reset_password", token=make_reset_token(person)
             )
         hours = current_app.config["RESET_TTL_SECONDS"] // 3600
-        click.echo(f"Choose a password at this link (it works once, for {hours} hours), then sign in:\n{link}")
+        click.echo(
+            f"Choose a password at this link (it works once, for {hours} hours), then sign in:\n{link}"
+        )
 
 
 @click.command("demo")

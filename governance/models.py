@@ -153,7 +153,7 @@ class CoopMembership(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="memberships")
-    coop: Mapped[Coop] = relationship(back_populates="people")
+    coop: Mapped[Coop] = relationship(back_populates="people", lazy="joined")  # a person's co-ops: one query
 
     def __repr__(self) -> str:
         return f"<CoopMembership {self.person_id}@{self.coop_id} {self.role}>"
@@ -170,9 +170,10 @@ class NetworkMembership(db.Model):
     coop_id: Mapped[int] = mapped_column(ForeignKey("coops.id", ondelete="CASCADE"), index=True)
     admitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    network: Mapped[Network] = relationship(back_populates="memberships")
-    # Joined: `Network.coops` (every addressed co-op of a proposal, a meeting) reads each membership's
-    # co-op, which would otherwise be a query per co-op on every page that lists them.
+    # Joined both ways: `Network.coops` (every addressed co-op of a proposal, a meeting) reads each
+    # membership's co-op, and `Coop.networks` each membership's network, which would otherwise be a query
+    # per row on every page that lists them.
+    network: Mapped[Network] = relationship(back_populates="memberships", lazy="joined")
     coop: Mapped[Coop] = relationship(back_populates="network_memberships", lazy="joined")
 
     def __repr__(self) -> str:

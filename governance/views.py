@@ -34,6 +34,7 @@ from governance.models import (
     CoopRole,
     Invitation,
     Network,
+    NetworkMembership,
     NetworkRoleKind,
     Person,
     person_by_email,
@@ -148,17 +149,18 @@ def _with_people(coops: list[Coop]) -> None:
 
 
 def _admittable(network: Network) -> list[tuple[int, str]]:
-    """Co-ops outside this network that the viewer administers elsewhere (see service.admit_coop)."""
+    """Co-ops outside this network that the viewer administers elsewhere (`permissions.administers_coop`,
+    see service.admit_coop), in one query however many co-ops there are."""
     if not can(current_user, Perm.NETWORK_ADMIN, network):
-        return []  # only the network's admins are offered the form
-    inside = {c.id for c in network.coops}
-    query = select(Coop).order_by(Coop.name).options(selectinload(Coop.network_memberships))
-    coops = db.session.scalars(query).all()
-    return [
-        (c.id, f"{c.name} ({c.country})")
-        for c in coops
-        if c.id not in inside and can(current_user, Perm.COOP_ADMIT, c)
-    ]
+        return []  # the form is for the network's admins only
+    inside = select(NetworkMembership.id).where(
+        NetworkMembership.coop_id == Coop.id, NetworkMembership.network_id == network.id
+    )
+    query = select(Coop.id, Coop.name, Coop.country).where(~inside.exists()).order_by(Coop.name)
+    if not current_user.is_superuser:
+        administered = [r.network_id for r in current_user.network_roles if r.role == NetworkRoleKind.ADMIN]
+        query = query.where(Coop.network_memberships.any(NetworkMembership.network_id.in_(administered)))
+    return [(coop_id, f"{name} ({country})") for coop_id, name, country in db.session.execute(query)]
 
 
 @bp.route("/networks/<slug>/coops/new", methods=["GET", "POST"])

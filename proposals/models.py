@@ -269,7 +269,7 @@ class Interest(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="interests")
-    coop: Mapped[Coop] = relationship()
+    coop: Mapped[Coop] = relationship(lazy="joined")  # who is in: named on the page
     person: Mapped[Person | None] = relationship(lazy="joined")  # named beside each co-op's signal
 
     def __repr__(self) -> str:

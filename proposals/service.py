@@ -25,7 +25,15 @@ from sqlalchemy.orm import joinedload
 from governance import audit
 from governance.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from governance.extensions import db
-from governance.models import Coop, CoopMembership, Network, Person
+from governance.models import (
+    Coop,
+    CoopMembership,
+    CoopRole,
+    Network,
+    NetworkMembership,
+    NetworkRoleKind,
+    Person,
+)
 from governance.permissions import is_admin_of, is_steward_of
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
@@ -40,7 +48,17 @@ from proposals.lifecycle import (
     guard_failure,
     next_state,
 )
-from proposals.models import FACT_FIELDS, Comment, Interest, Kind, Proposal, Revision, Stance, StateChange
+from proposals.models import (
+    FACT_FIELDS,
+    Comment,
+    Interest,
+    Kind,
+    Proposal,
+    Revision,
+    Stance,
+    StateChange,
+    proposal_networks,
+)
 from proposals.money import is_currency
 
 TITLE_MAX, SUMMARY_MAX, BODY_MAX, NOTE_MAX, COMMENT_MAX = 200, 2000, 100_000, 500, 20_000
@@ -651,6 +669,40 @@ def visible_query(person: Person) -> Select:
         | ((Proposal.state != State.DRAFT) & Proposal.networks.any(Network.id.in_(coop_ids)))
         | (Proposal.created_by_id == person.id)
     )
+
+
+def drafts_to_open(person: Person) -> list[Proposal]:
+    """Drafts addressed to a network this person is a steward of, newest first."""
+    steward_of = [r.network_id for r in person.network_roles if r.role == NetworkRoleKind.STEWARD]
+    if not steward_of:
+        return []
+    query = visible_query(person).where(
+        Proposal.state == State.DRAFT, Proposal.networks.any(Network.id.in_(steward_of))
+    )
+    return list(db.session.scalars(query))
+
+
+def interest_asked(person: Person) -> list[tuple[Proposal, Coop]]:
+    """Proposals in discussion addressed to a co-op this person is a delegate of that has not said whether
+    it is in, with that co-op (as `permissions.signal_coops` finds them), newest first, co-ops by name."""
+    delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
+    if not delegate_of:
+        return []
+    addressed = (
+        select(NetworkMembership.id)
+        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
+        .where(proposal_networks.c.proposal_id == Proposal.id, NetworkMembership.coop_id == Coop.id)
+    )
+    answered = select(Interest.id).where(Interest.proposal_id == Proposal.id, Interest.coop_id == Coop.id)
+    query = (
+        visible_query(person)
+        .add_columns(Coop)
+        .join(Coop, Coop.id.in_(delegate_of))  # each of the person's co-ops, with each proposal
+        .where(Proposal.state == State.DISCUSSION)
+        .where(addressed.exists(), ~answered.exists())
+        .order_by(Coop.name)
+    )
+    return [(proposal, coop) for proposal, coop in db.session.execute(query)]
 
 
 def get_visible(person: Person, proposal_id: int) -> Proposal:

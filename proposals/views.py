@@ -11,7 +11,7 @@ from governance.errors import DomainError, NotFound
 from governance.extensions import db
 from governance.forms import EmptyForm, show_refusal
 from governance.markdown import render as render_markdown
-from governance.models import Network, NetworkMembership
+from governance.models import Network
 from governance.paging import page_number
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
@@ -42,6 +42,8 @@ def index():
         query = query.where(service.Proposal.kind == filters["kind"])
     if filters.get("state"):
         query = query.where(service.Proposal.state == filters["state"])
+    # Each row names its networks and, for its badge, its vote: loaded with the page, not a query a row.
+    query = query.options(selectinload(service.Proposal.networks), selectinload(service.Proposal.vote))
     page = db.paginate(query, page=page_number(), per_page=30, error_out=False)
     can_draft = bool(permissions.draft_networks(current_user))
     return render_template(
@@ -402,26 +404,21 @@ def interest(proposal_id: int):
 
 
 def waiting(person) -> list[dict]:
-    """For the home page: co-ops that have not said whether they are in, and drafts a steward can open."""
-    items = []
-    open_states = [State.DRAFT, State.DISCUSSION]
-    query = service.visible_query(person).where(service.Proposal.state.in_(open_states))
-    # On every page (the layout counts what waits): the proposals' interests and co-ops come with them,
-    # not a query per proposal and per co-op.
-    query = query.options(
-        selectinload(service.Proposal.interests),
-        selectinload(service.Proposal.networks)
-        .selectinload(Network.memberships)
-        .selectinload(NetworkMembership.coop),
-    )
-    for proposal in db.session.scalars(query):
-        if proposal.state == State.DRAFT and permissions.can_steward(person, proposal):
-            url = url_for("proposals.show", proposal_id=proposal.id)
-            items.append({"text": f"Draft to open: {proposal.title}", "url": url})
-        answered = {i.coop_id for i in proposal.interests}
-        for coop in permissions.signal_coops(person, proposal):
-            if proposal.state == State.DISCUSSION and coop.id not in answered:
-                text = f"Say whether {coop.name} is in: {proposal.title}"
-                url = url_for("proposals.show", proposal_id=proposal.id, _anchor="who-is-in")
-                items.append({"text": text, "url": url})
-    return items
+    """For the home page: co-ops that have not said whether they are in, and drafts a steward can open.
+
+    Two queries, however many proposals there are: this runs on every page (the navigation counts it)."""
+    order = {"key": lambda p: (p.updated_at, p.id), "reverse": True}
+    drafts = service.drafts_to_open(person)
+    asks = service.interest_asked(person)
+    by_proposal: dict[int, list[dict]] = {}
+    for proposal in drafts:
+        url = url_for("proposals.show", proposal_id=proposal.id)
+        by_proposal.setdefault(proposal.id, []).append(
+            {"text": f"Draft to open: {proposal.title}", "url": url}
+        )
+    for proposal, coop in asks:
+        text = f"Say whether {coop.name} is in: {proposal.title}"
+        url = url_for("proposals.show", proposal_id=proposal.id, _anchor="who-is-in")
+        by_proposal.setdefault(proposal.id, []).append({"text": text, "url": url})
+    proposals = sorted({p.id: p for p in [*drafts, *(p for p, _ in asks)]}.values(), **order)
+    return [item for p in proposals for item in by_proposal[p.id]]

@@ -396,7 +396,7 @@ class Ballot(db.Model):
     reason: Mapped[str | None] = mapped_column(String(REASON_MAX))  # why the co-op answered so, if it says
 
     vote: Mapped[Vote] = relationship(back_populates="ballots")
-    coop: Mapped[Coop] = relationship(foreign_keys=[coop_id])
+    coop: Mapped[Coop] = relationship(foreign_keys=[coop_id], lazy="joined")  # named wherever shown
     proxy_coop: Mapped[Coop | None] = relationship(foreign_keys=[proxy_coop_id])
     cast_by: Mapped[Person | None] = relationship()
     revision: Mapped[Revision | None] = relationship()

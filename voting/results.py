@@ -488,9 +488,10 @@ def delegate_changes(vote: Vote) -> list[DelegateChange]:
     events = db.session.scalars(query).all()
     emails = {e.data.get("person") for e in events} - {None}
     names = {p.email: p.name for p in db.session.scalars(select(Person).where(Person.email.in_(emails)))}
+    slugs = _subject_coop_slugs(events)
     changes = []
     for event in events:
-        slug = event.data.get("coop") or _coop_slug(event)
+        slug = event.data.get("coop") or slugs.get(event.subject_id)
         if slug not in coops:
             continue
         if text := _delegate_change_text(event, names, coops[slug]):
@@ -498,11 +499,15 @@ def delegate_changes(vote: Vote) -> list[DelegateChange]:
     return changes
 
 
-def _coop_slug(event) -> str | None:
-    if event.subject_type != "coops" or event.subject_id is None:
-        return None
-    coop = db.session.get(Coop, event.subject_id)
-    return coop.slug if coop else None
+def _subject_coop_slugs(events) -> dict[int, str]:
+    """The slugs of the co-ops the events are about, in one query (not one an event)."""
+    ids = {e.subject_id for e in events if e.subject_type == "coops" and e.subject_id is not None}
+    if not ids:
+        return {}
+    return {
+        coop_id: slug
+        for coop_id, slug in db.session.execute(select(Coop.id, Coop.slug).where(Coop.id.in_(ids)))
+    }
 
 
 def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None:

@@ -30,11 +30,12 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from governance import audit
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, VoteClosed
 from governance.extensions import db
-from governance.models import Coop, Person
+from governance.models import Coop, CoopRole, Person
 from governance.service import slugify
 from governance.texts import N_, _
 from governance.timezones import format_in_zone, is_valid_zone
@@ -732,6 +733,40 @@ def vote_of(actor: Person, proposal: Proposal, *, now: datetime | None = None) -
     if proposal.vote is None:
         raise NotFound(_("This proposal has no vote yet."))
     return get_vote(actor, proposal.vote.id, now=now)
+
+
+def ballots_awaited(person: Person, *, now: datetime | None = None) -> list[tuple[Vote, Coop]]:
+    """The open votes this person can see, each with a co-op they may cast for (as its delegate, or as a
+    delegate of the co-op it named its proxy: `permissions.castings`) that has no current ballot yet;
+    soonest close first."""
+    delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
+    if not delegate_of:
+        return []
+    now = now or utcnow()
+    not_cast = ~(
+        select(Ballot.id)
+        .where(Ballot.vote_id == Vote.id, Ballot.coop_id == Coop.id, Ballot.is_current)
+        .exists()
+    )
+    open_votes = (
+        select(Vote, Coop)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.closed_at.is_(None), Vote.closes_at > now, Proposal.state == State.VOTING)
+    )
+    own = open_votes.join(Elector, Elector.vote_id == Vote.id).join(Coop, Coop.id == Elector.coop_id)
+    own = own.where(Elector.coop_id.in_(delegate_of), not_cast)
+    holding = select(Elector.id).where(Elector.vote_id == Vote.id, Elector.coop_id == Proxy.proxy_coop_id)
+    held = open_votes.join(Proxy, (Proxy.vote_id == Vote.id) & Proxy.ended_at.is_(None))
+    held = held.join(Coop, Coop.id == Proxy.coop_id).where(
+        Proxy.proxy_coop_id.in_(delegate_of), Proxy.coop_id.not_in(delegate_of), holding.exists(), not_cast
+    )
+    found = []
+    for query in (own, held):
+        query = query.options(selectinload(Vote.proposal).selectinload(Proposal.networks))
+        found += [
+            (vote, coop) for vote, coop in db.session.execute(query) if permissions.can_see(person, vote)
+        ]
+    return sorted(found, key=lambda pair: (pair[0].closes_at, pair[0].id))
 
 
 def get_proxy(vote: Vote, proxy_id: int) -> Proxy:

@@ -253,18 +253,24 @@ def write_outcome(vote: Vote, *, actor: Person, statement: str, now: datetime | 
 
 
 def votes_run_by(person: Person, now: datetime | None = None) -> list[Vote]:
-    """Open votes a steward runs, soonest close first, for their home page."""
+    """Open votes a steward runs, soonest close first, for their home page (one query, however many)."""
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
     from governance.extensions import db
+    from governance.models import Network, NetworkRoleKind
     from proposals.lifecycle import State
     from proposals.models import Proposal
 
-    now = now or utcnow()
+    steward_of = [r.network_id for r in person.network_roles if r.role == NetworkRoleKind.STEWARD]
+    if not steward_of:
+        return []
     query = (
         select(Vote)
         .join(Proposal)
         .where(Vote.closed_at.is_(None), Proposal.state == State.VOTING)
-        .order_by(Vote.closes_at)
+        .where(Proposal.networks.any(Network.id.in_(steward_of)))
+        .options(selectinload(Vote.proposal).selectinload(Proposal.networks))
+        .order_by(Vote.closes_at, Vote.id)
     )
-    return [v for v in db.session.scalars(query) if proposal_permissions.can_steward(person, v.proposal)]
+    return list(db.session.scalars(query))

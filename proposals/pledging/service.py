@@ -45,14 +45,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from governance import audit, mail
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, PledgingClosed
 from governance.extensions import db
-from governance.models import Coop, NetworkMembership, Person
+from governance.models import Coop, CoopRole, NetworkMembership, Person
 from governance.timezones import format_in_zone, is_valid_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 from proposals import money, targets
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import ActorKind, State, Transition
-from proposals.models import Proposal, StateChange
+from proposals.models import Proposal, StateChange, proposal_networks
 from proposals.pledging.models import Campaign, CampaignRate, CampaignState, Contribution, Pledge, PledgeEnd
 from proposals.service import apply_transition, lock_proposal
 
@@ -952,3 +952,32 @@ def standing_document(campaign: Campaign) -> dict[str, Any]:
         "shortfalls": list(result.outcome.shortfalls),
         "missing": describe_shortfalls(campaign, result.outcome),
     }
+
+
+def pledges_awaited(person: Person, *, now: datetime | None = None) -> list[tuple[Campaign, Coop]]:
+    """Open campaigns this person can see, each with an addressed co-op they are a delegate of that has no
+    standing pledge (as `proposal_permissions.signal_coops` finds them); by campaign, co-ops by name."""
+    delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
+    if not delegate_of:
+        return []
+    addressed = (
+        select(NetworkMembership.id)
+        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
+        .where(proposal_networks.c.proposal_id == Campaign.proposal_id, NetworkMembership.coop_id == Coop.id)
+    )
+    pledged = select(Pledge.id).where(
+        Pledge.campaign_id == Campaign.id, Pledge.coop_id == Coop.id, Pledge.is_current
+    )
+    query = (
+        select(Campaign, Coop)
+        .join(Coop, Coop.id.in_(delegate_of))  # each of the person's co-ops, with each campaign
+        .where(Campaign.state == CampaignState.OPEN, Campaign.deadline_at > (now or utcnow()))
+        .where(addressed.exists(), ~pledged.exists())
+        .options(selectinload(Campaign.proposal).selectinload(Proposal.networks))
+        .order_by(Campaign.id, Coop.name)
+    )
+    return [
+        (campaign, coop)
+        for campaign, coop in db.session.execute(query)
+        if proposal_permissions.can_see(person, campaign.proposal)
+    ]
