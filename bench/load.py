@@ -298,8 +298,15 @@ class Run:
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def warm(clients: list[Callable[[], int]]) -> None:
+    """Each client's first requests, not measured: a worker's first of a kind loads templates and more."""
+    for send in clients:
+        send(), send()
+
+
 def closed_loop(name: str, clients: list[Callable[[], int]], seconds: float, expect: int) -> Run:
     """Each client repeats its request as fast as the server answers, for `seconds`."""
+    warm(clients)
     latencies: list[float] = []
     errors: Counter = Counter()
     lock, stop = threading.Lock(), time.perf_counter() + seconds
