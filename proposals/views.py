@@ -420,5 +420,5 @@ def waiting(person) -> list[dict]:
         text = f"Say whether {coop.name} is in: {proposal.title}"
         url = url_for("proposals.show", proposal_id=proposal.id, _anchor="who-is-in")
         by_proposal.setdefault(proposal.id, []).append({"text": text, "url": url})
-    proposals = sorted({p.id: p for p in [*drafts, *(p for p, _ in asks)]}.values(), **order)
+    proposals = sorted({p.id: p for p in [*drafts, *(p for p, _coop in asks)]}.values(), **order)
     return [item for p in proposals for item in by_proposal[p.id]]
