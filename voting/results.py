@@ -26,7 +26,7 @@ from voting.counting.engine import check_quorum
 from voting.counting.numbers import exact, share_words
 from voting.models import Ballot, Proxy, Vote, Weighting
 from voting.sentences import said
-from voting.words import whose
+from voting.words import figure, whose
 
 RECEIPT = re.compile(r"^[0-9a-f]{64}$")
 COLOURS = ["#1f6f5c", "#b35c00", "#3559a8", "#8a3f8f", "#6b7b12", "#a12b2b", "#2f7f9f", "#7a5a3a"]
@@ -526,15 +526,16 @@ def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None
 
 
 def decimal(text: str | int | float | None) -> str:
-    """An exact figure as people read it: a decimal, never a fraction (2/3 is shown as 0.66667)."""
+    """An exact figure as people read it: a decimal, never a fraction (2/3 is shown as 0.66667), with the
+    reader's decimal sign (0,66667 in Spanish)."""
     if text is None:
         return ""
     value = Fraction(str(text))
     if value.denominator == 1:
         return str(value.numerator)
     if "/" not in str(text):
-        return str(text)  # already a decimal that ends
-    return f"{float(value):.5f}".rstrip("0").rstrip(".")
+        return figure(str(text))  # already a decimal that ends
+    return figure(f"{float(value):.5f}".rstrip("0").rstrip("."))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from governance.texts import N_, _, current_locale
+from voting.words import figure
 
 # Pieces that stay as written: names of options and co-ops, figures, seeds, errors.
 NOT_WORDS = {"option", "chosen", "tied", "error", "seed", "order", "values", "names", "total", "quota"}
@@ -206,7 +207,9 @@ def _translate(text: str, missed: list[str] | None = None) -> str:
 def _piece(name: str, value: str, missed: list[str] | None) -> str:
     if name == "listed":
         return _listed(value)
-    if name in NOT_WORDS or name == "num":
+    if name in FIGURES:
+        return figure(value)
+    if name in NOT_WORDS:
         return value
     return _translate(value, missed)
 

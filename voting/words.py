@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from babel.numbers import get_decimal_symbol
+
 from governance.texts import current_locale
 from governance.words import possessive
+
+DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 def whose(name: str) -> str:
@@ -11,3 +17,10 @@ def whose(name: str) -> str:
 
     Used as a sentence's `%(whose)s`, so both languages' sentences keep the same placeholders."""
     return possessive(name) if current_locale().startswith("en") else name
+
+
+def figure(text: str) -> str:
+    """A decimal as the reader writes it: '2.5' in English, '2,5' in Spanish; anything else as it is."""
+    if not DECIMAL.fullmatch(text):
+        return text
+    return text.replace(".", get_decimal_symbol(current_locale()))
