@@ -25,6 +25,7 @@ from governance.schemas import (
     NetworkSchema,
     RoleChangeSchema,
 )
+from governance.texts import _
 
 PUBLIC_PATHS = {"/api/v1/openapi.json", "/api/v1/docs"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -39,27 +40,31 @@ def authenticate_api() -> None:
         return
     header = request.headers.get("Authorization")
     if header is not None:
-        scheme, _, secret = header.partition(" ")
+        scheme, _space, secret = header.partition(" ")
         person = service.person_for_token(secret.strip()) if scheme.lower() == "bearer" else None
         if person is None:
             abort(
                 401,
-                description="That token is not valid or was revoked: send 'Authorization: Bearer <token>'.",
+                description=_(
+                    "That token is not valid or was revoked: send 'Authorization: Bearer <token>'."
+                ),
             )
         if db.session.dirty:
             db.session.commit()  # the token's last-used time, kept to the minute
         g._login_user = person  # where Flask-Login keeps the current user for this request
         return
     if not current_user.is_authenticated:
-        abort(401, description="Send 'Authorization: Bearer <token>'.")
+        abort(401, description=_("Send 'Authorization: Bearer <token>'."))
     if request.method not in SAFE_METHODS:
-        abort(401, description="Changes through the API need 'Authorization: Bearer <token>'.")
+        abort(401, description=_("Changes through the API need 'Authorization: Bearer <token>'."))
 
 
 def by_slug(model, slug: str):
     found = db.session.scalar(select(model).where(model.slug == slug))
     if found is None:
-        raise NotFound(f"No {model.__tablename__.rstrip('s').replace('coop', 'co-op')} called {slug!r}.")
+        if model is Coop:
+            raise NotFound(_("No co-op called %(slug)s.", slug=repr(slug)))
+        raise NotFound(_("No network called %(slug)s.", slug=repr(slug)))
     return found
 
 
@@ -138,7 +143,7 @@ def grant_network_role(data, slug):
     require(current_user, Perm.NETWORK_ADMIN, network)
     person = person_by_email(data["email"])
     if person is None:
-        raise NotFound(f"Nobody has an account with {data['email']}.")
+        raise NotFound(_("Nobody has an account with %(email)s.", email=data["email"]))
     grant = service.grant_network_role(actor=current_user, network=network, person=person, role=data["role"])
     db.session.commit()
     return grant
@@ -172,7 +177,7 @@ def change_member_role(data, slug, person_id):
     require(current_user, Perm.COOP_ADMIN, coop)
     membership = next((m for m in coop.people if m.person_id == person_id), None)
     if membership is None:
-        raise NotFound(f"Person {person_id} is not in {coop.name}.")
+        raise NotFound(_("Person %(id)s is not in %(coop)s.", id=person_id, coop=coop.name))
     result = service.set_coop_role(
         actor=current_user, coop=coop, person=membership.person, role=CoopRole(data["role"])
     )

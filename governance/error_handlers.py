@@ -7,12 +7,13 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, flash, g, jsonify, redirect, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from governance.errors import Conflict, DomainError
 from governance.extensions import COMMITTED_FLAG, db, login_manager
-from governance.texts import _
+from governance.texts import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,33 @@ def json_error(status: int, message: str, errors: dict | None = None):
     return jsonify(body), status
 
 
+# What an HTTP error says when whoever raised it gave no reason of its own (Werkzeug's are in English).
+DESCRIPTIONS = {
+    400: N_("The request was not understood: check what was sent."),
+    401: N_("Sign in to see this page."),
+    403: N_("You are not allowed to do that."),
+    404: N_("There is nothing at this address. Check the link, or go back to your home page."),
+    405: N_("That cannot be done at this address."),
+    409: N_("That cannot happen now: the page may be out of date. Reload it and try again."),
+    413: N_("What was sent is too large."),
+    415: N_("That kind of content is not accepted here."),
+    422: N_("What was sent could not be used: check it and try again."),
+    429: N_("Too many attempts. Wait a moment, then try again."),
+    500: N_("Something went wrong on our side; nothing was saved. Please try again in a moment."),
+}
+
+
+def describe(error: HTTPException) -> str:
+    """The error's own reason when it was given one, else the status's, in the reader's language."""
+    if isinstance(error, RateLimitExceeded) and not error.limit.error_message:
+        return _(DESCRIPTIONS[429])  # not "5 per 1 minute"
+    if error.description and error.description != type(error).description:
+        return str(error.description)
+    if error.code in DESCRIPTIONS:
+        return _(DESCRIPTIONS[error.code])
+    return str(error.description or HTTPStatus(error.code or 500).phrase)
+
+
 # Headers an error's meaning depends on: Allow (405), WWW-Authenticate (401), Retry-After (429, 503).
 _KEPT_HEADERS = {"allow", "www-authenticate", "retry-after"}
 
@@ -37,14 +65,14 @@ def _http_error(error: HTTPException):
     if is_api_request():
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
-        message = data.get("message") or error.description or HTTPStatus(error.code).phrase
+        message = data.get("message") or describe(error)
         response, status = json_error(error.code or 500, message, errors)
         for key, value in [*kept, *(data.get("headers") or {}).items()]:
             response.headers[key] = value
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="Roundtable"'
         return response, status
-    return render_template("error.html", error=error, status=error.code), error.code, kept
+    return render_template("error.html", message=describe(error), status=error.code), error.code, kept
 
 
 def _domain_error(error: DomainError):
@@ -64,7 +92,9 @@ def _integrity_error(error: IntegrityError):
     db.session.rollback()
     log.info("refused by a database constraint on %s %s: %s", request.method, request.path, error.orig)
     return _domain_error(
-        Conflict("Someone else changed this at the same moment, so nothing was saved: reload and try again.")
+        Conflict(
+            _("Someone else changed this at the same moment, so nothing was saved: reload and try again.")
+        )
     )
 
 
@@ -76,14 +106,18 @@ def _unexpected(error: Exception):
         db.session.rollback()
     except Exception:  # the connection itself may be what failed
         log.warning("could not roll back after the error", exc_info=True)
+    if "_login_user" not in g:
+        # Flask-Login would load the person from the database, to choose the language of the message or
+        # for the page's template: whoever is not loaded yet reads the language their browser asks for.
+        g._login_user = login_manager.anonymous_user()
     if g.get(COMMITTED_FLAG):
-        message = "Your change was saved, but something went wrong on our side afterwards. Reload the page."
+        message = _(
+            "Your change was saved, but something went wrong on our side afterwards. Reload the page."
+        )
     else:
-        message = "Something went wrong on our side; nothing was saved. Please try again in a moment."
+        message = _(DESCRIPTIONS[500])
     if is_api_request():
         return json_error(500, message)
-    if "_login_user" not in g:  # Flask-Login's template context would load the person from the database
-        g._login_user = login_manager.anonymous_user()
     return render_template("error.html", status=500, message=message, bare=True), 500
 
 

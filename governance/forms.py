@@ -29,14 +29,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from governance import i18n
 from governance.models import CoopRole, NetworkRoleKind
 from governance.security import MIN_PASSWORD_LENGTH
-from governance.texts import _l
+from governance.texts import _, _l
 from governance.timezones import is_valid_zone
+from governance.words import ROLE_LABELS
 
 
 def valid_zone(form, field) -> None:
     if not is_valid_zone(field.data):
         raise ValidationError(
-            "Unknown time zone: use an IANA name such as Europe/London or America/New_York."
+            _("Unknown time zone: use an IANA name such as Europe/London or America/New_York.")
         )
 
 
@@ -45,8 +46,9 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def enum_choices(enum_cls) -> list[SelectChoice]:
-    return choices((m.value, m.value.replace("_", " ").capitalize()) for m in enum_cls)
+def role_choices(enum_cls) -> list[SelectChoice]:
+    """A role enum's members as options, each named in the reader's language."""
+    return choices((m.value, ROLE_LABELS[m.value]) for m in enum_cls)
 
 
 # RFC 5321 caps a path (an address with its angle brackets) at 256 octets: at most 254 for the address.
@@ -62,28 +64,30 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me signed in on this device")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class PasswordMixin:
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
             DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters."),
+            Length(
+                min=MIN_PASSWORD_LENGTH, message=_l("At least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
+            ),
         ],
     )
 
 
 class AcceptInvitationForm(PasswordMixin, FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
-    time_zone = StringField("Your time zone", validators=[DataRequired(), valid_zone])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    time_zone = StringField(_l("Your time zone"), validators=[DataRequired(), valid_zone])
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
 
 
 class ResetPasswordForm(PasswordMixin, FlaskForm):
@@ -91,52 +95,56 @@ class ResetPasswordForm(PasswordMixin, FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
             DataRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, message=f"At least {MIN_PASSWORD_LENGTH} characters."),
+            Length(
+                min=MIN_PASSWORD_LENGTH, message=_l("At least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
+            ),
         ],
     )
     confirm = PasswordField(
-        "New password again",
-        validators=[DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
     )
 
 
 class NetworkForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
 
 
 class CoopForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    country = StringField("Country (ISO code, e.g. GB)", validators=[DataRequired(), Length(min=2, max=2)])
-    city = StringField("City", validators=[Optional(), Length(max=120)])
-    time_zone = StringField("Time zone", validators=[DataRequired(), valid_zone])
-    worker_members = IntegerField(
-        "Worker-members", validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country = StringField(
+        _l("Country (ISO code, e.g. GB)"), validators=[DataRequired(), Length(min=2, max=2)]
     )
-    website = URLField("Website", validators=[Optional(), URL(), Length(max=300)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    time_zone = StringField(_l("Time zone"), validators=[DataRequired(), valid_zone])
+    worker_members = IntegerField(
+        _l("Worker-members"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]
+    )
+    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
 
 
 class AdmitForm(FlaskForm):
-    coop = SelectField("Co-op", coerce=int, validators=[DataRequired()])
+    coop = SelectField(_l("Co-op"), coerce=int, validators=[DataRequired()])
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
-    role = SelectField("Role", choices=enum_choices(CoopRole), default=CoopRole.MEMBER.value)
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
+    role = SelectField(_l("Role"), choices=role_choices(CoopRole), default=CoopRole.MEMBER.value)
 
 
 class CoopRoleForm(FlaskForm):
-    role = SelectField("Role", choices=enum_choices(CoopRole))
+    role = SelectField(_l("Role"), choices=role_choices(CoopRole))
 
 
 class NetworkRoleForm(FlaskForm):
-    email = EmailField("Person's email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
-    role = SelectField("Role", choices=enum_choices(NetworkRoleKind))
+    email = EmailField(_l("Person's email"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
+    role = SelectField(_l("Role"), choices=role_choices(NetworkRoleKind))
 
 
 class ProfileForm(FlaskForm):
@@ -152,7 +160,7 @@ class ProfileForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("What is this token for?", validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("What is this token for?"), validators=[DataRequired(), Length(max=100)])
 
 
 class EmptyForm(FlaskForm):

@@ -141,6 +141,17 @@ def speaking(person_or_locale) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def speaking_to(person) -> Iterator[None]:
+    """Write a mail to someone who may not have chosen a language (or may have no account yet): in theirs
+    when they have chosen one, else in the language of whoever is being answered (the sender's request)."""
+    if person is not None and getattr(person, "locale", None) in LOCALES:
+        with speaking(person):
+            yield
+    else:
+        yield
+
+
 # The catalogs
 
 

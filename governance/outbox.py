@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import JSON
 
 from governance.extensions import db
+from governance.texts import _
 from governance.types import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class OutboxState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"waiting": "Waiting", "done": "Done", "failed": "Failed, not retried"}[self.value]
+        return {"waiting": _("Waiting"), "done": _("Done"), "failed": _("Failed, not retried")}[self.value]
 
 
 class OutboxItem(db.Model):
@@ -204,7 +205,7 @@ def retry(item: OutboxItem, *, actor) -> OutboxItem:
     if item.done_at is not None:
         from governance.errors import Conflict
 
-        raise Conflict("This was sent already; there is nothing to retry.")
+        raise Conflict(_("This was sent already; there is nothing to retry."))
     item.failed_at, item.attempts, item.next_attempt_at, item.claimed_until = None, 0, utcnow(), None
     audit.record(OUTBOX_RETRIED, actor=actor, subject=item, data={"summary": item.summary})
     db.session.info.setdefault(_NEW, []).append(item)
@@ -216,7 +217,7 @@ def retry(item: OutboxItem, *, actor) -> OutboxItem:
 
 @handler("job")
 def _run_job(payload: dict[str, Any]) -> None:
-    module, _, name = payload["callable"].partition(":")
+    module, _colon, name = payload["callable"].partition(":")
     target = getattr(importlib.import_module(module), name)
     run_local = getattr(target, "call_local", target)  # a Huey task runs here, inside the outbox's run
     run_local(*payload.get("args", []), **payload.get("kwargs", {}))

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from governance.errors import NotAllowed
 from governance.models import Coop, Network, NetworkRoleKind, Person
+from governance.texts import _
 
 
 class Perm(StrEnum):
@@ -90,13 +91,29 @@ def require(person: Person | None, perm: Perm, subject=None, message: str | None
 
 def _default_message(perm: Perm, subject) -> str:
     name = getattr(subject, "name", None)
-    where = f" of {name}" if name else ""
-    return {
-        Perm.NETWORK_CREATE: "Only an instance administrator can create a network.",
-        Perm.NETWORK_ADMIN: f"Only an admin{where} can do that.",
-        Perm.NETWORK_STEWARD: f"Only a steward{where} can do that.",
-        Perm.COOP_ADMIN: f"Only a delegate{where}, or an admin of every network it is in, can do that.",
-        Perm.COOP_ADMIT: f"Only an admin of a network{where and ' that ' + name + ' is in'} can do that.",
-        Perm.AUDIT_READ: "Only network admins can read the audit log.",
-        Perm.OUTBOX_READ: "Only the instance administrator can see the outbox.",
-    }[perm]
+    match perm:
+        case Perm.NETWORK_CREATE:
+            return _("Only an instance administrator can create a network.")
+        case Perm.NETWORK_ADMIN if name:
+            return _("Only an admin of %(name)s can do that.", name=name)
+        case Perm.NETWORK_ADMIN:
+            return _("Only an admin can do that.")
+        case Perm.NETWORK_STEWARD if name:
+            return _("Only a steward of %(name)s can do that.", name=name)
+        case Perm.NETWORK_STEWARD:
+            return _("Only a steward can do that.")
+        case Perm.COOP_ADMIN if name:
+            return _(
+                "Only a delegate of %(name)s, or an admin of every network it is in, can do that.", name=name
+            )
+        case Perm.COOP_ADMIN:
+            return _("Only a delegate, or an admin of every network it is in, can do that.")
+        case Perm.COOP_ADMIT if name:
+            return _("Only an admin of a network that %(name)s is in can do that.", name=name)
+        case Perm.COOP_ADMIT:
+            return _("Only an admin of a network can do that.")
+        case Perm.AUDIT_READ:
+            return _("Only network admins can read the audit log.")
+        case Perm.OUTBOX_READ:
+            return _("Only the instance administrator can see the outbox.")
+    raise ValueError(f"unknown permission {perm!r}")

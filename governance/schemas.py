@@ -4,15 +4,16 @@ import marshmallow as ma
 from marshmallow import validate
 
 from governance.models import CoopRole, NetworkRoleKind
+from governance.texts import _, _l
 from governance.timezones import is_valid_zone
 
 
 def _zone(value: str) -> None:
     if not is_valid_zone(value):
-        raise ma.ValidationError("Unknown time zone: use an IANA name such as Europe/London.")
+        raise ma.ValidationError(_("Unknown time zone: use an IANA name such as Europe/London."))
 
 
-_http_url = validate.URL(schemes={"http", "https"}, error="An http:// or https:// address.")
+_http_url = validate.URL(schemes={"http", "https"}, error=_l("An http:// or https:// address."))
 
 
 def _website(value: str) -> None:
@@ -53,7 +54,7 @@ class CoopSchema(ma.Schema):
     slug = ma.fields.Str(dump_only=True)
     name = ma.fields.Str(required=True, validate=validate.Length(min=1, max=200))
     country = ma.fields.Str(
-        required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Two-letter ISO code.")
+        required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$", error=_l("Two-letter ISO code."))
     )
     city = ma.fields.Str(load_default="", validate=validate.Length(max=120))
     time_zone = ma.fields.Str(required=True, validate=_zone)

@@ -33,10 +33,11 @@ from governance.models import (
 )
 from governance.permissions import Perm, may_invite_first_delegate, require
 from governance.security import MIN_PASSWORD_LENGTH, digest, hash_password, new_api_token, new_secret
-from governance.texts import _
+from governance.texts import _, ngettext
 from governance.timezones import is_valid_zone
 from governance.types import utcnow
 from governance.validation import clean_name, clean_text, invalid, name_key
+from governance.words import role_as
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how finely a token's "last used" time is kept
 EMAIL_MAX = 254  # RFC 5321 4.5.3.1.3: a path is at most 256 octets, with its angle brackets
@@ -76,8 +77,8 @@ def _unique_slug(model, name: str) -> str:
 def _require_zone(zone: str | None, field: str = "time_zone") -> str:
     if not is_valid_zone(zone):
         raise InvalidInput(
-            f"Unknown time zone {zone!r}: use an IANA name such as Europe/London.",
-            errors={field: ["Unknown time zone."]},
+            _("Unknown time zone %(zone)s: use an IANA name such as Europe/London.", zone=repr(zone)),
+            errors={field: [_("Unknown time zone.")]},
         )
     return zone  # type: ignore[return-value]
 
@@ -88,14 +89,15 @@ def _website(value: str | None) -> str:
     parts = urlsplit(value)
     if value and (parts.scheme not in {"http", "https"} or not parts.netloc or len(value) > 300):
         raise InvalidInput(
-            "The website must be an http:// or https:// address.", errors={"website": ["Not a web address."]}
+            _("The website must be an http:// or https:// address."),
+            errors={"website": [_("Not a web address.")]},
         )
     return value
 
 
 def _require_password(password: str | None) -> str:
     if not password or len(password) < MIN_PASSWORD_LENGTH:
-        message = f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters."
+        message = _("Choose a password of at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
         raise InvalidInput(message, errors={"password": [message]})
     return password
 
@@ -112,9 +114,11 @@ def _same_name(model, name: str) -> str | None:
 
 def create_network(*, actor: Person, name: str, description: str = "") -> Network:
     require(actor, Perm.NETWORK_CREATE)
-    name = clean_name(name, "name", "A name")
+    name = clean_name(name, "name", _("A name"))
     if taken := _same_name(Network, name):
-        raise Conflict(f"A network called {taken} exists already.", errors={"name": ["Already taken."]})
+        raise Conflict(
+            _("A network called %(name)s exists already.", name=taken), errors={"name": [_("Already taken.")]}
+        )
     network = Network(name=name, slug=_unique_slug(Network, name), description=description.strip())
     db.session.add(network)
     db.session.flush()
@@ -137,17 +141,21 @@ def create_coop(
 ) -> Coop:
     """Create a co-op and admit it to the network at once."""
     require(actor, Perm.NETWORK_ADMIN, network)
-    name = clean_name(name, "name", "A name")
-    country = clean_text(country, "country", "A country").upper()
+    name = clean_name(name, "name", _("A name"))
+    country = clean_text(country, "country", _("A country")).upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise InvalidInput(
-            "Give the country as a two-letter ISO code, such as GB.", errors={"country": ["Two letters."]}
+            _("Give the country as a two-letter ISO code, such as GB."),
+            errors={"country": [_("Two letters.")]},
         )
     if worker_members is None or worker_members < 0:
-        raise InvalidInput("Worker-members cannot be negative.", errors={"worker_members": ["Not negative."]})
+        raise InvalidInput(
+            _("Worker-members cannot be negative."), errors={"worker_members": [_("Not negative.")]}
+        )
     if taken := _same_name(Coop, name):
         raise Conflict(
-            f"A co-op called {taken} exists already; admit it instead.", errors={"name": ["Already taken."]}
+            _("A co-op called %(name)s exists already; admit it instead.", name=taken),
+            errors={"name": [_("Already taken.")]},
         )
     coop = Coop(
         name=name,
@@ -172,10 +180,13 @@ def admit_coop(*, actor: Person, network: Network, coop: Coop) -> NetworkMembers
     require(actor, Perm.NETWORK_ADMIN, network)
     if coop.network_memberships:
         require(
-            actor, Perm.COOP_ADMIT, coop, f"Only an admin of a network {coop.name} is in can admit it here."
+            actor,
+            Perm.COOP_ADMIT,
+            coop,
+            _("Only an admin of a network %(coop)s is in can admit it here.", coop=coop.name),
         )
     if any(m.network_id == network.id for m in coop.network_memberships):
-        raise Conflict(f"{coop.name} is already in {network.name}.")
+        raise Conflict(_("%(coop)s is already in %(network)s.", coop=coop.name, network=network.name))
     membership = NetworkMembership(network=network, coop=coop)
     db.session.add(membership)
     db.session.flush()
@@ -196,12 +207,12 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
     role = CoopRole(role)
     if not (role == CoopRole.DELEGATE and may_invite_first_delegate(actor, coop)):
         require(actor, Perm.COOP_ADMIN, coop)
-    email = clean_text(email, "email", "An email address", EMAIL_MAX).lower()
+    email = clean_text(email, "email", _("An email address"), EMAIL_MAX).lower()
     if "@" not in email:
-        raise InvalidInput("That is not an email address.", errors={"email": ["Not an email address."]})
+        raise InvalidInput(_("That is not an email address."), errors={"email": [_("Not an email address.")]})
     existing = person_by_email(email)
     if existing is not None and existing.role_in(coop) is not None:
-        message = f"{existing.name} is already in {coop.name}."
+        message = _("%(person)s is already in %(coop)s.", person=existing.name, coop=coop.name)
         raise Conflict(message, errors={"email": [message]})
     replaced = _cancel_pending(coop, email)  # one pending invitation per person and co-op: the newest
     secret = new_secret()
@@ -225,15 +236,38 @@ def invite_person(*, actor: Person, coop: Coop, email: str, role: CoopRole) -> I
         data={"email": email, "coop": coop.slug, "role": role.value, "replaces": replaced},
     )
     link = current_app.config["BASE_URL"] + url_for("auth.accept_invitation", token=secret)
-    step = "Sign in and accept here" if existing is not None else "Choose your password and time zone here"
-    mail.send(
-        email,
-        f"You are invited to {coop.name} on Roundtable",
-        f"{actor.name} invited you to join {coop.name} on Roundtable as a {role.value}.\n\n"
-        f"{step} (the link works once, for {hours} hours):\n{link}\n",
-    )
+    with i18n.speaking_to(existing):  # their language if they chose one, else the inviter's
+        _mail_invitation(email, actor=actor, coop=coop, role=role, link=link, hours=hours, known=existing)
     invitation.link = link  # shown once to the admin, who may pass it on by hand
     return invitation
+
+
+def _mail_invitation(
+    email: str, *, actor: Person, coop: Coop, role: CoopRole, link: str, hours: int, known: Person | None
+) -> None:
+    params = {"name": actor.name, "coop": coop.name, "role": role_as(role), "link": link, "num": hours}
+    if known is not None:
+        step = ngettext(
+            "Sign in and accept here (the link works once, for %(num)s hour):\n%(link)s",
+            "Sign in and accept here (the link works once, for %(num)s hours):\n%(link)s",
+            hours,
+            **params,
+        )
+    else:
+        step = ngettext(
+            "Choose your password and time zone here (the link works once, for %(num)s hour):\n%(link)s",
+            "Choose your password and time zone here (the link works once, for %(num)s hours):\n%(link)s",
+            hours,
+            **params,
+        )
+    mail.send(
+        email,
+        _("You are invited to %(coop)s on Roundtable", **params),
+        _("%(name)s invited you to join %(coop)s on Roundtable as %(role)s.", **params)
+        + "\n\n"
+        + step
+        + "\n",
+    )
 
 
 def _cancel_pending(coop: Coop, email: str) -> list[int]:
@@ -262,7 +296,7 @@ def cancel_invitation(invitation: Invitation, *, actor: Person) -> Invitation:
     """An admin of the co-op withdraws a pending invitation: its link stops working."""
     require(actor, Perm.COOP_ADMIN, invitation.coop)
     if not invitation.is_pending:
-        raise Conflict("This invitation is no longer pending: it was used, cancelled or it expired.")
+        raise Conflict(_("This invitation is no longer pending: it was used, cancelled or it expired."))
     invitation.cancelled_at = utcnow()
     db.session.flush()
     audit.record(
@@ -279,14 +313,14 @@ def resend_invitation(invitation: Invitation, *, actor: Person) -> Invitation:
     """A fresh link for a pending invitation (the old one stops working), mailed again."""
     require(actor, Perm.COOP_ADMIN, invitation.coop)
     if not invitation.is_pending:
-        raise Conflict("This invitation is no longer pending: invite the person again instead.")
+        raise Conflict(_("This invitation is no longer pending: invite the person again instead."))
     return invite_person(actor=actor, coop=invitation.coop, email=invitation.email, role=invitation.role)
 
 
 def add_member(*, actor: Person, coop: Coop, person: Person, role: CoopRole) -> CoopMembership:
     require(actor, Perm.COOP_ADMIN, coop)
     if person.role_in(coop) is not None:
-        message = f"{person.name} is already in {coop.name}."
+        message = _("%(person)s is already in %(coop)s.", person=person.name, coop=coop.name)
         raise Conflict(message, errors={"email": [message]})
     membership = CoopMembership(person=person, coop=coop, role=CoopRole(role))
     db.session.add(membership)
@@ -311,15 +345,15 @@ def find_invitation(secret: str, *, lock: bool = False) -> Invitation:
         query = query.with_for_update().execution_options(populate_existing=True)
     invitation = db.session.scalar(query)
     if invitation is None:
-        raise NotFound("This invitation link is not known. Ask your network admin for a new one.")
+        raise NotFound(_("This invitation link is not known. Ask your network admin for a new one."))
     if invitation.accepted_at is not None:
-        raise Conflict("This invitation has been used already. Sign in, or reset your password.")
+        raise Conflict(_("This invitation has been used already. Sign in, or reset your password."))
     if invitation.cancelled_at is not None:
         raise Conflict(
-            "This invitation was cancelled or replaced by a newer one. Use the latest link you were sent."
+            _("This invitation was cancelled or replaced by a newer one. Use the latest link you were sent.")
         )
     if invitation.expires_at <= utcnow():
-        raise Conflict("This invitation has expired. Ask your network admin for a new one.")
+        raise Conflict(_("This invitation has expired. Ask your network admin for a new one."))
     return invitation
 
 
@@ -327,9 +361,14 @@ def join_by_invitation(*, secret: str, actor: Person) -> CoopMembership:
     """Someone who already has an account accepts an invitation into a further co-op."""
     invitation = find_invitation(secret, lock=True)
     if invitation.email != actor.email.lower():
-        raise NotAllowed(f"This invitation is for {invitation.email}: sign in as that person to accept it.")
+        raise NotAllowed(
+            _(
+                "This invitation is for %(email)s: sign in as that person to accept it.",
+                email=invitation.email,
+            )
+        )
     if actor.role_in(invitation.coop) is not None:
-        raise Conflict(f"You are already in {invitation.coop.name}.")
+        raise Conflict(_("You are already in %(coop)s.", coop=invitation.coop.name))
     return _accept(invitation, actor)
 
 
@@ -352,11 +391,11 @@ def _accept(invitation: Invitation, person: Person) -> CoopMembership:
 
 def accept_invitation(*, secret: str, name: str, password: str, time_zone: str) -> Person:
     invitation = find_invitation(secret, lock=True)
-    name = clean_name(name, "name", "Your name")
+    name = clean_name(name, "name", _("Your name"))
     password = _require_password(password)
     time_zone = _require_zone(time_zone)
     if person_by_email(invitation.email) is not None:
-        raise Conflict("An account with this email exists already. Sign in instead.")
+        raise Conflict(_("An account with this email exists already. Sign in instead."))
     person = Person(
         email=invitation.email, name=name, time_zone=time_zone, password_hash=hash_password(password)
     )
@@ -369,10 +408,17 @@ def set_coop_role(*, actor: Person, coop: Coop, person: Person, role: CoopRole) 
     require(actor, Perm.COOP_ADMIN, coop)
     membership = next((m for m in coop.people if m.person_id == person.id), None)
     if membership is None:
-        raise NotFound(f"{person.name} is not in {coop.name}.")
+        raise NotFound(_("%(person)s is not in %(coop)s.", person=person.name, coop=coop.name))
     role = CoopRole(role)
     if membership.role == role:
-        raise Conflict(f"{person.name} is already a {role.value} of {coop.name}.")
+        raise Conflict(
+            _(
+                "%(person)s is already %(role)s of %(coop)s.",
+                person=person.name,
+                role=role_as(role),
+                coop=coop.name,
+            )
+        )
     before = membership.role
     membership.role = role
     db.session.flush()
@@ -392,7 +438,14 @@ def grant_network_role(
     require(actor, Perm.NETWORK_ADMIN, network)
     role = NetworkRoleKind(role)
     if person.has_network_role(network, role):
-        raise Conflict(f"{person.name} is already a {role.value} of {network.name}.")
+        raise Conflict(
+            _(
+                "%(person)s is already %(role)s of %(network)s.",
+                person=person.name,
+                role=role_as(role),
+                network=network.name,
+            )
+        )
     grant = NetworkRole(network=network, person=person, role=role)
     db.session.add(grant)
     db.session.flush()
@@ -411,10 +464,22 @@ def revoke_network_role(*, actor: Person, network: Network, person: Person, role
     role = NetworkRoleKind(role)
     grant = next((r for r in network.roles if r.person_id == person.id and r.role == role), None)
     if grant is None:
-        raise NotFound(f"{person.name} is not a {role.value} of {network.name}.")
+        raise NotFound(
+            _(
+                "%(person)s is not %(role)s of %(network)s.",
+                person=person.name,
+                role=role_as(role),
+                network=network.name,
+            )
+        )
     admins = network.people_with(NetworkRoleKind.ADMIN)
     if role == NetworkRoleKind.ADMIN and admins == [person] and not actor.is_superuser:
-        raise Conflict(f"{network.name} needs at least one admin: name another before stepping down.")
+        raise Conflict(
+            _(
+                "%(network)s needs at least one admin: name another before stepping down.",
+                network=network.name,
+            )
+        )
     network.roles.remove(grant)
     db.session.flush()
     audit.record(
@@ -427,7 +492,7 @@ def revoke_network_role(*, actor: Person, network: Network, person: Person, role
 
 
 def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | None = None) -> Person:
-    actor.name = clean_name(name, "name", "Your name")
+    actor.name = clean_name(name, "name", _("Your name"))
     actor.time_zone = _require_zone(time_zone)
     if locale is not None:
         chosen = i18n.normalise(locale)
@@ -447,14 +512,14 @@ def update_profile(*, actor: Person, name: str, time_zone: str, locale: str | No
 def make_instance_admin(*, email: str, name: str, time_zone: str = "UTC") -> tuple[Person, bool]:
     """The instance's admin, from the command line (`flask --app wsgi admin create EMAIL`): a new account
     with no password yet, or an existing one raised. Returns (person, whether they still need a password)."""
-    email = clean_text(email, "email", "An email address", EMAIL_MAX).lower()
+    email = clean_text(email, "email", _("An email address"), EMAIL_MAX).lower()
     if "@" not in email:
         raise InvalidInput(_("That is not an email address."), errors={"email": [_("Not an email address.")]})
     person = person_by_email(email)
     if person is None:
         person = Person(
             email=email,
-            name=clean_name(name, "name", "Your name"),
+            name=clean_name(name, "name", _("Your name")),
             time_zone=_require_zone(time_zone),
             is_superuser=True,
         )
@@ -478,7 +543,7 @@ def make_instance_admin(*, email: str, name: str, time_zone: str = "UTC") -> tup
 
 def create_token(*, actor: Person, name: str) -> tuple[AccessToken, str]:
     """A new token; the secret is returned once and only its hash is kept."""
-    name = clean_text(name, "name", "A name for the token")[:100]
+    name = clean_text(name, "name", _("A name for the token"))[:100]
     secret = new_api_token()
     token = AccessToken(person=actor, name=name, token_hash=digest(secret), prefix=secret[:10])
     db.session.add(token)
@@ -491,9 +556,9 @@ def create_token(*, actor: Person, name: str) -> tuple[AccessToken, str]:
 
 def revoke_token(*, actor: Person, token: AccessToken) -> None:
     if token.person_id != actor.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is not None:
-        raise Conflict("This token was revoked already.")
+        raise Conflict(_("This token was revoked already."))
     token.revoked_at = utcnow()
     db.session.flush()
     audit.record(Action.TOKEN_REVOKED, actor=actor, subject=token, data={"prefix": token.prefix})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from governance.errors import InvalidInput
+from governance.texts import N_, _
 
 
 def invalid(field_name: str, message: str) -> InvalidInput:
@@ -18,9 +19,11 @@ def clean_text(
     """The text stripped; refused when required and empty, or longer than the limit."""
     value = (value or "").strip()
     if required and not value:
-        raise invalid(field_name, f"{label} is required.")
+        raise invalid(field_name, _("%(label)s is required.", label=label))
     if limit is not None and len(value) > limit:
-        raise invalid(field_name, f"{label} is too long: at most {limit} characters.")
+        raise invalid(
+            field_name, _("%(label)s is too long: at most %(limit)s characters.", label=label, limit=limit)
+        )
     return value
 
 
@@ -38,7 +41,14 @@ def clean_name(value: str | None, field_name: str, label: str, limit: int = 200)
     bad = sorted({c for c in value if unicodedata.category(c) in _REFUSED_CATEGORIES})
     if bad:
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'a control character')}" for c in bad)
-        raise invalid(field_name, f"{label} cannot contain control or invisible characters ({shown}).")
+        raise invalid(
+            field_name,
+            _(
+                "%(label)s cannot contain control or invisible characters (%(shown)s).",
+                label=label,
+                shown=shown,
+            ),
+        )
     return clean_text(" ".join(value.split()), field_name, label, limit)
 
 
@@ -50,7 +60,11 @@ def name_key(name: str) -> str:
 def bad_character(text: str) -> str | None:
     """Why a text cannot be stored (a NUL, a lone surrogate), or None."""
     if "\x00" in text:
-        return "contains a NUL character"
+        return _(_NUL)
     if any("\ud800" <= c <= "\udfff" for c in text):
-        return "contains a lone surrogate, which is not text"
+        return _(_SURROGATE)
     return None
+
+
+_NUL = N_("contains a NUL character")
+_SURROGATE = N_("contains a lone surrogate, which is not text")

@@ -42,8 +42,9 @@ from governance.models import (
 from governance.paging import page_number
 from governance.permissions import Perm, can, may_invite_first_delegate, require
 from governance.templating import viewer_zone, waiting_for
-from governance.texts import _
+from governance.texts import _, _l
 from governance.timezones import all_zones
+from governance.words import role_as
 
 bp = Blueprint("main", __name__)
 
@@ -120,7 +121,7 @@ def new_network():
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"{network.name} is created. Name its admins and admit its co-ops.", "success")
+            flash(_("%(network)s is created. Name its admins and admit its co-ops.", network=network.name), "success")
             return redirect(url_for(".network", slug=network.slug))
     return render_template("networks/new.html", form=form), 400 if form.errors or form.form_errors else 200
 
@@ -184,7 +185,14 @@ def new_coop(slug: str):
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"{coop.name} is admitted to {network.name}. Invite its delegates next.", "success")
+            flash(
+                _(
+                    "%(coop)s is admitted to %(network)s. Invite its delegates next.",
+                    coop=coop.name,
+                    network=network.name,
+                ),
+                "success",
+            )
             return redirect(url_for(".coop", slug=coop.slug))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("coops/new.html", form=form, network=network, zones=all_zones()), status
@@ -197,12 +205,12 @@ def admit(slug: str):
     form = AdmitForm()
     form.coop.choices = _admittable(network)
     if not form.validate_on_submit():
-        flash("Choose a co-op that is not in the network yet.", "error")
+        flash(_("Choose a co-op that is not in the network yet."), "error")
         return redirect(url_for(".network", slug=slug)), 303
     coop = db.session.get(Coop, form.coop.data) or abort(404)
     service.admit_coop(actor=current_user, network=network, coop=coop)
     db.session.commit()
-    flash(f"{coop.name} is admitted to {network.name}.", "success")
+    flash(_("%(coop)s is admitted to %(network)s.", coop=coop.name, network=network.name), "success")
     return redirect(url_for(".network", slug=slug))
 
 
@@ -214,15 +222,26 @@ def grant_role(slug: str):
     if form.validate_on_submit():
         person = person_by_email(form.email.data)
         if person is None:
-            flash(f"Nobody has an account with {form.email.data}: invite them to their co-op first.", "error")
+            flash(
+                _("Nobody has an account with %(email)s: invite them to their co-op first.", email=form.email.data),
+                "error",
+            )
         else:
             service.grant_network_role(
                 actor=current_user, network=network, person=person, role=form.role.data
             )
             db.session.commit()
-            flash(f"{person.name} is now a {form.role.data} of {network.name}.", "success")
+            flash(
+                _(
+                    "%(person)s is now %(role)s of %(network)s.",
+                    person=person.name,
+                    role=role_as(form.role.data),
+                    network=network.name,
+                ),
+                "success",
+            )
     else:
-        flash("Give the email of a person and a role.", "error")
+        flash(_("Give the email of a person and a role."), "error")
     return redirect(url_for(".network", slug=slug))
 
 
@@ -238,7 +257,15 @@ def revoke_role(slug: str, person_id: int, role: str):
         actor=current_user, network=network, person=person, role=NetworkRoleKind(role)
     )
     db.session.commit()
-    flash(f"{person.name} is no longer a {role} of {network.name}.", "success")
+    flash(
+        _(
+            "%(person)s is no longer %(role)s of %(network)s.",
+            person=person.name,
+            role=role_as(role),
+            network=network.name,
+        ),
+        "success",
+    )
     return redirect(url_for(".network", slug=slug))
 
 
@@ -300,7 +327,9 @@ def cancel_invitation(slug: str, invitation_id: int):
         abort(400)
     invitation = service.cancel_invitation(_invitation_of(coop, invitation_id), actor=current_user)
     db.session.commit()
-    flash(f"The invitation of {invitation.email} is cancelled: its link no longer works.", "success")
+    flash(
+        _("The invitation of %(email)s is cancelled: its link no longer works.", email=invitation.email), "success"
+    )
     return redirect(url_for(".coop", slug=slug, _anchor="pending-h"))
 
 
@@ -321,11 +350,14 @@ def set_role(slug: str, person_id: int):
     person = db.session.get(Person, person_id) or abort(404)
     form = CoopRoleForm()
     if not form.validate_on_submit():
-        flash("Choose member or delegate.", "error")
+        flash(_("Choose member or delegate."), "error")
         return redirect(url_for(".coop", slug=slug))
     service.set_coop_role(actor=current_user, coop=coop, person=person, role=CoopRole(form.role.data))
     db.session.commit()
-    flash(f"{person.name} is now a {form.role.data} of {coop.name}.", "success")
+    flash(
+        _("%(person)s is now %(role)s of %(coop)s.", person=person.name, role=role_as(form.role.data), coop=coop.name),
+        "success",
+    )
     return redirect(url_for(".coop", slug=slug))
 
 
@@ -383,7 +415,7 @@ def revoke_token(token_id: int):
         abort(400)
     service.revoke_token(actor=current_user, token=token)
     db.session.commit()
-    flash(f"The token {token.name!r} is revoked.", "success")
+    flash(_("The token %(name)s is revoked.", name=repr(token.name)), "success")
     return redirect(url_for(".settings"))
 
 
@@ -423,7 +455,7 @@ def _audit_filters(visible: list[Network]) -> tuple[dict, list[str]]:
     if slug := args.get("network"):
         match = next((n for n in visible if n.slug == slug), None)
         if match is None:
-            problems.append(f"You cannot read the log of a network called {slug!r}.")
+            problems.append(_("You cannot read the log of a network called %(slug)s.", slug=repr(slug)))
         filters["network"] = match
     filters["actor"] = args.get("actor", "").strip()
     filters["action"] = args.get("action", "").strip()
@@ -436,12 +468,14 @@ def _audit_filters(visible: list[Network]) -> tuple[dict, list[str]]:
                 filters[key] = moment.astimezone(UTC)  # a day at the calendar's edge may not exist in UTC
             except (ValueError, OverflowError):
                 problems.append(
-                    f"{key.capitalize()} must be a date like 2026-11-25, between years 1 and 9998."
+                    _("From must be a date like 2026-11-25, between years 1 and 9998.")
+                    if key == "since"
+                    else _("To must be a date like 2026-11-25, between years 1 and 9998.")
                 )
     return filters, problems
 
 
-OUTBOX_VIEWS = {"failed": "Failed, not retried", "waiting": "Waiting", "done": "Done"}
+OUTBOX_VIEWS = {"failed": _l("Failed, not retried"), "waiting": _l("Waiting"), "done": _l("Done")}
 
 
 @bp.get("/admin/outbox")
@@ -478,7 +512,10 @@ def outbox_retry(item_id: int):
     db.session.commit()  # handed on at once
     db.session.refresh(item)
     if item.done_at is not None:
-        flash(f"{item.summary}: sent.", "success")
+        flash(_("%(what)s: sent.", what=item.summary), "success")
     else:
-        flash(f"{item.summary}: it failed again ({item.last_error}); it is retried later.", "error")
+        flash(
+            _("%(what)s: it failed again (%(error)s); it is retried later.", what=item.summary, error=item.last_error),
+            "error",
+        )
     return redirect(url_for(".outbox_list", state="failed"))

@@ -8,11 +8,13 @@ from flask_login import LoginManager, login_user
 from governance.auth.sessions import SessionId
 from governance.extensions import db
 from governance.models import Person
+from governance.texts import N_, _
 
 
 def init_login(manager: LoginManager) -> None:
     manager.login_view = "auth.sign_in"
-    manager.login_message = "Please sign in to see that page."
+    manager.login_message = N_("Please sign in to see that page.")
+    manager.localize_callback = _  # the message is translated when it is flashed
     manager.login_message_category = "info"
     manager.session_protection = "strong"
     manager.user_loader(load_person)

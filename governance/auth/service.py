@@ -12,7 +12,7 @@ from enum import StrEnum
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from governance import audit, mail
+from governance import audit, i18n, mail
 from governance.errors import Conflict, InvalidInput, NotAllowed
 from governance.extensions import db
 from governance.models import Person, person_by_email
@@ -25,6 +25,7 @@ from governance.security import (
     read_reset_token,
     reset_token_matches,
 )
+from governance.texts import N_, _, ngettext
 
 MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a path; a longer "email" is kept only cut to it
 
@@ -48,7 +49,7 @@ def _lock(person: Person) -> Person:
 
 def _require_password(password: str | None, field: str = "password") -> str:
     if not password or len(password) < MIN_PASSWORD_LENGTH:
-        message = f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters."
+        message = _("Choose a password of at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
         raise InvalidInput(message, errors={field: [message]})
     return password
 
@@ -105,11 +106,11 @@ def change_password(*, actor: Person, current_password: str, new_password: str) 
     """A new password for someone who knows the present one; every other session ends."""
     person = _lock(actor)
     if not check_password(person.password_hash, current_password or ""):
-        message = "That is not your current password."
+        message = _("That is not your current password.")
         raise NotAllowed(message, errors={"current_password": [message]})
     new_password = _require_password(new_password, "new_password")
     if new_password == current_password:
-        message = "The new password is the one you have now: choose another."
+        message = _("The new password is the one you have now: choose another.")
         raise InvalidInput(message, errors={"new_password": [message]})
     person.password_hash = hash_password(new_password)
     _end_sessions(person)
@@ -128,16 +129,23 @@ def request_password_reset(email: str) -> None:
         return
     link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=make_reset_token(person))
     minutes = current_app.config["RESET_TTL_SECONDS"] // 60
-    mail.send(
-        person.email,
-        "Reset your Roundtable password",
-        f"Someone asked to reset the password of your Roundtable account.\n\n"
-        f"Choose a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
-        "If it was not you, ignore this mail: nothing changes.\n",
-    )
+    with i18n.speaking_to(person):  # their language if they chose one, else the one they asked in
+        body = "\n\n".join(
+            (
+                _("Someone asked to reset the password of your Roundtable account."),
+                ngettext(
+                    "Choose a new password here (the link works once, for %(num)s minute):\n%(link)s",
+                    "Choose a new password here (the link works once, for %(num)s minutes):\n%(link)s",
+                    minutes,
+                    link=link,
+                ),
+                _("If it was not you, ignore this mail: nothing changes."),
+            )
+        )
+        mail.send(person.email, _("Reset your Roundtable password"), body + "\n")
 
 
-_USED_LINK = "This reset link has expired or has been used. Ask for a new one."
+_USED_LINK = N_("This reset link has expired or has been used. Ask for a new one.")
 
 
 def person_for_reset(token: str, *, lock: bool = False) -> Person:
@@ -148,7 +156,7 @@ def person_for_reset(token: str, *, lock: bool = False) -> Person:
     if person is not None and lock:
         person = _lock(person)
     if person is None or found is None or not reset_token_matches(person, found[1]):
-        raise Conflict(_USED_LINK)
+        raise Conflict(_(_USED_LINK))
     return person
 
 

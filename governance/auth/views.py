@@ -23,6 +23,7 @@ from governance.forms import (
 from governance.models import person_by_email
 from governance.texts import _
 from governance.timezones import all_zones
+from governance.words import role_as
 
 bp = Blueprint("auth", __name__)
 
@@ -71,19 +72,20 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-_TOO_MANY = "Too many failed sign-ins. Wait a minute, then try again."
+def _too_many() -> str:
+    return _("Too many failed sign-ins. Wait a minute, then try again.")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
-    _address_limit, key_func=_address_key, methods=["POST"], deduct_when=_failed, error_message=_TOO_MANY
+    _address_limit, key_func=_address_key, methods=["POST"], deduct_when=_failed, error_message=_too_many
 )
 @limiter.limit(
     _sign_in_limit,
     key_func=_address_and_email_key,
     methods=["POST"],
     deduct_when=_failed,
-    error_message=_TOO_MANY,
+    error_message=_too_many,
 )
 def sign_in():
     if current_user.is_authenticated:
@@ -94,7 +96,7 @@ def sign_in():
     person = auth.sign_in(form.email.data, form.password.data)
     db.session.commit()  # the audit event, of a failure too
     if person is None:
-        form.password.errors.append("That email and password do not match an account.")
+        form.password.errors.append(_("That email and password do not match an account."))
         return _sign_in_page(form, 401)
     chosen = i18n.suggest_on_sign_in(person)
     if chosen:
@@ -124,7 +126,7 @@ def sign_out():
     auth.sign_out(actor=current_user)
     db.session.commit()
     logout_user()
-    flash("You are signed out, on every device.", "info")
+    flash(_("You are signed out, on every device."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -135,7 +137,7 @@ def sign_out_everywhere():
     auth.sign_out_everywhere_else(actor=person)
     db.session.commit()
     renew_session(person)
-    flash("You are signed out everywhere else; you are still signed in here.", "success")
+    flash(_("You are signed out everywhere else; you are still signed in here."), "success")
     return redirect(url_for("main.settings"))
 
 
@@ -156,7 +158,7 @@ def change_password():
         else:
             db.session.commit()
             begin_session(person, remember=is_remembered())
-            flash("Your password is changed, and you are signed out everywhere else.", "success")
+            flash(_("Your password is changed, and you are signed out everywhere else."), "success")
             return redirect(url_for("main.settings"))
     return render_template("auth/change_password.html", form=form), status
 
@@ -181,7 +183,7 @@ def accept_invitation(token: str):
             i18n.suggest_on_sign_in(person)  # a new account starts in the language its browser asks for
             db.session.commit()
             begin_session(person)
-            flash(f"Welcome to {invitation.coop.name}, {person.name}.", "success")
+            flash(_("Welcome to %(coop)s, %(name)s.", coop=invitation.coop.name, name=person.name), "success")
             return redirect(url_for("main.home"))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -192,13 +194,23 @@ def accept_invitation(token: str):
 def _join_with_account(token: str, invitation):
     """The invitation is for someone who has an account: they accept it signed in, with one button."""
     if not current_user.is_authenticated:
-        flash(f"Sign in as {invitation.email} to accept the invitation to {invitation.coop.name}.", "info")
+        flash(
+            _(
+                "Sign in as %(email)s to accept the invitation to %(coop)s.",
+                email=invitation.email,
+                coop=invitation.coop.name,
+            ),
+            "info",
+        )
         return redirect(url_for("auth.sign_in", next=request.path))
     form = EmptyForm()
     if form.validate_on_submit():
         service.join_by_invitation(secret=token, actor=current_user)
         db.session.commit()
-        flash(f"You are now a {invitation.role.value} of {invitation.coop.name}.", "success")
+        flash(
+            _("You are now %(role)s of %(coop)s.", role=role_as(invitation.role), coop=invitation.coop.name),
+            "success",
+        )
         return redirect(url_for("main.coop", slug=invitation.coop.slug))
     return render_template("auth/join_invitation.html", form=form, invitation=invitation)
 
@@ -210,7 +222,7 @@ def request_reset():
     if form.validate_on_submit():
         auth.request_password_reset(form.email.data)
         db.session.commit()
-        flash("If an account has that email, a reset link is on its way.", "info")
+        flash(_("If an account has that email, a reset link is on its way."), "info")
         return redirect(url_for("auth.sign_in"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/request_reset.html", form=form), status
@@ -230,7 +242,7 @@ def reset_password(token: str):
             return render_template("error.html", message=error.message, status=error.status), error.status
         db.session.commit()
         begin_session(person)
-        flash("Your password is changed, and you are signed out everywhere else.", "success")
+        flash(_("Your password is changed, and you are signed out everywhere else."), "success")
         return redirect(url_for("main.home"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form), status

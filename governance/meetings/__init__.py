@@ -17,14 +17,14 @@ def register(app: Flask) -> None:
     from governance.meetings.calendar import feed_entries
     from governance.meetings.views import bp, waiting
     from governance.notifications import calendar
+    from governance.texts import _l
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         working_hours=models.working_hours,
         can_set_hours=lambda coop: permissions.can_set_hours(current_user, coop),
     )
-    if ("meetings.index", "Meetings") not in templating.nav_links:
-        templating.nav_links.append(("meetings.index", "Meetings"))
+    templating.add_nav_link("meetings.index", _l("Meetings"))
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)
     if feed_entries not in calendar.providers:

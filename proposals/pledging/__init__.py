@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     """
     from governance import templating
     from governance.notifications import calendar
+    from governance.texts import _l
     from proposals import service as proposals_service
     from proposals.pledging import models  # noqa: F401 - the tables must be known to Alembic and the session
     from proposals.pledging.calendar import campaign_entries
@@ -21,8 +22,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(campaigns_cli)
-    if ("pledging.index", "Pledges") not in templating.nav_links:
-        templating.nav_links.append(("pledging.index", "Pledges"))
+    templating.add_nav_link("pledging.index", _l("Pledges"))
     if waiting not in templating.waiting_providers:
         templating.waiting_providers.append(waiting)
     if campaign_entries not in calendar.providers:
