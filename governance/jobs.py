@@ -45,15 +45,26 @@ def after_commit(session: Session, fn: Callable[..., Any], *args: Any, **kwargs:
     outbox.put_job(fn, *args, **kwargs)
 
 
+_consumer_app: list[Flask] = []  # the one app of a Huey consumer's process, made by its first task
+_consumer_app_lock = threading.Lock()  # the consumer's worker threads start tasks at once
+
+
 @contextlib.contextmanager
 def app_context() -> Iterator[None]:
-    """The current app's context, or a fresh app's when a Huey consumer runs the task."""
+    """The current app's context, or, when a Huey consumer runs the task, its process's app.
+
+    One app a process, made once: the API's blueprints live on a module-level flask-smorest object that
+    refuses to register them with a second app (every task after the first failed), and an app a task
+    would also mean an engine and its pool a task."""
     if has_app_context():
         yield
         return
-    from governance import create_app
+    with _consumer_app_lock:
+        if not _consumer_app:
+            from governance import create_app
 
-    with create_app().app_context():
+            _consumer_app.append(create_app())
+    with _consumer_app[0].app_context():
         yield
 
 

@@ -105,3 +105,31 @@ def test_the_worker_entry_point_knows_every_task():
     assert any(name.endswith("outbox.run") for name in names)
     assert any(name.endswith("hand_on_outbox") for name in names)
     assert any(name.endswith("close_due_votes") for name in names)
+
+
+def test_a_consumers_tasks_share_one_app_even_when_they_start_at_once(monkeypatch, tmp_path):
+    """`huey_consumer worker.huey` runs tasks outside any app, in worker threads: each task made an app of
+    its own, and two at once registered the API's blueprints (a module-level flask-smorest object) on
+    each other's app, so a task failed with 'The name ... is already registered'."""
+    import threading
+
+    from flask import current_app
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setattr(jobs, "_consumer_app", [])
+    barrier, apps, errors = threading.Barrier(3), [], []
+
+    def task() -> None:
+        barrier.wait()
+        try:
+            with jobs.app_context():
+                apps.append(current_app._get_current_object())
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=task) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(apps) == 3 and apps[0] is apps[1] is apps[2]
