@@ -144,15 +144,23 @@ def gunicorn(env: dict[str, str], workers: int, threads: int):
 class Session:
     """One signed-in person: a keep-alive connection, the session cookie and the CSRF token."""
 
-    def __init__(self, port: int, email: str) -> None:
+    def __init__(self, port: int, email: str | None) -> None:
+        """Signed in as `email`; None: a visitor who is not (with a CSRF token, for the public forms)."""
         self.port, self.email = port, email
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         page = self.request("GET", "/sign-in")
         self.csrf = _csrf(page.body)
+        if email is None:
+            return
         signed = self.request("POST", "/sign-in", {"email": email, "password": PASSWORD})
         if signed.status != 302:
             raise SystemExit(f"signing in as {email} answered {signed.status}")
+
+    def use(self, port: int) -> None:
+        """Send the next requests, with the same cookies, to another instance."""
+        self.connection.close()
+        self.port, self.connection = port, http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}

@@ -205,13 +205,23 @@ def refuse_unless_empty() -> None:
         )
 
 
-def build(coops: int, *, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Built:
-    """Write the world of `coops` co-ops in the current transaction (the caller commits)."""
+def build(
+    coops: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    now: datetime | None = None,
+    closes_in: timedelta = timedelta(days=14),
+    pledging_for: timedelta = timedelta(days=7),
+) -> Built:
+    """Write the world of `coops` co-ops in the current transaction (the caller commits); its votes close
+    `closes_in` after `now`, its campaigns' deadlines are `pledging_for` after that (bench/scale_out.py
+    makes them minutes, to watch them close)."""
     if coops < 10:
         raise ValueError("Give at least 10 co-ops: smaller worlds have no votes worth measuring.")
     refuse_unless_empty()
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     world = _World(Shape(coops), random.Random(seed), now)  # noqa: S311 - made-up data, made repeatable
+    world.closes_in, world.pledging_for = closes_in, pledging_for
     world.build()
     return world.built
 
@@ -484,7 +494,7 @@ class _World:
         from voting.models import Ballot, Elector, ResultsShown, Secrecy, Vote
 
         voting = [r for r in self.proposal_rows if r["state"] == "voting"]
-        opens_at, closes_at = self.now - timedelta(days=1), self.now + timedelta(days=14)
+        opens_at, closes_at = self.now - timedelta(days=1), self.now + self.closes_in
         self.chain.advance(opens_at)
         rows = []
         for n, row in enumerate(voting):
@@ -596,7 +606,7 @@ class _World:
                 "target_seats": {},
                 "term_months": 12,
                 "notice_days": 30,
-                "deadline_at": row["vote_closes_at"] + timedelta(days=7),
+                "deadline_at": row["vote_closes_at"] + self.pledging_for,
                 "time_zone": "UTC",
                 "is_during_vote": True,
                 "opened_by_id": self.steward_id,
