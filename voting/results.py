@@ -742,7 +742,7 @@ def quorum_words(quorum: dict[str, Any] | None, *, is_final: bool = False) -> st
         "electorate": exact(Fraction(quorum["electorate"])),
         "unit": _("co-ops") if by_count else _("weight"),
         "needed": exact(needed),
-        "share": said(share_words(quorum["share"])),
+        "share": said(share_words(quorum["share"], named=False)),  # set as a percentage, said as one
     }
     if is_final:
         head = _(

@@ -179,9 +179,14 @@ def test_shares_are_said_as_people_read_them(share, words):
     assert share_words(share) == words
 
 
+def test_a_share_set_as_a_percentage_reads_as_one():
+    assert share_words(Fraction(1, 2), named=False) == "50%"
+    assert share_words(Fraction(3, 4), named=False) == "75%"
+
+
 def test_a_failed_quorum_says_its_share_in_words_and_whole_coops():
     rules = Rules(quorum=Quorum(Fraction(1, 2)), electorate_count=5)
     result = count(Method.YES_NO, YES_NO, [Ballot("yes"), Ballot("no")], rules)
     assert result.sentence == (
-        "Failed quorum: quorum not reached: 2 of 5 (co-ops) took part; 3 (half of the electorate) were needed."
+        "Failed quorum: quorum not reached: 2 of 5 (co-ops) took part; 3 (50% of the electorate) were needed."
     )

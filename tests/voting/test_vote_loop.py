@@ -371,9 +371,13 @@ def test_the_result_says_its_quorum_and_threshold_as_people_read_them(client, wo
     db.session.commit()
     service.close_vote(vote, now=vote.closes_at + timedelta(seconds=1))
     db.session.commit()
-    said = "Failed quorum: quorum not reached: 1 of 3 (co-ops) took part; 2 (half of the electorate) were needed."
+    said = (
+        "Failed quorum: quorum not reached: 1 of 3 (co-ops) took part; 2 (50% of the electorate) were needed."
+    )
     sign_in(client, world.members[1])
     page = _text(_page(client.get(f"/votes/{vote.id}/result")))
     assert said in page and "1/2" not in page and "0.5 of" not in page
-    assert "Quorum not reached: 1 of 3 (co-ops) took part; 2 (half of the electorate) were needed." in page
+    assert "Quorum not reached: 1 of 3 (co-ops) took part; 2 (50% of the electorate) were needed." in page
+    assert "50% of the electorate by co-ops" in page  # as the vote's settings say it
+    assert "more than half" in page  # the threshold, as its name says it
     assert client.get(f"/api/v1/votes/{vote.id}").get_json()["sentence"] == said

@@ -31,11 +31,12 @@ NAMED_SHARES = {
 }
 
 
-def share_words(share: Number | str) -> str:
+def share_words(share: Number | str, *, named: bool = True) -> str:
     """A share as people say it: 'half', 'two thirds', '60%', '12.5%'; one that does not end within two
-    decimal places of a per cent is rounded and says so ('about 14.3%'). Exact figures stand beside it."""
+    decimal places of a per cent is rounded and says so ('about 14.3%'). Exact figures stand beside it.
+    `named=False` for a share set as a percentage (a quorum), so it reads as it was set: '50%'."""
     value = Fraction(str(share)) if isinstance(share, str | float) else Fraction(share)
-    if value in NAMED_SHARES:
+    if named and value in NAMED_SHARES:
         return NAMED_SHARES[value]
     per_cent = value * 100
     written = exact(per_cent)

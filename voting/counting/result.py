@@ -102,7 +102,7 @@ class QuorumReport:
         needed = Fraction(math.ceil(self.needed)) if by_count else self.needed
         return (
             f"quorum {verdict}: {exact(self.participated)} of {exact(self.electorate)} ({unit}) took part; "
-            f"{exact(needed)} ({share_words(self.share)} of the electorate) were needed"
+            f"{exact(needed)} ({share_words(self.share, named=False)} of the electorate) were needed"
         )
 
 
