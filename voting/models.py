@@ -12,7 +12,17 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from sqlalchemy.types import JSON
 
@@ -272,7 +282,13 @@ class Vote(db.Model):
         return next((b for b in self.ballots if b.is_current and b.coop_id == coop.id), None)
 
     def elector(self, coop: Coop) -> Elector | None:
-        return next((e for e in self.electors if e.coop_id == coop.id), None)
+        """The co-op's place in the electorate; one row read, unless the electorate is loaded already (a
+        ballot needs one co-op's, not a thousand)."""
+        if "electors" not in inspect(self).unloaded:
+            return next((e for e in self.electors if e.coop_id == coop.id), None)
+        return db.session.scalar(
+            select(Elector).where(Elector.vote_id == self.id, Elector.coop_id == coop.id)
+        )
 
     def active_proxy(self, coop: Coop) -> Proxy | None:
         return next((p for p in self.proxies if p.is_active and p.coop_id == coop.id), None)

@@ -65,7 +65,16 @@ def castings(person: Person | None, vote: Vote) -> list[Casting]:
 
 
 def casting_for(person: Person | None, vote: Vote, coop: Coop) -> Casting | None:
-    return next((c for c in castings(person, vote) if c.coop.id == coop.id), None)
+    """This person's casting for one co-op, as `castings` would list it, reading only that co-op's place
+    and proxy rather than the whole electorate."""
+    if person is None or not getattr(person, "is_authenticated", False) or vote.elector(coop) is None:
+        return None
+    if person.is_delegate_of(coop):
+        return Casting(coop)
+    proxy = vote.active_proxy(coop)
+    if proxy is not None and person.is_delegate_of(proxy.proxy_coop) and vote.elector(proxy.proxy_coop):
+        return Casting(coop, proxy.proxy_coop)
+    return None
 
 
 def can_see_ballot(person: Person | None, ballot: Ballot) -> bool:
