@@ -10,6 +10,7 @@ from governance.errors import InvalidInput, NotFound
 from governance.extensions import db
 from governance.models import Coop, Network
 from governance.paging import PAGINATION_HEADER, PageQuerySchema, pagination_header
+from governance.texts import _
 from proposals import diff, service
 from proposals.limits import comment_limit
 from proposals.models import Comment, Proposal
@@ -49,7 +50,10 @@ def list_proposals(args):
     if slug := args.get("network"):
         network = db.session.scalar(select(Network).where(Network.slug == slug))
         if network is None:
-            raise InvalidInput(f"Unknown network: {slug}.", errors={"network": ["Unknown network."]})
+            raise InvalidInput(
+                _("Unknown network: %(networks)s.", networks=slug),
+                errors={"network": [_("Unknown network.")]},
+            )
         query = query.where(Proposal.networks.any(Network.id == network.id))
     if kind := args.get("kind"):
         query = query.where(Proposal.kind == kind)
@@ -167,7 +171,7 @@ def add_comment(data, proposal_id):
     if data.get("parent_id") is not None:
         parent = db.session.get(Comment, data["parent_id"])
         if parent is None or parent.proposal_id != proposal.id:
-            raise NotFound(f"There is no comment {data['parent_id']} in this discussion.")
+            raise NotFound(_("There is no comment %(id)s in this discussion.", id=data["parent_id"]))
     made = service.add_comment(proposal, actor=current_user, body=data["body"], parent=parent)
     db.session.commit()
     return made
@@ -181,7 +185,7 @@ def edit_comment(data, proposal_id, comment_id):
     proposal = _proposal(proposal_id)
     found = db.session.get(Comment, comment_id)
     if found is None or found.proposal_id != proposal.id:
-        raise NotFound(f"There is no comment {comment_id} in this discussion.")
+        raise NotFound(_("There is no comment %(id)s in this discussion.", id=comment_id))
     service.edit_comment(found, actor=current_user, body=data["body"])
     db.session.commit()
     return found
@@ -202,7 +206,8 @@ def signal_interest(data, proposal_id, coop_slug):
     proposal = _proposal(proposal_id)
     coop = db.session.scalar(select(Coop).where(Coop.slug == coop_slug))
     if coop is None:
-        raise NotFound(f"No co-op called {coop_slug!r}.")
+        raise NotFound(_("No co-op called %(slug)r.", slug=coop_slug))
+
     service.signal_interest(proposal, actor=current_user, coop=coop, **data)
     db.session.commit()
     return service.who_is_in(proposal)

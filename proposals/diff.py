@@ -14,17 +14,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.numbers import format_decimal
+
+from governance.texts import N_, _, current_locale
 from proposals.money import format_iso
 
 CONTEXT_LINES = 3
 
 FACT_LABELS = {
-    "monthly_revenue_minor": "Monthly revenue",
-    "monthly_costs_minor": "Monthly costs",
-    "currency": "Currency",
-    "hours_per_month": "Hours a month needed",
-    "seats": "Seats",
-    "term_months": "Term (months)",
+    "monthly_revenue_minor": N_("Monthly revenue"),
+    "monthly_costs_minor": N_("Monthly costs"),
+    "currency": N_("Currency"),
+    "hours_per_month": N_("Hours a month needed"),
+    "seats": N_("Seats"),
+    "term_months": N_("Term (months)"),
 }
 
 
@@ -35,8 +38,11 @@ def fact_lines(facts: dict[str, Any] | None) -> list[str]:
         value = facts.get(name)
         if value is None or name == "currency":
             continue
-        shown = format_iso(value, facts.get("currency")) if name.endswith("_minor") else f"{value:,}"
-        lines.append(f"{label}: {shown}")
+        if name.endswith("_minor"):
+            shown = format_iso(value, facts.get("currency"))
+        else:
+            shown = format_decimal(value, locale=current_locale())
+        lines.append(f"{_(label)}: {shown}")
     return lines
 
 
@@ -111,9 +117,9 @@ def _changed(old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int)
 def compare(old, new) -> list[Section]:
     """Compare two revisions (anything with kind, title, summary, body and facts)."""
     return [
-        compare_lines("Kind", [old.kind.label], [new.kind.label]),
-        compare_lines("Title", [old.title], [new.title]),
-        compare_lines("Summary", old.summary.splitlines(), new.summary.splitlines()),
-        compare_lines("Body", old.body.splitlines(), new.body.splitlines()),
-        compare_lines("Facts", fact_lines(old.facts), fact_lines(new.facts)),
+        compare_lines(_("Kind"), [old.kind.label], [new.kind.label]),
+        compare_lines(_("Title"), [old.title], [new.title]),
+        compare_lines(_("Summary"), old.summary.splitlines(), new.summary.splitlines()),
+        compare_lines(_("Body"), old.body.splitlines(), new.body.splitlines()),
+        compare_lines(_("Facts"), fact_lines(old.facts), fact_lines(new.facts)),
     ]

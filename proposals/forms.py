@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -15,8 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from governance.forms import MultiCheckboxField, choices
+from governance.texts import N_, _, _l, current_locale
 from proposals.lifecycle import Transition
-from proposals.models import Kind, Stance
+from proposals.models import KIND_LABELS, Kind, Stance
 from proposals.money import digits
 from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
 
@@ -24,7 +26,18 @@ COUNT = [Optional(), NumberRange(min=0, max=1_000_000)]
 
 
 MONEY_LIMIT = Decimal(10**11)  # in major units; MONEY_MAX minor units in the service
-PLACES_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+PLACES_MESSAGES = {
+    1: N_("Give at most one decimal place, such as %(example)s."),
+    2: N_("Give at most two decimal places, such as %(example)s."),
+    3: N_("Give at most three decimal places, such as %(example)s."),
+    4: N_("Give at most four decimal places, such as %(example)s."),
+}
+# The form's own words for the answers to "Is your co-op in?"
+STANCE_CHOICES = {
+    Stance.INTERESTED: N_("Interested"),
+    Stance.NOT_INTERESTED: N_("Not interested"),
+    Stance.UNDECIDED: N_("Undecided"),
+}
 
 
 def money(form, field) -> None:
@@ -42,17 +55,22 @@ def money(form, field) -> None:
     except InvalidOperation:
         is_number = fits = False
     if not is_number:
-        raise ValidationError("Give an amount such as 1250 or 1250.50.")
+        raise ValidationError(_("Give an amount such as 1250 or 1250.50."))
     if value < 0:
-        raise ValidationError("Give an amount such as 1250 or 1250.50, not negative.")
+        raise ValidationError(_("Give an amount such as 1250 or 1250.50, not negative."))
     if value >= MONEY_LIMIT:
-        raise ValidationError(f"Give an amount below {MONEY_LIMIT:,}.")
+        limit = format_decimal(MONEY_LIMIT, locale=current_locale())
+        raise ValidationError(_("Give an amount below %(limit)s.", limit=limit))
     if not fits and places == 0:
-        raise ValidationError(f"{currency} has no minor units: give a whole amount, such as 1250.")
-    if not fits:
-        count = PLACES_WORDS.get(places, str(places))
         raise ValidationError(
-            f"Give at most {count} decimal places, such as {Decimal(125050).scaleb(-places)}."
+            _("%(currency)s has no minor units: give a whole amount, such as 1250.", currency=currency)
+        )
+    if not fits:
+        example = Decimal(125050).scaleb(-places)
+        if places in PLACES_MESSAGES:
+            raise ValidationError(_(PLACES_MESSAGES[places], example=example))
+        raise ValidationError(
+            _("Give at most %(count)s decimal places, such as %(example)s.", count=places, example=example)
         )
 
 
@@ -78,22 +96,22 @@ def from_minor(minor: int | None, currency: str | None) -> str:
 
 class ProposalForm(FlaskForm):
     title = StringField(
-        "Title", validators=[DataRequired(message="A title is required."), Length(max=TITLE_MAX)]
+        _l("Title"), validators=[DataRequired(message=_l("A title is required.")), Length(max=TITLE_MAX)]
     )
-    kind = SelectField("Kind", choices=choices((k.value, k.label) for k in Kind))
-    networks = MultiCheckboxField("Addressed to the co-ops of", coerce=str, validate_choice=False)
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=SUMMARY_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[Optional(), Length(max=BODY_MAX)])
-    monthly_revenue = StringField("Current monthly revenue", validators=[money])
-    monthly_costs = StringField("Current monthly costs", validators=[money])
+    kind = SelectField(_l("Kind"), choices=choices((k.value, _l(KIND_LABELS[k])) for k in Kind))
+    networks = MultiCheckboxField(_l("Addressed to the co-ops of"), coerce=str, validate_choice=False)
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
+    body = TextAreaField(_l("Body (Markdown)"), validators=[Optional(), Length(max=BODY_MAX)])
+    monthly_revenue = StringField(_l("Current monthly revenue"), validators=[money])
+    monthly_costs = StringField(_l("Current monthly costs"), validators=[money])
     currency = StringField(
-        "Currency (ISO 4217 code, e.g. GBP, USD, ARS)", validators=[Optional(), Length(min=3, max=3)]
+        _l("Currency (ISO 4217 code, e.g. GBP, USD, ARS)"), validators=[Optional(), Length(min=3, max=3)]
     )
-    hours_per_month = IntegerField("Capacity needed (hours a month)", validators=COUNT)
-    seats = IntegerField("Seats", validators=COUNT)
-    term_months = IntegerField("Term (months)", validators=COUNT)
+    hours_per_month = IntegerField(_l("Capacity needed (hours a month)"), validators=COUNT)
+    seats = IntegerField(_l("Seats"), validators=COUNT)
+    term_months = IntegerField(_l("Term (months)"), validators=COUNT)
     change_note = StringField(
-        "What changed (a note for the revision history)", validators=[Length(max=NOTE_MAX)]
+        _l("What changed (a note for the revision history)"), validators=[Length(max=NOTE_MAX)]
     )
 
     def facts(self) -> dict:
@@ -120,7 +138,7 @@ class ProposalForm(FlaskForm):
 
 class TransitionForm(FlaskForm):
     transition = HiddenField(validators=[DataRequired()])
-    note = StringField("Note (optional)", validators=[Length(max=NOTE_MAX)])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=NOTE_MAX)])
 
     def chosen(self) -> Transition | str:
         value = self.transition.data or ""
@@ -129,15 +147,15 @@ class TransitionForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     body = TextAreaField(
-        "Your comment (Markdown)",
-        validators=[DataRequired(message="Write something first."), Length(max=COMMENT_MAX)],
+        _l("Your comment (Markdown)"),
+        validators=[DataRequired(message=_l("Write something first.")), Length(max=COMMENT_MAX)],
     )
     parent_id = HiddenField()
 
 
 class InterestForm(FlaskForm):
-    coop = SelectField("Co-op", coerce=int)
+    coop = SelectField(_l("Co-op"), coerce=int)
     stance = SelectField(
-        "Is your co-op in?", choices=choices((s.value, s.label.capitalize()) for s in Stance)
+        _l("Is your co-op in?"), choices=choices((s.value, _l(STANCE_CHOICES[s])) for s in Stance)
     )
-    note = StringField("Note (optional)", validators=[Length(max=1000)])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=1000)])

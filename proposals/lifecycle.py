@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from governance.errors import InvalidTransition
+from governance.texts import N_, _
 
 
 class State(StrEnum):
@@ -54,27 +55,44 @@ class State(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        """'failed quorum', in the reader's language (`STATE_LABELS` keeps the English, for the audit log)."""
+        return _(STATE_LABELS[self])
 
     @property
     def phrase(self) -> str:
         """The state in a sentence: 'The proposal is now {phrase}.'"""
-        return STATE_PHRASES[self]
+        return _(STATE_PHRASES[self])
 
 
+STATE_LABELS = {
+    State.DRAFT: N_("draft"),
+    State.DISCUSSION: N_("discussion"),
+    State.VOTING: N_("voting"),
+    State.PASSED: N_("passed"),
+    State.REJECTED: N_("rejected"),
+    State.FAILED_QUORUM: N_("failed quorum"),
+    State.PLEDGING: N_("pledging"),
+    State.COMMITTED: N_("committed"),
+    State.LAPSED: N_("lapsed"),
+    State.AGREEMENT: N_("agreement"),
+    State.SIGNED: N_("signed"),
+    State.WITHDRAWN: N_("withdrawn"),
+}
+# Translators: each phrase completes "The proposal is now …" and "The proposal is …, so it cannot take the
+# step …"; a translation may carry its own verb ("está en votación") when the sentences leave it out.
 STATE_PHRASES = {
-    State.DRAFT: "a draft",
-    State.DISCUSSION: "open for discussion",
-    State.VOTING: "being voted on",
-    State.PASSED: "passed",
-    State.REJECTED: "rejected",
-    State.FAILED_QUORUM: "failed for want of a quorum",
-    State.PLEDGING: "collecting pledges",
-    State.COMMITTED: "committed",
-    State.LAPSED: "lapsed",
-    State.AGREEMENT: "waiting for its agreement to be signed",
-    State.SIGNED: "signed",
-    State.WITHDRAWN: "withdrawn",
+    State.DRAFT: N_("a draft"),
+    State.DISCUSSION: N_("open for discussion"),
+    State.VOTING: N_("being voted on"),
+    State.PASSED: N_("passed"),
+    State.REJECTED: N_("rejected"),
+    State.FAILED_QUORUM: N_("failed for want of a quorum"),
+    State.PLEDGING: N_("collecting pledges"),
+    State.COMMITTED: N_("committed"),
+    State.LAPSED: N_("lapsed"),
+    State.AGREEMENT: N_("waiting for its agreement to be signed"),
+    State.SIGNED: N_("signed"),
+    State.WITHDRAWN: N_("withdrawn"),
 }
 
 
@@ -95,7 +113,7 @@ class Transition(StrEnum):
 
     @property
     def label(self) -> str:
-        return RULES[self].label
+        return _(RULES[self].label)
 
 
 class ActorKind(StrEnum):
@@ -133,36 +151,37 @@ def always(_: GuardContext) -> str | None:
 
 def ready_for_discussion(context: GuardContext) -> str | None:
     if not context.has_text:
-        return "Give the proposal a title, a summary and a body before opening it for discussion."
+        return _("Give the proposal a title, a summary and a body before opening it for discussion.")
     if context.network_count < 1:
-        return "Address the proposal to at least one network first."
+        return _("Address the proposal to at least one network first.")
     if context.missing_facts:
-        return (
-            "A co-op needs these facts to decide; fill them in first: "
-            + ", ".join(context.missing_facts)
-            + "."
+        return _(
+            "A co-op needs these facts to decide; fill them in first: %(facts)s.",
+            facts=", ".join(_(fact) for fact in context.missing_facts),
         )
     return None
 
 
 def has_electorate(context: GuardContext) -> str | None:
     if context.network_count < 1:
-        return "A vote needs at least one addressed network."
+        return _("A vote needs at least one addressed network.")
     return ready_for_discussion(context)
 
 
 def is_due(context: GuardContext) -> str | None:
-    return None if context.is_due else "Roundtable takes this step itself, at the close time."
+    return None if context.is_due else _("Roundtable takes this step itself, at the close time.")
 
 
 def is_commitment(context: GuardContext) -> str | None:
     return (
-        None if context.is_commitment else "Only shared service and joint venture proposals collect pledges."
+        None
+        if context.is_commitment
+        else _("Only shared service and joint venture proposals collect pledges.")
     )
 
 
 def targets_met(context: GuardContext) -> str | None:
-    return None if context.are_targets_met else "A campaign commits early only once every target is met."
+    return None if context.are_targets_met else _("A campaign commits early only once every target is met.")
 
 
 @dataclass(frozen=True)
@@ -172,7 +191,7 @@ class Rule:
     target: State
     actor: ActorKind
     guard: Guard
-    label: str
+    label: str  # English, marked with N_: `Transition.label` is the reader's
 
 
 def _rule(transition, sources, target, actor, guard, label) -> tuple[Transition, Rule]:
@@ -183,41 +202,46 @@ S, T, A = State, Transition, ActorKind
 RULES: dict[Transition, Rule] = dict(
     [
         _rule(
-            T.OPEN_DISCUSSION, {S.DRAFT}, S.DISCUSSION, A.STEWARD, ready_for_discussion, "Open for discussion"
+            T.OPEN_DISCUSSION,
+            {S.DRAFT},
+            S.DISCUSSION,
+            A.STEWARD,
+            ready_for_discussion,
+            N_("Open for discussion"),
         ),
-        _rule(T.OPEN_VOTE, {S.DISCUSSION}, S.VOTING, A.STEWARD, has_electorate, "Open the vote"),
-        _rule(T.PASS, {S.VOTING}, S.PASSED, A.SYSTEM, is_due, "Passed at the close"),
-        _rule(T.REJECT, {S.VOTING}, S.REJECTED, A.SYSTEM, is_due, "Rejected at the close"),
-        _rule(T.FAIL_QUORUM, {S.VOTING}, S.FAILED_QUORUM, A.SYSTEM, is_due, "Failed quorum at the close"),
-        _rule(T.OPEN_PLEDGING, {S.PASSED}, S.PLEDGING, A.STEWARD, is_commitment, "Open pledging"),
+        _rule(T.OPEN_VOTE, {S.DISCUSSION}, S.VOTING, A.STEWARD, has_electorate, N_("Open the vote")),
+        _rule(T.PASS, {S.VOTING}, S.PASSED, A.SYSTEM, is_due, N_("Passed at the close")),
+        _rule(T.REJECT, {S.VOTING}, S.REJECTED, A.SYSTEM, is_due, N_("Rejected at the close")),
+        _rule(T.FAIL_QUORUM, {S.VOTING}, S.FAILED_QUORUM, A.SYSTEM, is_due, N_("Failed quorum at the close")),
+        _rule(T.OPEN_PLEDGING, {S.PASSED}, S.PLEDGING, A.STEWARD, is_commitment, N_("Open pledging")),
         _rule(
             T.CONTINUE_PLEDGING,
             {S.PASSED},
             S.PLEDGING,
             A.SYSTEM,
             is_due,
-            "Pledging goes on: the vote passed",
+            N_("Pledging goes on: the vote passed"),
         ),
-        _rule(T.COMMIT, {S.PLEDGING}, S.COMMITTED, A.SYSTEM, is_due, "Committed: every target met"),
+        _rule(T.COMMIT, {S.PLEDGING}, S.COMMITTED, A.SYSTEM, is_due, N_("Committed: every target met")),
         _rule(
             T.COMMIT_EARLY,
             {S.PLEDGING},
             S.COMMITTED,
             A.STEWARD,
             targets_met,
-            "Commit now: every target is met",
+            N_("Commit now: every target is met"),
         ),
-        _rule(T.LAPSE, {S.PLEDGING}, S.LAPSED, A.SYSTEM, is_due, "Lapsed at the deadline"),
+        _rule(T.LAPSE, {S.PLEDGING}, S.LAPSED, A.SYSTEM, is_due, N_("Lapsed at the deadline")),
         _rule(
             T.PREPARE_AGREEMENT,
             {S.COMMITTED},
             S.AGREEMENT,
             A.SYSTEM,
             always,
-            "Agreement prepared for signing",
+            N_("Agreement prepared for signing"),
         ),
-        _rule(T.SIGN, {S.AGREEMENT}, S.SIGNED, A.SYSTEM, always, "Signed by every party"),
-        _rule(T.WITHDRAW, UNDECIDED_STATES, S.WITHDRAWN, A.STEWARD, always, "Withdraw"),
+        _rule(T.SIGN, {S.AGREEMENT}, S.SIGNED, A.SYSTEM, always, N_("Signed by every party")),
+        _rule(T.WITHDRAW, UNDECIDED_STATES, S.WITHDRAWN, A.STEWARD, always, N_("Withdraw")),
     ]
 )
 del S, T, A
@@ -239,18 +263,28 @@ def next_state(state: State, transition: Transition, actor_kind: ActorKind) -> S
     allowed = [t.value for t in allowed_transitions(state, actor_kind)]
     if rule is None or state not in rule.sources:
         raise InvalidTransition(
-            f"The proposal is {state.phrase}, so it cannot take the step “{_step_words(transition)}”.",
+            _(
+                "The proposal is %(phrase)s, so it cannot take the step “%(step)s”.",
+                phrase=state.phrase,
+                step=_step_words(transition),
+            ),
             current_state=state.value,
             allowed=allowed,
         )
     if rule.actor != actor_kind:
-        who = (
-            "a steward of an addressed network"
+        only = (
+            _(
+                "Only a steward of an addressed network can take the step “%(step)s”.",
+                step=_step_words(rule.transition),
+            )
             if rule.actor == ActorKind.STEWARD
-            else "Roundtable at the close time"
+            else _(
+                "Only Roundtable at the close time can take the step “%(step)s”.",
+                step=_step_words(rule.transition),
+            )
         )
         raise InvalidTransition(
-            f"Only {who} can take the step “{rule.label.lower()}”.",
+            only,
             current_state=state.value,
             allowed=allowed,
         )
@@ -259,7 +293,7 @@ def next_state(state: State, transition: Transition, actor_kind: ActorKind) -> S
 
 def _step_words(transition: Transition) -> str:
     rule = RULES.get(transition)
-    return rule.label.lower() if rule else transition.value.replace("_", " ")
+    return _(rule.label).lower() if rule else transition.value.replace("_", " ")
 
 
 def guard_failure(transition: Transition, context: GuardContext) -> str | None:

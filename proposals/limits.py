@@ -10,6 +10,7 @@ from flask import current_app
 from flask_login import current_user
 
 from governance.extensions import limiter
+from governance.texts import _, ngettext
 
 
 def _per_person() -> str:
@@ -21,21 +22,38 @@ def _limit() -> str:
 
 
 def _window(item) -> str:
-    unit = item.GRANULARITY.name
-    return f"a {unit}" if item.multiples == 1 else f"{item.multiples} {unit}s"
+    """'a minute', '10 minutes': the limit's window, in the reader's language."""
+    n, unit = item.multiples, item.GRANULARITY.name
+    if unit == "second":
+        return ngettext("a second", "%(num)s seconds", n)
+    if unit == "minute":
+        return ngettext("a minute", "%(num)s minutes", n)
+    if unit == "hour":
+        return ngettext("an hour", "%(num)s hours", n)
+    if unit == "day":
+        return ngettext("a day", "%(num)s days", n)
+    if unit == "month":
+        return ngettext("a month", "%(num)s months", n)
+    return ngettext("a year", "%(num)s years", n)
 
 
 def too_many_comments() -> str:
     """Why a comment was refused, and when the next one will be taken."""
     breached = limiter.current_limit  # during a breach: the limit that was hit
     if breached is None:
-        return "You have posted too many comments just now; wait a little, then post again."
+        return _("You have posted too many comments just now; wait a little, then post again.")
     item = breached.limit
     wait = max(1, math.ceil(breached.reset_at - time.time()))
-    when = f"{wait} seconds" if wait < 120 else f"{math.ceil(wait / 60)} minutes"
-    return (
-        f"You have posted as many comments as one person may ({item.amount} in {_window(item)}). "
-        f"Wait {when}, then post again."
+    if wait < 120:
+        when = ngettext("%(num)s second", "%(num)s seconds", wait)
+    else:
+        when = ngettext("%(num)s minute", "%(num)s minutes", math.ceil(wait / 60))
+    return _(
+        "You have posted as many comments as one person may (%(amount)s in %(window)s). "
+        "Wait %(when)s, then post again.",
+        amount=item.amount,
+        window=_window(item),
+        when=when,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.types import JSON
 from governance.extensions import db
 from governance.markdown import render
 from governance.models import Coop, Network, Person, enum_column
+from governance.texts import N_, _
 from governance.types import UTCDateTime, utcnow
 from proposals.lifecycle import TEXT_FROZEN_STATES, State, Transition
 
@@ -31,7 +32,7 @@ class Kind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self]
+        return _(KIND_LABELS[self])
 
     @property
     def has_facts(self) -> bool:
@@ -40,11 +41,11 @@ class Kind(enum.StrEnum):
 
 
 KIND_LABELS = {
-    Kind.SHARED_SERVICE: "Shared service adoption",
-    Kind.JOINT_VENTURE: "Joint venture",
-    Kind.PARTNERSHIP: "Sub-contracting or referral partnership",
-    Kind.LEARNING: "Learning strand",
-    Kind.POLICY: "Policy",
+    Kind.SHARED_SERVICE: N_("Shared service adoption"),
+    Kind.JOINT_VENTURE: N_("Joint venture"),
+    Kind.PARTNERSHIP: N_("Sub-contracting or referral partnership"),
+    Kind.LEARNING: N_("Learning strand"),
+    Kind.POLICY: N_("Policy"),
 }
 
 
@@ -55,7 +56,15 @@ class Stance(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        """'not interested', in the reader's language."""
+        return _(STANCE_LABELS[self])
+
+
+STANCE_LABELS = {
+    Stance.INTERESTED: N_("interested"),
+    Stance.NOT_INTERESTED: N_("not interested"),
+    Stance.UNDECIDED: N_("undecided"),
+}
 
 
 # The facts of a shared service or joint venture, in the order a page shows them.

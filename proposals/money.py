@@ -15,12 +15,14 @@ from functools import cache
 from babel import Locale
 from babel.numbers import (
     NumberPattern,
+    format_decimal,
     get_currency_name,
     get_currency_precision,
     list_currencies,
     parse_pattern,
 )
 
+from governance.texts import _, current_locale
 from governance.validation import invalid
 
 MONEY_MAX = 10**13  # minor units: far above any co-op's monthly pledge, far below a BIGINT's limit
@@ -28,7 +30,6 @@ MONEY_MAX = 10**13  # minor units: far above any co-op's monthly pledge, far bel
 NOT_MONEY = frozenset(
     {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
 )
-DEFAULT_LOCALE = "en_GB"
 
 
 CODES = frozenset(c for c in list_currencies() if len(c) == 3 and c.isalpha() and c not in NOT_MONEY)
@@ -43,50 +44,55 @@ def digits(code: str | None) -> int:
     return int(get_currency_precision(code)) if is_currency(code) else 2
 
 
-def name(code: str, locale: str = DEFAULT_LOCALE) -> str:
-    """'British Pound', 'Argentine Peso'."""
-    return str(get_currency_name(code, locale=locale))
+def name(code: str, locale: str | None = None) -> str:
+    """'British Pound', 'Argentine Peso' (en_GB); 'peso argentino' (es_AR): in the reader's locale unless
+    one is given."""
+    return str(get_currency_name(code, locale=locale or current_locale()))
 
 
 def clean_currency(value, field_name: str = "currency") -> str:
     code = str(value or "").strip().upper()
     if not is_currency(code):
-        raise invalid(field_name, f"{value!r} is not an ISO 4217 currency code: give one such as GBP or USD.")
+        raise invalid(
+            field_name,
+            _("%(value)r is not an ISO 4217 currency code: give one such as GBP or USD.", value=value),
+        )
     return code
 
 
 def to_minor(value, currency: str, field_name: str = "money", *, allow_zero: bool = True) -> int:
     """An amount typed or sent in major units ("1250.50", Decimal, int) as integer minor units."""
     if isinstance(value, float | bool):
-        raise invalid(field_name, 'Give the amount as a decimal number in a string, such as "1250.50".')
+        raise invalid(field_name, _('Give the amount as a decimal number in a string, such as "1250.50".'))
     text = str(value).strip().replace(",", "") if not isinstance(value, Decimal) else value
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
         raise invalid(
-            field_name, f"{value!r} is not an amount of money: give a number such as 1250.50."
+            field_name, _("%(value)r is not an amount of money: give a number such as 1250.50.", value=value)
         ) from None
     if not amount.is_finite():
-        raise invalid(field_name, "Give a finite amount of money.")
+        raise invalid(field_name, _("Give a finite amount of money."))
     if amount < 0:
-        raise invalid(field_name, "An amount of money cannot be negative.")
+        raise invalid(field_name, _("An amount of money cannot be negative."))
     places = digits(currency)
     if amount.adjusted() > 15 or amount.scaleb(places) > MONEY_MAX:
         raise invalid(
-            field_name, f"That amount is too large: at most {format_money(MONEY_MAX, currency)} a month."
+            field_name,
+            _("That amount is too large: at most %(most)s a month.", most=format_money(MONEY_MAX, currency)),
         )
     if amount != amount.quantize(Decimal(1).scaleb(-places)):
         raise invalid(field_name, _precision_message(currency, places))
     minor = int(amount.scaleb(places))
     if minor == 0 and not allow_zero:
-        raise invalid(field_name, "Give an amount above zero.")
+        raise invalid(field_name, _("Give an amount above zero."))
     return minor
 
 
 def _precision_message(currency: str, places: int) -> str:
     if places == 0:
-        return f"{currency} has no minor unit: give a whole number."
-    return f"{currency} has {places} decimal places at most."
+        return _("%(currency)s has no minor unit: give a whole number.", currency=currency)
+    return _("%(currency)s has %(places)s decimal places at most.", currency=currency, places=places)
 
 
 def to_major(minor: int, currency: str | None) -> Decimal:
@@ -107,20 +113,24 @@ def _currency_format(locale: str) -> tuple[Locale, NumberPattern]:
 
 
 def format_money(
-    minor: int | None, currency: str | None, locale: str = DEFAULT_LOCALE, *, iso_code: bool = False
+    minor: int | None, currency: str | None, locale: str | None = None, *, iso_code: bool = False
 ) -> str:
     """'£1,250.50', 'US$1,250.50' (en_GB), 'ARS250,000.00': Babel's symbols, grouping and minor units;
-    with `iso_code`, 'GBP 1,250.50', 'JPY 1,250' (an amount without a known currency: its digits)."""
+    with `iso_code`, 'GBP 1,250.50', 'JPY 1,250' (an amount without a known currency: its digits).
+
+    Written the reader's way unless a locale is given: `governance.texts.current_locale()`, the request's
+    or the one a mail is composed in, so an es_AR reader sees '$250.000,00' and 'GBP 1.250,50'."""
     if minor is None:
         return ""
+    locale = locale or current_locale()
     if not is_currency(currency):
-        return f"{minor:,}" if iso_code else ""
+        return format_decimal(minor, locale=locale) if iso_code else ""
     parsed, pattern = _currency_format(locale)
     pattern = ISO_PATTERN if iso_code else pattern
     return str(pattern.apply(to_major(minor, currency), parsed, currency=currency, currency_digits=True))
 
 
-def format_iso(minor: int | None, currency: str | None, locale: str = DEFAULT_LOCALE) -> str:
+def format_iso(minor: int | None, currency: str | None, locale: str | None = None) -> str:
     """'GBP 1,250.50': how a proposal's facts and an agreement's text name amounts (parties abroad read them)."""
     return format_money(minor, currency, locale, iso_code=True)
 
@@ -128,13 +138,16 @@ def format_iso(minor: int | None, currency: str | None, locale: str = DEFAULT_LO
 def clean_rate(value, field_name: str) -> Decimal:
     """An exchange rate: a positive decimal, at most 12 significant digits, between 1e-9 and 1e9."""
     if isinstance(value, float | bool):
-        raise invalid(field_name, 'Give the rate as a decimal number in a string, such as "1.27".')
+        raise invalid(field_name, _('Give the rate as a decimal number in a string, such as "1.27".'))
     try:
         rate = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise invalid(field_name, f"{value!r} is not a rate: give a number such as 1.27.") from None
+        raise invalid(
+            field_name, _("%(value)r is not a rate: give a number such as 1.27.", value=value)
+        ) from None
     if not rate.is_finite() or not Decimal("1e-9") <= rate <= Decimal("1e9"):
-        raise invalid(field_name, "A rate is a positive number between 0.000000001 and 1,000,000,000.")
+        raise invalid(field_name, _("A rate is a positive number between 0.000000001 and 1,000,000,000."))
     if len(rate.normalize().as_tuple().digits) > 12:
-        raise invalid(field_name, "A rate has at most 12 significant digits.")
+        raise invalid(field_name, _("A rate has at most 12 significant digits."))
+
     return rate.normalize()

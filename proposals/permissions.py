@@ -16,6 +16,7 @@ from typing import TypeGuard
 from governance.errors import NotAllowed, NotFound
 from governance.models import Coop, Network, Person
 from governance.permissions import is_admin_of, is_steward_of
+from governance.texts import _
 from proposals.lifecycle import State
 from proposals.models import Proposal
 
@@ -93,7 +94,7 @@ def signal_coops(person: Person | None, proposal: Proposal) -> list[Coop]:
 
 def require_see(person: Person | None, proposal: Proposal) -> None:
     if not can_see(person, proposal):
-        raise NotFound(f"There is no proposal {proposal.id} that you can see.")
+        raise NotFound(_("There is no proposal %(id)s that you can see.", id=proposal.id))
 
 
 def require_edit(person: Person | None, proposal: Proposal) -> None:
@@ -101,7 +102,10 @@ def require_edit(person: Person | None, proposal: Proposal) -> None:
     if not can_edit(person, proposal):
         names = ", ".join(n.name for n in proposal.networks)
         raise NotAllowed(
-            f"Only a steward of {names}, or its author while it is a draft, can edit this proposal."
+            _(
+                "Only a steward of %(networks)s, or its author while it is a draft, can edit this proposal.",
+                networks=names,
+            )
         )
 
 
@@ -109,4 +113,6 @@ def require_steward(person: Person | None, proposal: Proposal) -> None:
     require_see(person, proposal)
     if not can_steward(person, proposal):
         names = ", ".join(n.name for n in proposal.networks)
-        raise NotAllowed(f"Only a steward of {names} can change this proposal or move it along.")
+        raise NotAllowed(
+            _("Only a steward of %(networks)s can change this proposal or move it along.", networks=names)
+        )

@@ -7,6 +7,7 @@ from flask_login import current_user
 from marshmallow import validate
 
 from governance.schemas import PersonRefSchema, Ref
+from governance.texts import _, _l
 from proposals import permissions
 from proposals.lifecycle import ActorKind, State, Transition, allowed_transitions
 from proposals.models import Kind, Stance
@@ -35,7 +36,7 @@ class WholeNumber(ma.fields.Int):
         return super()._deserialize(value, attr, data, **kwargs)
 
     def _fraction_message(self, data) -> str:
-        return "Give a whole number."
+        return _("Give a whole number.")
 
 
 class MinorUnits(WholeNumber):
@@ -44,8 +45,8 @@ class MinorUnits(WholeNumber):
     def _fraction_message(self, data) -> str:
         currency = str((data or {}).get("currency") or "").strip().upper()
         if is_currency(currency) and digits(currency) == 0:
-            return f"{currency} has no minor units: give a whole amount, such as 1250."
-        return "Give whole minor units, such as 125050 for 1,250.50."
+            return _("%(currency)s has no minor units: give a whole amount, such as 1250.", currency=currency)
+        return _("Give whole minor units, such as 125050 for 1,250.50.")
 
 
 class FactsSchema(ma.Schema):
@@ -56,7 +57,7 @@ class FactsSchema(ma.Schema):
     )
     monthly_costs_minor = MinorUnits(allow_none=True, validate=MONEY)
     currency = ma.fields.Str(
-        allow_none=True, validate=validate.Regexp(r"^[A-Za-z]{3}$", error="A three-letter ISO 4217 code.")
+        allow_none=True, validate=validate.Regexp(r"^[A-Za-z]{3}$", error=_l("A three-letter ISO 4217 code."))
     )
     hours_per_month = WholeNumber(allow_none=True, validate=COUNT)
     seats = WholeNumber(allow_none=True, validate=COUNT)

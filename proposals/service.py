@@ -35,11 +35,13 @@ from governance.models import (
     Person,
 )
 from governance.permissions import is_admin_of, is_steward_of
+from governance.texts import N_, _
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 from proposals import permissions
 from proposals.lifecycle import (
     EDITABLE_STATES,
+    STATE_LABELS,
     ActorKind,
     GuardContext,
     State,
@@ -81,7 +83,12 @@ def _kind(value) -> Kind:
         return Kind(value)
     except ValueError:
         raise invalid(
-            "kind", f"Unknown kind {value!r}: choose one of {', '.join(k.value for k in Kind)}."
+            "kind",
+            _(
+                "Unknown kind %(value)r: choose one of %(kinds)s.",
+                value=value,
+                kinds=", ".join(k.value for k in Kind),
+            ),
         ) from None
 
 
@@ -90,9 +97,9 @@ def _count(facts: dict, name: str, limit: int) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise invalid(name, "Give a whole number.")
+        raise invalid(name, _("Give a whole number."))
     if not 0 <= value <= limit:
-        raise invalid(name, f"Give a number from 0 to {limit}.")
+        raise invalid(name, _("Give a number from 0 to %(limit)s.", limit=limit))
     return value
 
 
@@ -101,10 +108,14 @@ def clean_facts(kind: Kind, facts: dict[str, Any] | None) -> dict[str, Any]:
     facts = {k: v for k, v in (facts or {}).items() if v not in (None, "")}
     unknown = set(facts) - set(FACT_FIELDS)
     if unknown:
-        raise InvalidInput(f"Unknown facts: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(_("Unknown facts: %(facts)s.", facts=", ".join(sorted(unknown))))
     if facts and not kind.has_facts:
         raise invalid(
-            "kind", f"A {kind.label.lower()} proposal carries no money or capacity facts; leave them empty."
+            "kind",
+            _(
+                "A %(kind)s proposal carries no money or capacity facts; leave them empty.",
+                kind=kind.label.lower(),
+            ),
         )
     cleaned: dict[str, Any] = {
         "monthly_revenue_minor": _count(facts, "monthly_revenue_minor", MONEY_MAX),
@@ -117,11 +128,15 @@ def clean_facts(kind: Kind, facts: dict[str, Any] | None) -> dict[str, Any]:
     currency = str(facts.get("currency") or "").strip().upper()
     if currency and not is_currency(currency):
         raise invalid(
-            "currency", f"{currency} is not an ISO 4217 currency: give a code such as GBP, USD, EUR or ARS."
+            "currency",
+            _(
+                "%(currency)s is not an ISO 4217 currency: give a code such as GBP, USD, EUR or ARS.",
+                currency=currency,
+            ),
         )
     has_money = cleaned["monthly_revenue_minor"] is not None or cleaned["monthly_costs_minor"] is not None
     if has_money and not currency:
-        raise invalid("currency", "Say which currency the revenue and costs are in, such as GBP.")
+        raise invalid("currency", _("Say which currency the revenue and costs are in, such as GBP."))
     cleaned["currency"] = currency or None
     return {name: cleaned[name] for name in FACT_FIELDS}
 
@@ -130,11 +145,12 @@ def missing_facts(proposal: Proposal) -> tuple[str, ...]:
     """Facts a co-op needs before a shared service or joint venture goes to discussion."""
     if not proposal.kind.has_facts:
         return ()
+    # English names, marked for translation: the guard's message translates each (proposals.lifecycle).
     needed = {
-        "monthly_revenue_minor": "monthly revenue",
-        "monthly_costs_minor": "monthly costs",
-        "currency": "currency",
-        "hours_per_month": "hours a month",
+        "monthly_revenue_minor": N_("monthly revenue"),
+        "monthly_costs_minor": N_("monthly costs"),
+        "currency": N_("currency"),
+        "hours_per_month": N_("hours a month"),
     }
     return tuple(label for name, label in needed.items() if getattr(proposal, name) is None)
 
@@ -143,11 +159,11 @@ def networks_by_slugs(slugs: Iterable[str]) -> list[Network]:
     """The networks named, or a clear error naming the ones that do not exist."""
     wanted = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
     if not wanted:
-        raise invalid("networks", "Address the proposal to at least one network.")
+        raise invalid("networks", _("Address the proposal to at least one network."))
     found = {n.slug: n for n in db.session.scalars(select(Network).where(Network.slug.in_(wanted)))}
     unknown = [s for s in wanted if s not in found]
     if unknown:
-        raise invalid("networks", f"Unknown network: {', '.join(unknown)}.")
+        raise invalid("networks", _("Unknown network: %(networks)s.", networks=", ".join(unknown)))
     return [found[s] for s in wanted]
 
 
@@ -210,19 +226,22 @@ def create_proposal(
     """A steward, or a delegate of a co-op in it, of every addressed network drafts a proposal; its text is
     revision 1. A steward opens it for discussion."""
     if not networks:
-        raise invalid("networks", "Address the proposal to at least one network.")
+        raise invalid("networks", _("Address the proposal to at least one network."))
     if not permissions.can_draft_to(actor, networks):
         others = [n.name for n in networks if not permissions.can_draft_to(actor, [n])]
         raise NotAllowed(
-            f"Only a steward of {', '.join(others)}, or a delegate of one of its co-ops, can address a "
-            "proposal to it."
+            _(
+                "Only a steward of %(networks)s, or a delegate of one of its co-ops, can address a "
+                "proposal to it.",
+                networks=", ".join(others),
+            )
         )
     kind = _kind(kind)
     proposal = Proposal(
         kind=kind,
-        title=clean_text(title, "title", "A title", TITLE_MAX),
-        summary=clean_text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
-        body=clean_text(body, "body", "The body", BODY_MAX, required=False),
+        title=clean_text(title, "title", _("A title"), TITLE_MAX),
+        summary=clean_text(summary, "summary", _("The summary"), SUMMARY_MAX, required=False),
+        body=clean_text(body, "body", _("The body"), BODY_MAX, required=False),
         created_by=actor,
         state=State.DRAFT,
         **clean_facts(kind, facts),
@@ -230,7 +249,8 @@ def create_proposal(
     proposal.networks = list({n.id: n for n in networks}.values())
     db.session.add(proposal)
     note = (
-        clean_text(change_note, "change_note", "The change note", NOTE_MAX, required=False) or "First draft."
+        clean_text(change_note, "change_note", _("The change note"), NOTE_MAX, required=False)
+        or "First draft."
     )
     revision = _snapshot(proposal, actor=actor, change_note=note)
     db.session.flush()
@@ -251,10 +271,15 @@ def require_editable(proposal: Proposal) -> None:
     revision = proposal.current_revision
     number = revision.number if revision else 1
     if proposal.state == State.VOTING:
-        reason = f"The text cannot change while the vote is open: ballots are cast on revision {number}."
+        reason = _(
+            "The text cannot change while the vote is open: ballots are cast on revision %(number)s.",
+            number=number,
+        )
     else:
-        reason = (
-            f"The text cannot change now the proposal is {proposal.state.label}: revision {number} stands."
+        reason = _(
+            "The text cannot change now the proposal is %(state)s: revision %(number)s stands.",
+            state=proposal.state.label,
+            number=number,
         )
     raise Conflict(reason, current_state=proposal.state.value)
 
@@ -278,15 +303,15 @@ def edit_proposal(
     new_kind = _kind(kind) if kind is not None else proposal.kind
     changes = {
         "kind": new_kind,
-        "title": clean_text(title, "title", "A title", TITLE_MAX),
-        "summary": clean_text(summary, "summary", "The summary", SUMMARY_MAX, required=False),
-        "body": clean_text(body, "body", "The body", BODY_MAX, required=False),
+        "title": clean_text(title, "title", _("A title"), TITLE_MAX),
+        "summary": clean_text(summary, "summary", _("The summary"), SUMMARY_MAX, required=False),
+        "body": clean_text(body, "body", _("The body"), BODY_MAX, required=False),
         **clean_facts(new_kind, facts),
     }
-    note = clean_text(change_note, "change_note", "The change note", NOTE_MAX, required=False)
+    note = clean_text(change_note, "change_note", _("The change note"), NOTE_MAX, required=False)
     changed = sorted(name for name, value in changes.items() if getattr(proposal, name) != value)
     if not changed:
-        raise InvalidInput("Nothing changed, so no revision was made.")
+        raise InvalidInput(_("Nothing changed, so no revision was made."))
     for name, value in changes.items():
         setattr(proposal, name, value)
     proposal.updated_at = utcnow()
@@ -345,8 +370,10 @@ def take_step(
         lock_proposal(proposal)
         next_state(proposal.state, Transition(transition), ActorKind.STEWARD)
         raise InvalidTransition(
-            "A pledge campaign opens with its currency, targets and deadline, and commits early from its "
-            "own page: use “Open a pledge campaign…” on the proposal's page, or the campaigns API.",
+            _(
+                "A pledge campaign opens with its currency, targets and deadline, and commits early from its "
+                "own page: use “Open a pledge campaign…” on the proposal's page, or the campaigns API."
+            ),
             current_state=proposal.state.value,
             allowed=[t.value for t in allowed_transitions(proposal.state, ActorKind.STEWARD)],
         )
@@ -357,8 +384,11 @@ def take_step(
             proposal.state, Transition.OPEN_VOTE, ActorKind.STEWARD
         )  # an illegal step is refused as usual
         raise InvalidTransition(
-            "A vote opens with its method, times and rules: use “Open the vote…” on the proposal's page, "
-            f"or POST /api/v1/proposals/{proposal.id}/vote.",
+            _(
+                "A vote opens with its method, times and rules: use “Open the vote…” on the proposal's page, "
+                "or POST /api/v1/proposals/%(id)s/vote.",
+                id=proposal.id,
+            ),
             current_state=proposal.state.value,
             allowed=[t.value for t in allowed_transitions(proposal.state, ActorKind.STEWARD)],
         )
@@ -386,7 +416,7 @@ def apply_transition(
         transition = Transition(transition)
     except ValueError:
         raise InvalidTransition(
-            f"There is no step called {transition!r}.",
+            _("There is no step called %(step)r.", step=transition),
             current_state=proposal.state.value,
             allowed=[t.value for t in allowed_transitions(proposal.state, actor_kind)],
         ) from None
@@ -404,7 +434,7 @@ def apply_transition(
             current_state=before.value,
             allowed=[t.value for t in allowed_transitions(before, actor_kind)],
         )
-    note = clean_text(note, "note", "The note", NOTE_MAX, required=False)
+    note = clean_text(note, "note", _("The note"), NOTE_MAX, required=False)
     proposal.state = after
     proposal.state_changed_at = utcnow()
     change = StateChange(transition=transition, from_state=before, to_state=after, actor=actor, note=note)
@@ -422,7 +452,7 @@ def apply_transition(
             "note": note,
             **(data or {}),
         },
-        summary=f"Proposal {proposal.title!r}: {before.label} → {after.label}",
+        summary=f"Proposal {proposal.title!r}: {STATE_LABELS[before]} → {STATE_LABELS[after]}",
     )
     for hook in transition_hooks:
         hook(proposal, change)
@@ -436,10 +466,10 @@ def require_discussion_open(proposal: Proposal, *, actor: Person) -> None:
     """Who may write in the discussion, and when: people of the addressed co-ops, until a withdrawal."""
     permissions.require_see(actor, proposal)
     if not permissions.can_comment(actor, proposal):
-        raise NotAllowed("Only people of the addressed co-ops can take part in this discussion.")
+        raise NotAllowed(_("Only people of the addressed co-ops can take part in this discussion."))
     if proposal.state == State.WITHDRAWN:
         raise Conflict(
-            "This proposal was withdrawn; its discussion is closed.", current_state=proposal.state.value
+            _("This proposal was withdrawn; its discussion is closed."), current_state=proposal.state.value
         )
 
 
@@ -447,13 +477,13 @@ def add_comment(proposal: Proposal, *, actor: Person, body: str, parent: Comment
     require_discussion_open(proposal, actor=actor)
     if parent is not None:
         if parent.proposal_id != proposal.id:
-            raise NotFound("That comment is not part of this proposal's discussion.")
+            raise NotFound(_("That comment is not part of this proposal's discussion."))
         parent = parent.parent or parent  # replies stay one level deep: a reply to a reply joins its thread
     comment = Comment(
         proposal=proposal,
         parent=parent,
         author=actor,
-        body=clean_text(body, "body", "A comment", COMMENT_MAX),
+        body=clean_text(body, "body", _("A comment"), COMMENT_MAX),
     )
     db.session.add(comment)
     db.session.flush()
@@ -471,13 +501,13 @@ def edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
     """Its author edits a comment while they may still write in the discussion (as for a new one)."""
     permissions.require_see(actor, comment.proposal)
     if comment.author_id != actor.id:
-        raise NotAllowed("Only its author can edit a comment.")
+        raise NotAllowed(_("Only its author can edit a comment."))
     require_discussion_open(comment.proposal, actor=actor)
     if comment.is_deleted:
-        raise Conflict("This comment was deleted; post a new one instead.")
-    body = clean_text(body, "body", "A comment", COMMENT_MAX)
+        raise Conflict(_("This comment was deleted; post a new one instead."))
+    body = clean_text(body, "body", _("A comment"), COMMENT_MAX)
     if body == comment.body:
-        raise InvalidInput("Nothing changed.")
+        raise InvalidInput(_("Nothing changed."))
     comment.body = body
     comment.edited_at = utcnow()
     db.session.flush()
@@ -561,9 +591,9 @@ def delete_comment(comment: Comment, *, actor: Person) -> Comment:
     """Its author deletes a comment: its text goes, its place in the thread stays, marked deleted."""
     permissions.require_see(actor, comment.proposal)
     if comment.author_id != actor.id:
-        raise NotAllowed("Only its author can delete a comment.")
+        raise NotAllowed(_("Only its author can delete a comment."))
     if comment.is_deleted:
-        raise Conflict("This comment is already deleted.")
+        raise Conflict(_("This comment is already deleted."))
     comment.body, comment.deleted_at = "", utcnow()
     if hasattr(comment, "body_html"):
         comment.body_html = ""
@@ -587,19 +617,21 @@ def signal_interest(
     """A delegate says whether their co-op is in, before any vote; a later signal replaces the earlier."""
     permissions.require_see(actor, proposal)
     if coop.id not in {c.id for c in proposal.addressed_coops}:
-        raise NotFound(f"{coop.name} is not among the co-ops this proposal is addressed to.")
+        raise NotFound(_("%(coop)s is not among the co-ops this proposal is addressed to.", coop=coop.name))
     if not actor.is_delegate_of(coop):
-        raise NotAllowed(f"Only a delegate of {coop.name} can say whether it is in.")
+        raise NotAllowed(_("Only a delegate of %(coop)s can say whether it is in.", coop=coop.name))
     if proposal.state != State.DISCUSSION:
         raise Conflict(
-            "Co-ops say whether they are in while the proposal is in discussion, before any vote.",
+            _("Co-ops say whether they are in while the proposal is in discussion, before any vote."),
             current_state=proposal.state.value,
         )
     try:
         stance = Stance(stance)
     except ValueError:
-        raise invalid("stance", f"Choose one of {', '.join(s.value for s in Stance)}.") from None
-    note = clean_text(note, "note", "The note", 1000, required=False)
+        raise invalid(
+            "stance", _("Choose one of %(stances)s.", stances=", ".join(s.value for s in Stance))
+        ) from None
+    note = clean_text(note, "note", _("The note"), 1000, required=False)
     interest = next((i for i in proposal.interests if i.coop_id == coop.id), None)
     before = interest.stance.value if interest else None
     if interest is None:
@@ -708,12 +740,13 @@ def interest_asked(person: Person) -> list[tuple[Proposal, Coop]]:
 def get_visible(person: Person, proposal_id: int) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not permissions.can_see(person, proposal):
-        raise NotFound(f"There is no proposal {proposal_id} that you can see.")
+        raise NotFound(_("There is no proposal %(id)s that you can see.", id=proposal_id))
     return proposal
 
 
 def get_revision(proposal: Proposal, number: int) -> Revision:
     revision = next((r for r in proposal.revisions if r.number == number), None)
     if revision is None:
-        raise NotFound(f"Proposal {proposal.id} has no revision {number}.")
+        raise NotFound(_("Proposal %(id)s has no revision %(number)s.", id=proposal.id, number=number))
+
     return revision

@@ -24,7 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
-ROUNDING_RULE = (
+from governance.texts import N_
+
+ROUNDING_RULE = N_(
     "Each pledge in another currency is converted at the campaign's fixed rate and rounded once, to the "
     "nearest minor unit of the base currency (halves to even); totals add those converted amounts."
 )

@@ -13,11 +13,12 @@ from governance.forms import EmptyForm, show_refusal
 from governance.markdown import render as render_markdown
 from governance.models import Network
 from governance.paging import page_number
+from governance.texts import _
 from proposals import diff, permissions, service
 from proposals.forms import CommentForm, InterestForm, ProposalForm, TransitionForm, choices
 from proposals.lifecycle import ActorKind, State, Transition, allowed_transitions
 from proposals.limits import comment_limit
-from proposals.models import Comment, Kind
+from proposals.models import Comment, Kind, Stance
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -64,13 +65,17 @@ def _list_filters() -> tuple[dict, list[str]]:
     if slug := args.get("network"):
         filters["network"] = next((n for n in current_user.networks if n.slug == slug), None)
         if filters["network"] is None:
-            problems.append(f"There is no network called {slug!r} among yours.")
+            problems.append(_("There is no network called %(slug)r among yours.", slug=slug))
+    unknown = {
+        "kind": _("There is no kind called %(value)r."),
+        "state": _("There is no state called %(value)r."),
+    }
     for key, enum_cls in (("kind", Kind), ("state", State)):
         if value := args.get(key):
             if value in enum_cls._value2member_map_:
                 filters[key] = enum_cls(value)
             else:
-                problems.append(f"There is no {key} called {value!r}.")
+                problems.append(unknown[key] % {"value": value})
     return filters, problems
 
 
@@ -85,7 +90,9 @@ def new():
     if not form.networks.choices:
         abort(
             403,
-            description="Only a steward of a network, or a delegate of one of its co-ops, can draft a proposal.",
+            description=_(
+                "Only a steward of a network, or a delegate of one of its co-ops, can draft a proposal."
+            ),
         )
     if request.method == "GET" and len(form.networks.choices) == 1:
         form.networks.data = [form.networks.choices[0].value]
@@ -105,7 +112,7 @@ def new():
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash("The draft is saved. Open it for discussion when it is ready.", "success")
+            flash(_("The draft is saved. Open it for discussion when it is ready."), "success")
             return redirect(url_for(".show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=None), _failed(form)
 
@@ -218,7 +225,7 @@ def edit(proposal_id: int):
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"Saved as revision {revision.number}.", "success")
+            flash(_("Saved as revision %(number)s.", number=revision.number), "success")
             return redirect(url_for(".show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal), _failed(form)
 
@@ -228,13 +235,13 @@ def take_step(proposal_id: int):
     proposal = service.get_visible(current_user, proposal_id)
     form = TransitionForm()
     if not form.validate_on_submit():
-        abort(400, description="Choose a step to take.")
+        abort(400, description=_("Choose a step to take."))
     if form.chosen() == Transition.WITHDRAW and request.form.get("confirm") != "yes":
-        flash("Nothing was withdrawn: tick the box to confirm, as a withdrawal cannot be undone.", "error")
+        flash(_("Nothing was withdrawn: tick the box to confirm, as a withdrawal cannot be undone."), "error")
         return redirect(url_for(".show", proposal_id=proposal.id, _anchor="run-h")), 303
     change = service.take_step(proposal, form.chosen(), actor=current_user, note=form.note.data or "")
     db.session.commit()
-    flash(f"The proposal is now {change.to_state.phrase}.", "success")
+    flash(_("The proposal is now %(phrase)s.", phrase=change.to_state.phrase), "success")
     return redirect(url_for(".show", proposal_id=proposal.id))
 
 
@@ -246,7 +253,7 @@ def compare(proposal_id: int):
         old_number = int(request.args.get("from", max(1, latest - 1)))
         new_number = int(request.args.get("to", latest))
     except ValueError:
-        abort(400, description="Give revision numbers, such as ?from=1&to=2.")
+        abort(400, description=_("Give revision numbers, such as ?from=1&to=2."))
     old, new = service.get_revision(proposal, old_number), service.get_revision(proposal, new_number)
     return render_template(
         "proposals/compare.html", proposal=proposal, old=old, new=new, sections=diff.compare(old, new)
@@ -270,7 +277,7 @@ def comment_link(proposal_id: int, comment_id: int):
     proposal = service.get_visible(current_user, proposal_id)
     found = db.session.get(Comment, comment_id)
     if found is None or found.proposal_id != proposal.id:
-        abort(404, description=f"There is no comment {comment_id} in this discussion.")
+        abort(404, description=_("There is no comment %(id)s in this discussion.", id=comment_id))
     return redirect(_at_comment(found))
 
 
@@ -308,7 +315,7 @@ def comment(proposal_id: int):
             status = error.status
         else:
             db.session.commit()
-            flash("Your comment is posted.", "success")
+            flash(_("Your comment is posted."), "success")
             return redirect(_at_comment(made))
     return _show_page(proposal, comment_form=form, status=status)
 
@@ -326,7 +333,7 @@ def _parent(proposal, form, raw: str | None) -> Comment | None:
     if parent is None or parent.proposal_id != proposal.id:
         form.parent_id.data = None
         raise NotFound(
-            "The comment you replied to is not in this discussion; post your text as a new comment."
+            _("The comment you replied to is not in this discussion; post your text as a new comment.")
         )
     return parent
 
@@ -338,7 +345,7 @@ def edit_comment(proposal_id: int, comment_id: int):
     if found is None or found.proposal_id != proposal.id:
         abort(404)
     if found.author_id != current_user.id:
-        abort(403, description="Only its author can edit a comment.")
+        abort(403, description=_("Only its author can edit a comment."))
     form = CommentForm(data={"body": found.body} if request.method == "GET" else None)
     status = 200
     if request.method == "GET":
@@ -355,7 +362,7 @@ def edit_comment(proposal_id: int, comment_id: int):
             status = error.status
         else:
             db.session.commit()
-            flash("Your comment is updated.", "success")
+            flash(_("Your comment is updated."), "success")
             return redirect(_at_comment(found))
     else:
         status = 400
@@ -370,10 +377,10 @@ def delete_comment(proposal_id: int, comment_id: int):
     if found is None or found.proposal_id != proposal.id:
         abort(404)
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; try again.")
+        abort(400, description=_("The form expired; try again."))
     service.delete_comment(found, actor=current_user)
     db.session.commit()
-    flash("Your comment is deleted; the thread shows where it was.", "success")
+    flash(_("Your comment is deleted; the thread shows where it was."), "success")
     return redirect(url_for(".show", proposal_id=proposal.id, _anchor=f"comment-{found.id}"))
 
 
@@ -384,7 +391,7 @@ def interest(proposal_id: int):
     coops = permissions.signal_coops(current_user, proposal)
     form.coop.choices = choices((c.id, c.name) for c in coops)
     if not coops:
-        abort(403, description="Only a delegate of an addressed co-op can say whether it is in.")
+        abort(403, description=_("Only a delegate of an addressed co-op can say whether it is in."))
     status = 400
     if form.validate_on_submit():
         coop = next(c for c in coops if c.id == form.coop.data)
@@ -398,7 +405,8 @@ def interest(proposal_id: int):
             status = error.status
         else:
             db.session.commit()
-            flash(f"Noted: {coop.name} is {form.stance.data.replace('_', ' ')}.", "success")
+            stance = Stance(form.stance.data).label
+            flash(_("Noted: %(coop)s is %(stance)s.", coop=coop.name, stance=stance), "success")
             return redirect(url_for(".show", proposal_id=proposal.id, _anchor="who-is-in"))
     return _show_page(proposal, interest_form=form, status=status)
 
@@ -414,10 +422,10 @@ def waiting(person) -> list[dict]:
     for proposal in drafts:
         url = url_for("proposals.show", proposal_id=proposal.id)
         by_proposal.setdefault(proposal.id, []).append(
-            {"text": f"Draft to open: {proposal.title}", "url": url}
+            {"text": _("Draft to open: %(title)s", title=proposal.title), "url": url}
         )
     for proposal, coop in asks:
-        text = f"Say whether {coop.name} is in: {proposal.title}"
+        text = _("Say whether %(coop)s is in: %(title)s", coop=coop.name, title=proposal.title)
         url = url_for("proposals.show", proposal_id=proposal.id, _anchor="who-is-in")
         by_proposal.setdefault(proposal.id, []).append({"text": text, "url": url})
     proposals = sorted({p.id: p for p in [*drafts, *(p for p, _coop in asks)]}.values(), **order)

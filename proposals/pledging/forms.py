@@ -14,47 +14,54 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from governance.errors import InvalidInput
 from governance.forms import MultiCheckboxField
+from governance.texts import N_, _, _l
 from proposals import money
 from proposals.pledging.service import HOURS_MAX, NOTICE_MAX, TERM_MAX, CampaignSettings, PledgeIn, RateIn
 from voting.forms import LOCAL_FORMATS, local_to_utc
 
-RATE_LINE_HINT = "One a line: code, rate (units of it for one of the base currency), date, source."
+RATE_LINE_HINT = N_("One a line: code, rate (units of it for one of the base currency), date, source.")
 
 
 class OpenCampaignForm(FlaskForm):
     base_currency = StringField(
-        "Base currency (ISO 4217 code)", validators=[DataRequired(), Length(min=3, max=3)], default="GBP"
+        _l("Base currency (ISO 4217 code)"), validators=[DataRequired(), Length(min=3, max=3)], default="GBP"
     )
     rates = TextAreaField(
-        "Other currencies co-ops may pledge in, with their rates",
+        _l("Other currencies co-ops may pledge in, with their rates"),
         validators=[Optional(), Length(max=5000)],
-        description=RATE_LINE_HINT,
+        description=_l(RATE_LINE_HINT),
     )
     target_money = StringField(
-        "Money a month, in the base currency (empty: no money target)",
+        _l("Money a month, in the base currency (empty: no money target)"),
         validators=[Optional(), Length(max=40)],
     )
     target_hours = IntegerField(
-        "Hours of capacity a month (empty: no hours target)",
+        _l("Hours of capacity a month (empty: no hours target)"),
         validators=[Optional(), NumberRange(1, 1_000_000)],
     )
     seats = TextAreaField(
-        "Seats, one a line: a role a co-op takes on, and how many co-ops it needs (“host” or “on-call: 2”)",
+        _l(
+            "Seats, one a line: a role a co-op takes on, and how many co-ops it needs (“host” or “on-call: 2”)"
+        ),
         validators=[Optional(), Length(max=2000)],
     )
-    min_coops = IntegerField("At least this many co-ops", validators=[Optional(), NumberRange(1, 100_000)])
-    min_networks = IntegerField("At least this many networks", validators=[Optional(), NumberRange(1, 1000)])
+    min_coops = IntegerField(
+        _l("At least this many co-ops"), validators=[Optional(), NumberRange(1, 100_000)]
+    )
+    min_networks = IntegerField(
+        _l("At least this many networks"), validators=[Optional(), NumberRange(1, 1000)]
+    )
     min_countries = IntegerField(
-        "At least this many countries", validators=[Optional(), NumberRange(1, 1000)]
+        _l("At least this many countries"), validators=[Optional(), NumberRange(1, 1000)]
     )
     deadline_at = DateTimeLocalField(
-        "Deadline",
+        _l("Deadline"),
         format=LOCAL_FORMATS,
-        validators=[DataRequired(message="Say when the campaign's deadline is.")],
+        validators=[DataRequired(message=_l("Say when the campaign's deadline is."))],
     )
-    term_months = IntegerField("Term, in months", validators=[InputRequired(), NumberRange(1, TERM_MAX)])
+    term_months = IntegerField(_l("Term, in months"), validators=[InputRequired(), NumberRange(1, TERM_MAX)])
     notice_days = IntegerField(
-        "Notice a party gives before it withdraws, in days",
+        _l("Notice a party gives before it withdraws, in days"),
         default=90,
         validators=[Optional(), NumberRange(0, NOTICE_MAX)],
     )
@@ -84,7 +91,7 @@ def rate_lines(text: str | None) -> list[RateIn]:
         if not parts:
             continue
         if len(parts) < 4:
-            message = f"Line {number} of the rates: {RATE_LINE_HINT}"
+            message = _("Line %(number)s of the rates: %(hint)s", number=number, hint=_(RATE_LINE_HINT))
             raise InvalidInput(message, errors={"rates": [message]})
         rates.append(RateIn(currency=parts[0], rate=parts[1], as_of=parts[2], source=parts[3]))
     return rates
@@ -100,25 +107,27 @@ def seat_lines(text: str | None) -> dict[str, int]:
             continue
         count = count.strip()
         if count and not (count.isascii() and count.isdigit() and len(count) <= 6):
-            message = f"How many co-ops the seat {name!r} needs is a whole number, as in “on-call: 2”."
+            message = _(
+                "How many co-ops the seat %(name)r needs is a whole number, as in “on-call: 2”.", name=name
+            )
             raise InvalidInput(message, errors={"seats": [message]})
         seats[name] = int(count) if count else 1
     return seats
 
 
 class PledgeForm(FlaskForm):
-    coop = SelectField("For", coerce=int, validators=[InputRequired(message="Choose a co-op.")])
-    currency = SelectField("Currency")
-    money = StringField("Money a month", validators=[Optional(), Length(max=40)])
-    hours = IntegerField("Hours a month", validators=[Optional(), NumberRange(0, HOURS_MAX)])
-    seats = MultiCheckboxField("Seats your co-op takes on", validate_choice=False)
-    note = TextAreaField("Note", validators=[Optional(), Length(max=1000)])
+    coop = SelectField(_l("For"), coerce=int, validators=[InputRequired(message=_l("Choose a co-op."))])
+    currency = SelectField(_l("Currency"))
+    money = StringField(_l("Money a month"), validators=[Optional(), Length(max=40)])
+    hours = IntegerField(_l("Hours a month"), validators=[Optional(), NumberRange(0, HOURS_MAX)])
+    seats = MultiCheckboxField(_l("Seats your co-op takes on"), validate_choice=False)
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
     min_coops = IntegerField(
-        "Only if at least this many co-ops are in (empty: no condition)",
+        _l("Only if at least this many co-ops are in (empty: no condition)"),
         validators=[Optional(), NumberRange(1, 100_000)],
     )
     min_money = StringField(
-        "Only if the money pledged reaches, in the base currency (empty: no condition)",
+        _l("Only if the money pledged reaches, in the base currency (empty: no condition)"),
         validators=[Optional(), Length(max=40)],
     )
 
@@ -151,16 +160,16 @@ class PledgeForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    coop = SelectField("Co-op", coerce=int, validators=[InputRequired(message="Choose a co-op.")])
+    coop = SelectField(_l("Co-op"), coerce=int, validators=[InputRequired(message=_l("Choose a co-op."))])
 
 
 class ExtendForm(FlaskForm):
     deadline_at = DateTimeLocalField(
-        "New deadline",
+        _l("New deadline"),
         format=LOCAL_FORMATS,
-        validators=[DataRequired(message="Say when the new deadline is.")],
+        validators=[DataRequired(message=_l("Say when the new deadline is."))],
     )
-    reason = TextAreaField("Why (everyone is told)", validators=[DataRequired(), Length(max=1000)])
+    reason = TextAreaField(_l("Why (everyone is told)"), validators=[DataRequired(), Length(max=1000)])
 
     def new_deadline(self, zone: str):
         return local_to_utc(self.deadline_at.data, zone, "deadline_at")

@@ -23,6 +23,7 @@ from sqlalchemy.types import JSON
 
 from governance.extensions import db
 from governance.models import Coop, Person, enum_column
+from governance.texts import N_, _
 from governance.types import UTCDateTime, utcnow
 from proposals import targets
 from proposals.models import Proposal
@@ -35,11 +36,14 @@ class CampaignState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            CampaignState.OPEN: "open for pledges",
-            CampaignState.COMMITTED: "committed",
-            CampaignState.LAPSED: "lapsed",
-        }[self]
+        return _(CAMPAIGN_STATE_LABELS[self])
+
+
+CAMPAIGN_STATE_LABELS = {
+    CampaignState.OPEN: N_("open for pledges"),
+    CampaignState.COMMITTED: N_("committed"),
+    CampaignState.LAPSED: N_("lapsed"),
+}
 
 
 class PledgeEnd(enum.StrEnum):

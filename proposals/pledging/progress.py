@@ -8,9 +8,11 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from babel.numbers import get_territory_currencies
+from babel.lists import format_list
+from babel.numbers import format_decimal, get_territory_currencies
 
 from governance.models import Coop
+from governance.texts import N_, _, current_locale, ngettext
 from proposals import money
 from proposals.pledging import service
 from proposals.pledging.models import Campaign, Pledge
@@ -49,13 +51,16 @@ def bars(campaign: Campaign, result: service.Standing, viewer_currency: str | No
         also = ""
         if viewer_currency:
             rules = service.currencies(campaign)
-            also = (
-                f"{money.format_money(rules.from_base(got.money, viewer_currency), viewer_currency)} of "
-                f"{money.format_money(rules.from_base(campaign.target_money_minor, viewer_currency), viewer_currency)}"
+            also = _(
+                "%(pledged)s of %(target)s",
+                pledged=money.format_money(rules.from_base(got.money, viewer_currency), viewer_currency),
+                target=money.format_money(
+                    rules.from_base(campaign.target_money_minor, viewer_currency), viewer_currency
+                ),
             )
         found.append(
             Bar(
-                "Money a month",
+                _("Money a month"),
                 got.money,
                 campaign.target_money_minor,
                 money.format_money(got.money, base),
@@ -66,26 +71,36 @@ def bars(campaign: Campaign, result: service.Standing, viewer_currency: str | No
     if campaign.target_hours:
         found.append(
             Bar(
-                "Hours a month",
+                _("Hours a month"),
                 got.hours,
                 campaign.target_hours,
-                f"{got.hours:,}",
-                f"{campaign.target_hours:,}",
+                _figure(got.hours),
+                _figure(campaign.target_hours),
             )
         )
     for seat, wanted in sorted((campaign.target_seats or {}).items()):
         have = got.seats.get(seat, 0)
         found.append(
-            Bar(f"The {seat} seat", have, wanted, f"{have} co-op{'s' if have != 1 else ''}", f"{wanted}")
+            Bar(
+                _("The %(seat)s seat", seat=seat),
+                have,
+                wanted,
+                ngettext("%(num)s co-op", "%(num)s co-ops", have),
+                _figure(wanted),
+            )
         )
     for label, wanted, have in (
-        ("Co-ops in", campaign.min_coops, got.coops),
-        ("Networks", campaign.min_networks, got.networks),
-        ("Countries", campaign.min_countries, got.countries),
+        (_("Co-ops in"), campaign.min_coops, got.coops),
+        (_("Networks"), campaign.min_networks, got.networks),
+        (_("Countries"), campaign.min_countries, got.countries),
     ):
         if wanted:
-            found.append(Bar(label, have, wanted, f"{have}", f"{wanted}"))
+            found.append(Bar(label, have, wanted, _figure(have), _figure(wanted)))
     return found
+
+
+def _figure(n: int) -> str:
+    return format_decimal(n, locale=current_locale())
 
 
 def missing_sentence(campaign: Campaign, result: service.Standing) -> str:
@@ -93,8 +108,7 @@ def missing_sentence(campaign: Campaign, result: service.Standing) -> str:
     words = service.describe_shortfalls(campaign, result.outcome)
     if not words:
         return ""
-    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    return f"Still missing: {joined}."
+    return _("Still missing: %(missing)s.", missing=format_list(words, locale=current_locale()))
 
 
 def waiting_sentences(campaign: Campaign, result: service.Standing) -> list[tuple[Pledge, str]]:
@@ -104,15 +118,17 @@ def waiting_sentences(campaign: Campaign, result: service.Standing) -> list[tupl
     for pledge in result.waiting:
         now = []
         if pledge.min_coops is not None:
-            now.append(f"{got.coops} {'is' if got.coops == 1 else 'are'} now")
+            now.append(ngettext("%(num)s is now", "%(num)s are now", got.coops))
         if pledge.min_money_minor is not None:
-            now.append(f"{money.format_money(got.money, campaign.base_currency)} is pledged now")
-        lines.append(
-            (
-                pledge,
-                f"{pledge.coop.name} is in {service.describe_condition(campaign, pledge)} ({'; '.join(now)}).",
-            )
+            amount = money.format_money(got.money, campaign.base_currency)
+            now.append(_("%(amount)s is pledged now", amount=amount))
+        sentence = _(
+            "%(coop)s is in %(condition)s (%(now)s).",
+            coop=pledge.coop.name,
+            condition=service.describe_condition(campaign, pledge),
+            now="; ".join(now),
         )
+        lines.append((pledge, sentence))
     return lines
 
 
@@ -120,30 +136,38 @@ def describe_pledge(pledge: Pledge) -> str:
     """'£600.00 a month, 40 hours a month, the host seat'."""
     parts = []
     if pledge.money_minor:
-        parts.append(f"{money.format_money(pledge.money_minor, pledge.currency)} a month")
+        amount = money.format_money(pledge.money_minor, pledge.currency)
         if pledge.currency != pledge.campaign.base_currency:
-            parts[-1] += f" (= {money.format_money(pledge.base_minor, pledge.campaign.base_currency)})"
+            base = money.format_money(pledge.base_minor, pledge.campaign.base_currency)
+            parts.append(_("%(amount)s a month (= %(base)s)", amount=amount, base=base))
+        else:
+            parts.append(_("%(amount)s a month", amount=amount))
     if pledge.hours:
-        parts.append(f"{pledge.hours:,} hour{'s' if pledge.hours != 1 else ''} a month")
+        parts.append(
+            ngettext(
+                "%(count)s hour a month", "%(count)s hours a month", pledge.hours, count=_figure(pledge.hours)
+            )
+        )
     for seat in pledge.seats or []:
-        parts.append(f"the {seat} seat")
-    return ", ".join(parts) or "nothing"
+        parts.append(_("the %(seat)s seat", seat=seat))
+    return ", ".join(parts) or _("nothing")
 
 
+# The roster's columns, translated for whoever downloads it.
 ROSTER_COLUMNS = [
-    "co-op",
-    "country",
-    "time zone",
-    "delegate",
-    "currency",
-    "money a month",
-    "in base currency",
-    "hours a month",
-    "seats",
-    "condition",
-    "stands",
-    "pledged at (UTC)",
-    "note",
+    N_("co-op"),
+    N_("country"),
+    N_("time zone"),
+    N_("delegate"),
+    N_("currency"),
+    N_("money a month"),
+    N_("in base currency"),
+    N_("hours a month"),
+    N_("seats"),
+    N_("condition"),
+    N_("stands"),
+    N_("pledged at (UTC)"),
+    N_("note"),
 ]
 
 
@@ -152,7 +176,7 @@ def roster_csv(campaign: Campaign, result: service.Standing) -> str:
     standing = {p.id for p in result.standing}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(ROSTER_COLUMNS)
+    writer.writerow([_(column) for column in ROSTER_COLUMNS])
     for pledge in sorted(campaign.current_pledges, key=lambda p: p.coop.name.casefold()):
         writer.writerow(
             [
@@ -166,7 +190,7 @@ def roster_csv(campaign: Campaign, result: service.Standing) -> str:
                 pledge.hours,
                 "; ".join(pledge.seats or []),
                 _cell(service.describe_condition(campaign, pledge)),
-                "yes" if pledge.id in standing else "waiting",
+                _("yes") if pledge.id in standing else _("waiting"),
                 pledge.made_at.strftime("%Y-%m-%d %H:%M:%S"),
                 _cell(pledge.note),
             ]

@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from governance.schemas import PersonRefSchema, Ref
+from governance.texts import _
 from proposals import money
 from proposals.pledging.models import CampaignState, PledgeEnd
 from proposals.pledging.service import HOURS_MAX, NOTE_MAX, REASON_MAX, SEATS_MAX, SOURCE_MAX
@@ -111,7 +112,7 @@ class CampaignSchema(ma.Schema):
 def _rounding() -> str:
     from proposals.targets import ROUNDING_RULE
 
-    return ROUNDING_RULE
+    return _(ROUNDING_RULE)
 
 
 class PledgeInSchema(ma.Schema):

@@ -39,19 +39,21 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from governance import audit, mail
+from governance import audit, i18n, mail
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, PledgingClosed
 from governance.extensions import db
 from governance.models import Coop, CoopRole, NetworkMembership, Person
+from governance.texts import N_, _, current_locale, ngettext
 from governance.timezones import format_in_zone, is_valid_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 from proposals import money, targets
 from proposals import permissions as proposal_permissions
-from proposals.lifecycle import ActorKind, State, Transition
+from proposals.lifecycle import STATE_LABELS, ActorKind, State, Transition
 from proposals.models import Proposal, StateChange, proposal_networks
 from proposals.pledging.models import Campaign, CampaignRate, CampaignState, Contribution, Pledge, PledgeEnd
 from proposals.service import apply_transition, lock_proposal
@@ -63,6 +65,11 @@ SEAT_NAME_MAX, SEATS_MAX = 60, 20
 NOTE_MAX, REASON_MAX, SOURCE_MAX = 1000, 1000, 300
 RATES_MAX = 30
 DEADLINE_WITHIN = timedelta(days=731)  # two years: a later deadline is a typing slip
+AUDIT_LOCALE = "en_GB"  # the audit log's summaries are a record, written in English
+# Why a campaign lapsed, kept in English in its outcome and the log; the page translates them.
+LAPSE_UNMET = N_("not every target was met by the deadline")
+LAPSE_WITHDRAWN = N_("the proposal was withdrawn")
+LAPSE_VOTE_FAILED = N_("the vote did not pass")
 
 
 class Action(StrEnum):
@@ -132,7 +139,7 @@ def get_campaign(
     nothing (`settle=False` leaves that to the caller, with `settle_proposal`)."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or not proposal_permissions.can_see(actor, campaign.proposal):
-        raise NotFound(f"There is no campaign {campaign_id} that you can see.")
+        raise NotFound(_("There is no campaign %(id)s that you can see.", id=campaign_id))
     if settle:
         settle_proposal(campaign.proposal, now=now)
     return campaign
@@ -141,14 +148,14 @@ def get_campaign(
 def campaign_of(actor: Person, proposal: Proposal, *, now: datetime | None = None) -> Campaign:
     proposal_permissions.require_see(actor, proposal)
     if proposal.campaign is None:
-        raise NotFound("This proposal has no pledge campaign yet.")
+        raise NotFound(_("This proposal has no pledge campaign yet."))
     return get_campaign(actor, proposal.campaign.id, now=now)
 
 
 def get_pledge(campaign: Campaign, pledge_id: int) -> Pledge:
     pledge = next((p for p in campaign.pledges if p.id == pledge_id), None)
     if pledge is None:
-        raise NotFound(f"Campaign {campaign.id} has no pledge {pledge_id}.")
+        raise NotFound(_("Campaign %(id)s has no pledge %(pledge)s.", id=campaign.id, pledge=pledge_id))
     return pledge
 
 
@@ -233,7 +240,7 @@ def open_campaign(
     proposal_permissions.require_steward(actor, proposal)
     lock_proposal(proposal)
     if proposal.campaign is not None:
-        raise Conflict("This proposal already has its pledge campaign.", campaign=proposal.campaign.id)
+        raise Conflict(_("This proposal already has its pledge campaign."), campaign=proposal.campaign.id)
     _require_openable(proposal)
     fields_ = _checked_settings(proposal, settings, now)
     rates = fields_.pop("rates")
@@ -241,8 +248,11 @@ def open_campaign(
     if is_during_vote and proposal.vote is not None and fields_["deadline_at"] <= proposal.vote.closes_at:
         raise invalid(
             "deadline_at",
-            "Pledges made during the vote wait for its result: set the deadline after the vote closes "
-            f"({format_in_zone(proposal.vote.closes_at, settings.time_zone)}).",
+            _(
+                "Pledges made during the vote wait for its result: set the deadline after the vote closes "
+                "(%(closes)s).",
+                closes=format_in_zone(proposal.vote.closes_at, settings.time_zone),
+            ),
         )
     if not is_during_vote:
         apply_transition(
@@ -261,7 +271,7 @@ def open_campaign(
         networks=proposal.networks,
         data={"proposal": proposal.id, **campaign_terms(campaign)},
         summary=f"Opened the pledge campaign on {proposal.title!r}, deadline "
-        f"{format_in_zone(campaign.deadline_at, 'UTC')}",
+        f"{format_in_zone(campaign.deadline_at, 'UTC', locale=AUDIT_LOCALE)}",
     )
     return campaign
 
@@ -292,26 +302,39 @@ def campaign_terms(campaign: Campaign) -> dict[str, Any]:
 def _require_openable(proposal: Proposal) -> None:
     if not proposal.kind.has_facts:
         raise Conflict(
-            "Only shared service and joint venture proposals collect pledges.",
+            _("Only shared service and joint venture proposals collect pledges."),
             current_state=proposal.state.value,
         )
     if proposal.state not in (State.VOTING, State.PASSED):
         raise Conflict(
-            f"A pledge campaign opens once the proposal has passed, or while its vote is open; this one is "
-            f"{proposal.state.label}.",
+            _(
+                "A pledge campaign opens once the proposal has passed, or while its vote is open; this one is "
+                "%(state)s.",
+                state=proposal.state.label,
+            ),
             current_state=proposal.state.value,
         )
 
 
 def _count(value, field_name: str, label: str, low: int, high: int, *, optional: bool = True) -> int | None:
+    """`label` names what is counted, already in the reader's language ("the hours a month")."""
     if value is None or value == "":
         if optional:
             return None
-        raise invalid(field_name, f"Give {label}.")
+        raise invalid(field_name, _("Give %(what)s.", what=label))
     if isinstance(value, bool) or not isinstance(value, int):
-        raise invalid(field_name, f"Give {label} as a whole number.")
+        raise invalid(field_name, _("Give %(what)s as a whole number.", what=label))
     if not low <= value <= high:
-        raise invalid(field_name, f"Give {label} from {low:,} to {high:,}.")
+        locale = current_locale()
+        raise invalid(
+            field_name,
+            _(
+                "Give %(what)s from %(low)s to %(high)s.",
+                what=label,
+                low=format_decimal(low, locale=locale),
+                high=format_decimal(high, locale=locale),
+            ),
+        )
     return value
 
 
@@ -323,19 +346,19 @@ def _checked_settings(proposal: Proposal, s: CampaignSettings, now: datetime) ->
         "base_currency": base,
         "rates": _checked_rates(base, s.rates, now),
         "target_money_minor": None,
-        "target_hours": _count(s.target_hours, "target_hours", "the hours a month", 1, TARGET_HOURS_MAX),
+        "target_hours": _count(s.target_hours, "target_hours", _("the hours a month"), 1, TARGET_HOURS_MAX),
         "target_seats": _checked_seats(s.seats, len(coops)),
-        "min_coops": _count(s.min_coops, "min_coops", "the least number of co-ops", 1, max(len(coops), 1)),
+        "min_coops": _count(s.min_coops, "min_coops", _("the least number of co-ops"), 1, max(len(coops), 1)),
         "min_networks": _count(
-            s.min_networks, "min_networks", "the least number of networks", 1, len(proposal.networks)
+            s.min_networks, "min_networks", _("the least number of networks"), 1, len(proposal.networks)
         ),
         "min_countries": _count(
-            s.min_countries, "min_countries", "the least number of countries", 1, max(len(countries), 1)
+            s.min_countries, "min_countries", _("the least number of countries"), 1, max(len(countries), 1)
         ),
         "term_months": _count(
-            s.term_months, "term_months", "the term in months", 1, TERM_MAX, optional=False
+            s.term_months, "term_months", _("the term in months"), 1, TERM_MAX, optional=False
         ),
-        "notice_days": _count(s.notice_days or 0, "notice_days", "the notice in days", 0, NOTICE_MAX),
+        "notice_days": _count(s.notice_days or 0, "notice_days", _("the notice in days"), 0, NOTICE_MAX),
         "deadline_at": _checked_deadline(s.deadline_at, now),
         "time_zone": s.time_zone if is_valid_zone(s.time_zone) else "UTC",
     }
@@ -351,30 +374,44 @@ def _checked_settings(proposal: Proposal, s: CampaignSettings, now: datetime) ->
         "min_countries",
     )
     if not any(checked[name] for name in wanted):
-        raise invalid("target_money", "Give at least one target: money, hours, seats or a number of co-ops.")
+        raise invalid(
+            "target_money", _("Give at least one target: money, hours, seats or a number of co-ops.")
+        )
     return checked
 
 
 def _refuse_impossible(checked: dict[str, Any], coops: list[Coop], proposal: Proposal) -> None:
     """A target no set of the addressed co-ops could meet is refused now, not discovered at the deadline."""
     if not coops:
-        raise InvalidInput("No co-op is in the addressed networks, so nobody could pledge.")
+        raise InvalidInput(_("No co-op is in the addressed networks, so nobody could pledge."))
     if checked["min_coops"] is not None and checked["min_coops"] > len(coops):
-        raise invalid("min_coops", f"Only {len(coops)} co-ops are addressed, so that many can never be in.")
+        raise invalid(
+            "min_coops",
+            ngettext(
+                "Only %(num)s co-op is addressed, so that many can never be in.",
+                "Only %(num)s co-ops are addressed, so that many can never be in.",
+                len(coops),
+            ),
+        )
 
 
 def _checked_rates(base: str, rates: Iterable[RateIn], now: datetime) -> list[dict[str, str]]:
     rates = list(rates or [])
     if len(rates) > RATES_MAX:
-        raise invalid("rates", f"At most {RATES_MAX} other currencies.")
+        raise invalid("rates", _("At most %(most)s other currencies.", most=RATES_MAX))
     seen: set[str] = set()
     checked = []
     for i, r in enumerate(rates):
         code = money.clean_currency(r.currency, f"rates.{i}.currency")
         if code == base:
-            raise invalid(f"rates.{i}.currency", f"{code} is the base currency: it needs no rate.")
+            raise invalid(
+                f"rates.{i}.currency", _("%(code)s is the base currency: it needs no rate.", code=code)
+            )
         if code in seen:
-            raise invalid(f"rates.{i}.currency", f"{code} is given twice: give each currency's rate once.")
+            raise invalid(
+                f"rates.{i}.currency",
+                _("%(code)s is given twice: give each currency's rate once.", code=code),
+            )
         seen.add(code)
         rate = money.clean_rate(r.rate, f"rates.{i}.rate")
         checked.append(
@@ -382,7 +419,7 @@ def _checked_rates(base: str, rates: Iterable[RateIn], now: datetime) -> list[di
                 "currency": code,
                 "rate_text": f"{rate:f}",
                 "as_of": _checked_date(r.as_of, f"rates.{i}.as_of", now).isoformat(),
-                "source": clean_text(r.source, f"rates.{i}.source", "The rate's source", SOURCE_MAX),
+                "source": clean_text(r.source, f"rates.{i}.source", _("The rate's source"), SOURCE_MAX),
             }
         )
     return checked
@@ -395,11 +432,11 @@ def _checked_date(value, field_name: str, now: datetime) -> date:
         try:
             value = date.fromisoformat(str(value or "").strip())
         except ValueError:
-            raise invalid(field_name, "Give the rate's date as YYYY-MM-DD.") from None
+            raise invalid(field_name, _("Give the rate's date as YYYY-MM-DD.")) from None
     if value > now.date() + timedelta(days=1):
-        raise invalid(field_name, "A rate's date cannot be in the future: give the day it was quoted.")
+        raise invalid(field_name, _("A rate's date cannot be in the future: give the day it was quoted."))
     if value < now.date() - timedelta(days=366):
-        raise invalid(field_name, "That rate is more than a year old: give a current one.")
+        raise invalid(field_name, _("That rate is more than a year old: give a current one."))
     return value
 
 
@@ -410,31 +447,43 @@ def _checked_seats(seats: dict[str, int] | None, coop_count: int) -> dict[str, i
         if not name:
             continue
         if len(name) > SEAT_NAME_MAX or not re.fullmatch(r"[^\"<>]+", name):
-            raise invalid("seats", f"A seat's name is at most {SEAT_NAME_MAX} characters, without quotes.")
+            raise invalid(
+                "seats",
+                _("A seat's name is at most %(most)s characters, without quotes.", most=SEAT_NAME_MAX),
+            )
         if name.casefold() in {n.casefold() for n in checked}:
-            raise invalid("seats", f"The seat {name!r} is named twice.")
-        needed = _count(count, "seats", f"the co-ops the seat {name!r} needs", 1, 10**6, optional=False) or 1
+            raise invalid("seats", _("The seat %(name)r is named twice.", name=name))
+        what = _("the co-ops the seat %(name)r needs", name=name)
+        needed = _count(count, "seats", what, 1, 10**6, optional=False) or 1
         if needed > coop_count:
-            raise invalid("seats", f"Only {coop_count} co-ops are addressed: {name!r} can never be filled.")
+            raise invalid(
+                "seats",
+                ngettext(
+                    "Only %(num)s co-op is addressed: %(name)r can never be filled.",
+                    "Only %(num)s co-ops are addressed: %(name)r can never be filled.",
+                    coop_count,
+                    name=name,
+                ),
+            )
         checked[name] = needed
     if len(checked) > SEATS_MAX:
-        raise invalid("seats", f"At most {SEATS_MAX} kinds of seat.")
+        raise invalid("seats", _("At most %(most)s kinds of seat.", most=SEATS_MAX))
     return checked
 
 
 def _checked_deadline(deadline: datetime | None, now: datetime) -> datetime:
     if deadline is None:
-        raise invalid("deadline_at", "Say when the campaign's deadline is.")
+        raise invalid("deadline_at", _("Say when the campaign's deadline is."))
     if deadline.tzinfo is None:
-        raise invalid("deadline_at", "Give the deadline with its time zone.")
+        raise invalid("deadline_at", _("Give the deadline with its time zone."))
     try:
         deadline = deadline.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise invalid("deadline_at", "That date is out of range: give a time within two years.") from None
+        raise invalid("deadline_at", _("That date is out of range: give a time within two years.")) from None
     if deadline <= now:
-        raise invalid("deadline_at", "That deadline has already passed.")
+        raise invalid("deadline_at", _("That deadline has already passed."))
     if deadline > now + DEADLINE_WITHIN:
-        raise invalid("deadline_at", "A campaign's deadline is at most two years from now.")
+        raise invalid("deadline_at", _("A campaign's deadline is at most two years from now."))
     return deadline
 
 
@@ -444,18 +493,23 @@ def _checked_deadline(deadline: datetime | None, now: datetime) -> datetime:
 def _require_taking_pledges(campaign: Campaign, now: datetime) -> None:
     """Refuse once the deadline has come, whether or not anything has settled the campaign yet."""
     if campaign.state == CampaignState.COMMITTED:
-        raise PledgingClosed("This campaign has committed; its contributions are fixed.")
+        raise PledgingClosed(_("This campaign has committed; its contributions are fixed."))
     if campaign.state == CampaignState.LAPSED:
-        raise PledgingClosed("This campaign lapsed: nobody owes anything, and it takes no more pledges.")
+        raise PledgingClosed(_("This campaign lapsed: nobody owes anything, and it takes no more pledges."))
     if now >= campaign.deadline_at:
         raise PledgingClosed(
-            f"The campaign's deadline was {format_in_zone(campaign.deadline_at, 'UTC')}; nothing more "
-            "can be pledged, changed or withdrawn.",
+            _(
+                "The campaign's deadline was %(deadline)s; nothing more can be pledged, changed or withdrawn.",
+                deadline=format_in_zone(campaign.deadline_at, "UTC"),
+            ),
             deadline_at=campaign.deadline_at.isoformat(),
         )
     if campaign.proposal.state not in (State.VOTING, State.PASSED, State.PLEDGING):
         raise PledgingClosed(
-            f"The proposal is {campaign.proposal.state.label}, so its campaign takes no pledges.",
+            _(
+                "The proposal is %(state)s, so its campaign takes no pledges.",
+                state=campaign.proposal.state.label,
+            ),
             current_state=campaign.proposal.state.value,
         )
 
@@ -463,9 +517,9 @@ def _require_taking_pledges(campaign: Campaign, now: datetime) -> None:
 def _require_delegate(campaign: Campaign, actor: Person, coop: Coop) -> None:
     proposal_permissions.require_see(actor, campaign.proposal)
     if coop.id not in {c.id for c in campaign.proposal.addressed_coops}:
-        raise NotAllowed(f"{coop.name} is not among the co-ops this proposal is addressed to.")
+        raise NotAllowed(_("%(coop)s is not among the co-ops this proposal is addressed to.", coop=coop.name))
     if not actor.is_delegate_of(coop):
-        raise NotAllowed(f"Only a delegate of {coop.name} can pledge for it.")
+        raise NotAllowed(_("Only a delegate of %(coop)s can pledge for it.", coop=coop.name))
 
 
 @dataclass
@@ -498,7 +552,7 @@ def make_pledge(
     values = _checked_pledge(campaign, pledge)
     previous = campaign.current_pledge(coop)
     if previous is not None and all(getattr(previous, k) == v for k, v in values.items()):
-        raise InvalidInput(f"That is {coop.name}'s pledge already: nothing changed.")
+        raise InvalidInput(_("That is %(coop)s's pledge already: nothing changed.", coop=coop.name))
     if previous is not None:
         previous.is_current, previous.ended_at, previous.end_reason = False, now, PledgeEnd.REPLACED
         previous.ended_by = actor
@@ -540,18 +594,28 @@ def _checked_pledge(campaign: Campaign, p: PledgeIn) -> dict[str, Any]:
     if not rules.accepts(currency):
         raise invalid(
             "currency",
-            f"This campaign takes pledges in {', '.join(campaign.currencies)}, not {p.currency!r}.",
+            _(
+                "This campaign takes pledges in %(currencies)s, not %(currency)r.",
+                currencies=", ".join(campaign.currencies),
+                currency=p.currency,
+            ),
         )
     minor = 0 if p.money in (None, "") else money.to_minor(p.money, currency, "money")
-    hours = _count(p.hours, "hours", "the hours a month", 0, HOURS_MAX) or 0
+    hours = _count(p.hours, "hours", _("the hours a month"), 0, HOURS_MAX) or 0
     seats = _checked_pledge_seats(campaign, p.seats)
     if not (minor or hours or seats):
-        raise invalid("money", "Pledge some money, some hours or a seat.")
+        raise invalid("money", _("Pledge some money, some hours or a seat."))
     coop_count = len(campaign.proposal.addressed_coops)
-    min_coops = _count(p.min_coops, "min_coops", "the co-ops your condition needs", 1, 10**6)
+    min_coops = _count(p.min_coops, "min_coops", _("the co-ops your condition needs"), 1, 10**6)
     if min_coops is not None and min_coops > coop_count:
         raise invalid(
-            "min_coops", f"Only {coop_count} co-ops are addressed, so “at least {min_coops}” can never hold."
+            "min_coops",
+            ngettext(
+                "Only %(num)s co-op is addressed, so “at least %(least)s” can never hold.",
+                "Only %(num)s co-ops are addressed, so “at least %(least)s” can never hold.",
+                coop_count,
+                least=min_coops,
+            ),
         )
     min_money = None
     if p.min_money not in (None, ""):
@@ -562,7 +626,7 @@ def _checked_pledge(campaign: Campaign, p: PledgeIn) -> dict[str, Any]:
         "base_minor": rules.to_base(minor, currency),
         "hours": hours,
         "seats": seats,
-        "note": clean_text(p.note, "note", "The note", NOTE_MAX, required=False),
+        "note": clean_text(p.note, "note", _("The note"), NOTE_MAX, required=False),
         "min_coops": min_coops,
         "min_money_minor": min_money,
     }
@@ -576,8 +640,15 @@ def _checked_pledge_seats(campaign: Campaign, seats: Iterable[str] | None) -> li
         if not name:
             continue
         if name.casefold() not in offered:
-            listed = ", ".join(offered.values()) or "none"
-            raise invalid("seats", f"This campaign has no seat called {name!r} (its seats: {listed}).")
+            listed = ", ".join(offered.values()) or _("none")
+            raise invalid(
+                "seats",
+                _(
+                    "This campaign has no seat called %(name)r (its seats: %(seats)s).",
+                    name=name,
+                    seats=listed,
+                ),
+            )
         if offered[name.casefold()] not in chosen:
             chosen.append(offered[name.casefold()])
     return sorted(chosen)
@@ -591,7 +662,7 @@ def withdraw_pledge(campaign: Campaign, *, actor: Person, coop: Coop, now: datet
     _require_taking_pledges(campaign, now)
     current = campaign.current_pledge(coop)
     if current is None:
-        raise Conflict(f"{coop.name} has no pledge in this campaign to withdraw.")
+        raise Conflict(_("%(coop)s has no pledge in this campaign to withdraw.", coop=coop.name))
     current.is_current, current.ended_at, current.end_reason = False, now, PledgeEnd.WITHDRAWN
     current.ended_by = actor
     db.session.flush()
@@ -624,15 +695,17 @@ def extend_deadline(
     _require_taking_pledges(campaign, now)
     if campaign.is_extended:
         raise Conflict(
-            f"The deadline was already extended once, on {format_in_zone(campaign.extended_at, 'UTC')}; "
-            "it cannot be extended again."
+            _(
+                "The deadline was already extended once, on %(when)s; it cannot be extended again.",
+                when=format_in_zone(campaign.extended_at, "UTC"),
+            )
         )
-    reason = clean_text(reason, "reason", "The reason", REASON_MAX)
+    reason = clean_text(reason, "reason", _("The reason"), REASON_MAX)
     new = _checked_deadline(deadline_at, now)
     if new <= campaign.deadline_at:
-        raise invalid("deadline_at", "An extension moves the deadline later than it is now.")
+        raise invalid("deadline_at", _("An extension moves the deadline later than it is now."))
     if new > campaign.opened_at + DEADLINE_WITHIN:
-        raise invalid("deadline_at", "A campaign's deadline is at most two years after it opened.")
+        raise invalid("deadline_at", _("A campaign's deadline is at most two years after it opened."))
     before = campaign.deadline_at
     campaign.first_deadline_at, campaign.deadline_at = before, new
     campaign.extended_at, campaign.extended_by, campaign.extension_reason = now, actor, reason
@@ -643,23 +716,30 @@ def extend_deadline(
         subject=campaign,
         networks=campaign.proposal.networks,
         data={"from": before.isoformat(), "to": new.isoformat(), "reason": reason},
-        summary=f"Extended the campaign on {campaign.proposal.title!r} to {format_in_zone(new, 'UTC')}",
+        summary=f"Extended the campaign on {campaign.proposal.title!r} to "
+        f"{format_in_zone(new, 'UTC', locale=AUDIT_LOCALE)}",
     )
     _tell_delegates(campaign, before, new, reason)
     return campaign
 
 
 def _tell_delegates(campaign: Campaign, before: datetime, new: datetime, reason: str) -> None:
+    """Each delegate is told in their own language, with the times on their own clock."""
     title = campaign.proposal.title
     for coop in campaign.proposal.addressed_coops:
         for person in coop.delegates:
-            mail.send(
-                person.email,
-                f"Pledge deadline extended: {title}",
-                f"The pledge campaign on “{title}” now closes {format_in_zone(new, person.time_zone)} "
-                f"(it was {format_in_zone(before, person.time_zone)}).\n\nWhy: {reason}\n\n"
-                "Nothing binds until every target is met by the deadline.\n",
-            )
+            with i18n.speaking(person):
+                subject = _("Pledge deadline extended: %(title)s", title=title)
+                body = _(
+                    "The pledge campaign on “%(title)s” now closes %(new)s (it was %(before)s).\n\n"
+                    "Why: %(reason)s\n\n"
+                    "Nothing binds until every target is met by the deadline.\n",
+                    title=title,
+                    new=format_in_zone(new, person.time_zone),
+                    before=format_in_zone(before, person.time_zone),
+                    reason=reason,
+                )
+            mail.send(person.email, subject, body)
 
 
 # Settling
@@ -692,13 +772,13 @@ def settle_campaign(campaign: Campaign, *, now: datetime | None = None) -> bool:
     if state == State.PASSED:
         _continue_pledging(campaign)
     if campaign.proposal.state != State.PLEDGING:
-        _lapse(campaign, now, reason=f"the proposal is {campaign.proposal.state.label}", move=False)
+        _lapse(campaign, now, reason=f"the proposal is {STATE_LABELS[campaign.proposal.state]}", move=False)
         return True
     result = standing(campaign)
     if result.is_met:
         _commit(campaign, result, now, actor=None)
     else:
-        _lapse(campaign, now, reason="not every target was met by the deadline", move=True, result=result)
+        _lapse(campaign, now, reason=LAPSE_UNMET, move=True, result=result)
     return True
 
 
@@ -710,13 +790,16 @@ def commit_early(campaign: Campaign, *, actor: Person, now: datetime | None = No
     _require_taking_pledges(campaign, now)
     if campaign.proposal.state != State.PLEDGING:
         raise Conflict(
-            "The vote has not passed yet: a campaign opened during the vote commits only after it passes.",
+            _("The vote has not passed yet: a campaign opened during the vote commits only after it passes."),
             current_state=campaign.proposal.state.value,
         )
     result = standing(campaign)
     if not result.is_met:
         raise Conflict(
-            "Not every target is met yet: " + "; ".join(describe_shortfalls(campaign, result.outcome)) + "."
+            _(
+                "Not every target is met yet: %(missing)s.",
+                missing="; ".join(describe_shortfalls(campaign, result.outcome)),
+            )
         )
     _commit(campaign, result, now, actor=actor)
     return campaign
@@ -864,11 +947,8 @@ def after_transition(proposal: Proposal, change: StateChange) -> None:
     elif change.transition in (Transition.REJECT, Transition.FAIL_QUORUM, Transition.WITHDRAW):
         _lock(campaign)
         if campaign.is_open:
-            reason = (
-                "the proposal was withdrawn"
-                if change.transition == Transition.WITHDRAW
-                else "the vote did not pass"
-            )
+            reason = LAPSE_WITHDRAWN if change.transition == Transition.WITHDRAW else LAPSE_VOTE_FAILED
+
             _lapse(campaign, utcnow(), reason=reason, move=False)
 
 
@@ -900,37 +980,56 @@ def describe_shortfalls(campaign: Campaign, outcome: targets.Outcome) -> list[st
     """'£200.00 more a month', '60 more hours a month', 'one more co-op', 'a co-op in the host seat'."""
     words = []
     for s in outcome.shortfalls:
+        n, count = s.missing, _number(s.missing)
         if s.target == "money":
-            words.append(f"{money.format_money(s.missing, campaign.base_currency)} more a month")
+            words.append(
+                _("%(amount)s more a month", amount=money.format_money(s.missing, campaign.base_currency))
+            )
         elif s.target == "hours":
-            words.append(f"{s.missing:,} more hour{'s' if s.missing != 1 else ''} a month")
+            words.append(
+                ngettext("%(count)s more hour a month", "%(count)s more hours a month", n, count=_figure(n))
+            )
         elif s.target == "seat":
-            words.append(f"{_co_ops(s.missing)} more in the {s.seat} seat")
+            words.append(
+                ngettext(
+                    "%(count)s co-op more in the %(seat)s seat",
+                    "%(count)s co-ops more in the %(seat)s seat",
+                    n,
+                    count=count,
+                    seat=s.seat,
+                )
+            )
+        elif s.target == "coops":
+            words.append(ngettext("%(count)s more co-op", "%(count)s more co-ops", n, count=count))
+        elif s.target == "networks":
+            words.append(ngettext("%(count)s more network", "%(count)s more networks", n, count=count))
         else:
-            noun = {"coops": "co-op", "networks": "network", "countries": "country"}[s.target]
-            plural = "countries" if noun == "country" else f"{noun}s"
-            words.append(f"{_number(s.missing)} more {noun if s.missing == 1 else plural}")
+            words.append(ngettext("%(count)s more country", "%(count)s more countries", n, count=count))
     return words
 
 
+def _figure(n: int) -> str:
+    return format_decimal(n, locale=current_locale())
+
+
 def _number(n: int) -> str:
-    return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(n, f"{n:,}")
-
-
-def _co_ops(n: int) -> str:
-    return f"{_number(n)} co-op{'s' if n != 1 else ''}"
+    """'one' to 'five' in English; elsewhere the figure (a word's gender would depend on the noun)."""
+    if current_locale().startswith("en"):
+        return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}.get(n, _figure(n))
+    return _figure(n)
 
 
 def describe_condition(campaign: Campaign, pledge: Pledge) -> str:
     """'once 4 co-ops are in', 'once £1,000.00 a month is pledged', both joined with 'and'."""
     parts = []
     if pledge.min_coops is not None:
-        parts.append(f"once {pledge.min_coops} co-ops are in")
+        parts.append(_("once %(num)s co-ops are in", num=pledge.min_coops))
     if pledge.min_money_minor is not None:
-        parts.append(
-            f"once {money.format_money(pledge.min_money_minor, campaign.base_currency)} a month is pledged"
-        )
-    return " and ".join(parts)
+        amount = money.format_money(pledge.min_money_minor, campaign.base_currency)
+        parts.append(_("once %(amount)s a month is pledged", amount=amount))
+    if len(parts) == 2:
+        return _("%(first)s and %(second)s", first=parts[0], second=parts[1])
+    return "".join(parts)
 
 
 def standing_document(campaign: Campaign) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from governance.extensions import db
 from governance.forms import EmptyForm, choices, show_refusal
 from governance.models import Coop
 from governance.templating import viewer_zone
+from governance.texts import _
 from governance.types import utcnow
 from proposals import money
 from proposals import permissions as proposal_permissions
@@ -62,7 +63,9 @@ def open_campaign(proposal_id: int):
             status: int = int(error.status)
         else:
             db.session.commit()
-            flash("The campaign is open. Nothing binds until every target is met by the deadline.", "success")
+            flash(
+                _("The campaign is open. Nothing binds until every target is met by the deadline."), "success"
+            )
             return redirect(url_for(".show", campaign_id=campaign.id))
     else:
         status = _status(form)
@@ -107,7 +110,7 @@ def _show(campaign_id: int, *, status: int = 200, pledge_form: PledgeForm | None
         is_taking_pledges=campaign.is_open and utcnow() < campaign.deadline_at,
         can_steward=proposal_permissions.can_steward(current_user, campaign.proposal),
         can_download=proposal_permissions.runs(current_user, campaign.proposal),
-        rounding_rule=ROUNDING_RULE,
+        rounding_rule=_(ROUNDING_RULE),
         money_name=money.name,
         fmt=money.format_money,
     ), status
@@ -150,7 +153,7 @@ def show(campaign_id: int):
 def _coop(raw) -> Coop:
     coop = db.session.get(Coop, raw) if isinstance(raw, int) else None
     if coop is None:
-        abort(400, description="Choose a co-op.")
+        abort(400, description=_("Choose a co-op."))
     return coop
 
 
@@ -169,7 +172,11 @@ def pledge(campaign_id: int):
         return _show(campaign_id, status=error.status, pledge_form=form)
     db.session.commit()
     flash(
-        f"{coop.name} pledged {progress.describe_pledge(made)}. Nothing binds until every target is met.",
+        _(
+            "%(coop)s pledged %(pledge)s. Nothing binds until every target is met.",
+            coop=coop.name,
+            pledge=progress.describe_pledge(made),
+        ),
         "success",
     )
     return redirect(url_for(".show", campaign_id=campaign_id, _anchor="pledges"))
@@ -181,11 +188,14 @@ def withdraw(campaign_id: int):
     form = WithdrawForm()
     form.coop.choices = choices((c.id, c.name) for c in _own_coops(campaign))
     if not form.validate_on_submit():
-        abort(400, description="Choose the co-op whose pledge you withdraw.")
+        abort(400, description=_("Choose the co-op whose pledge you withdraw."))
     coop = _coop(form.coop.data)
     service.withdraw_pledge(campaign, actor=current_user, coop=coop)
     db.session.commit()
-    flash(f"{coop.name}'s pledge is withdrawn. You may pledge again until the deadline.", "success")
+    flash(
+        _("%(coop)s's pledge is withdrawn. You may pledge again until the deadline.", coop=coop.name),
+        "success",
+    )
     return redirect(url_for(".show", campaign_id=campaign_id, _anchor="pledges"))
 
 
@@ -193,10 +203,10 @@ def withdraw(campaign_id: int):
 def settle(campaign_id: int):
     campaign = service.get_campaign(current_user, campaign_id)
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; try again.")
+        abort(400, description=_("The form expired; try again."))
     service.commit_early(campaign, actor=current_user)
     db.session.commit()
-    flash("The campaign has committed: each co-op's contribution is fixed.", "success")
+    flash(_("The campaign has committed: each co-op's contribution is fixed."), "success")
     return redirect(url_for(".show", campaign_id=campaign_id))
 
 
@@ -219,7 +229,7 @@ def extend(campaign_id: int):
             status: int = int(error.status)
         else:
             db.session.commit()
-            flash("The deadline is extended; every delegate of the addressed co-ops is told.", "success")
+            flash(_("The deadline is extended; every delegate of the addressed co-ops is told."), "success")
             return redirect(url_for(".show", campaign_id=campaign_id))
     else:
         db.session.commit()
@@ -234,7 +244,7 @@ def roster(campaign_id: int):
     campaign = service.get_campaign(current_user, campaign_id)
     db.session.commit()
     if not proposal_permissions.runs(current_user, campaign.proposal):
-        abort(403, description="The pledge roster is for the stewards and admins who run this proposal.")
+        abort(403, description=_("The pledge roster is for the stewards and admins who run this proposal."))
     body = progress.roster_csv(campaign, service.standing(campaign))
     return Response(
         body,
@@ -249,7 +259,9 @@ def waiting(person) -> list[dict]:
     One query, however many campaigns there are: this runs on every page (the navigation counts it)."""
     return [
         {
-            "text": f"Say whether {coop.name} pledges to: {campaign.proposal.title}",
+            "text": _(
+                "Say whether %(coop)s pledges to: %(title)s", coop=coop.name, title=campaign.proposal.title
+            ),
             "url": url_for("pledging.show", campaign_id=campaign.id),
         }
         for campaign, coop in service.pledges_awaited(person)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from governance import i18n
 from governance.errors import InvalidInput
 from proposals import money
 
@@ -29,7 +30,9 @@ def test_each_currency_has_its_own_minor_units():
         money.to_minor("12.5", "JPY")
     with pytest.raises(InvalidInput, match="as a decimal number in a string"):
         money.to_minor(12.5, "GBP")
-    assert money.to_major(125050, "GBP") == Decimal("1250.50") and money.to_major(1005, "BHD") == Decimal("1.005")
+    assert money.to_major(125050, "GBP") == Decimal("1250.50") and money.to_major(1005, "BHD") == Decimal(
+        "1.005"
+    )
 
 
 def test_amounts_are_shown_with_symbols_or_by_iso_code():
@@ -38,3 +41,17 @@ def test_amounts_are_shown_with_symbols_or_by_iso_code():
     assert money.format_iso(1250, "JPY") == "JPY 1,250" and money.format_iso(1005, "BHD") == "BHD 1.005"
     assert money.name("ARS") == "Argentine Peso"
     assert money.format_money(None, "GBP") == "" and money.format_iso(125050, None) == "125,050"
+
+
+def test_money_is_written_the_readers_way(app):
+    """Unless told otherwise, amounts follow the locale of whoever is being answered. CLDR's
+    common/main/es_AR.xml: `<symbols numberSystem="latn"><decimal>,</decimal><group>.</group></symbols>`,
+    and the peso's symbol in Argentina is "$"."""
+    with app.test_request_context(), i18n.speaking("es_AR"):
+        assert money.format_money(25_000_000, "ARS") == "$250.000,00"
+        assert money.format_iso(125050, "GBP") == "GBP 1.250,50"
+        assert money.name("ARS") == "peso argentino"
+    with app.test_request_context():  # no reader's locale: en_GB
+        assert money.format_money(25_000_000, "ARS") == "ARS250,000.00"
+        assert money.format_iso(125050, "GBP") == "GBP 1,250.50"
+    assert money.format_money(125050, "GBP", "es_AR") == "GBP1.250,50"  # a locale given is kept
