@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from flask import g, request_started
 from flask_migrate import upgrade
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from governance import create_app
+from governance import create_app, security
 from governance.extensions import HandsOnAfterCommit, db
 from tests import factories
 
@@ -30,6 +31,11 @@ hypothesis_settings.register_profile(
     "roundtable", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 hypothesis_settings.load_profile("roundtable")
+
+# Argon2 at its lowest cost: thousands of sign-ins and made-up accounts are not what most tests are about, and
+# at the production cost (64 MiB, 3 passes) they took a third of the suite. The hashes are still argon2, made
+# and checked by the same code; tests/governance/test_sign_in.py, which is about the hashing, wraps this one.
+security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 TEST_SETTINGS = {
     "TESTING": True,
