@@ -19,7 +19,7 @@ from governance.forms import MultiCheckboxField, choices
 from governance.texts import N_, _, _l, current_locale
 from proposals.lifecycle import Transition
 from proposals.models import KIND_LABELS, Kind, Stance
-from proposals.money import digits
+from proposals.money import digits, typed
 from proposals.service import BODY_MAX, COMMENT_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
 
 COUNT = [Optional(), NumberRange(min=0, max=1_000_000)]
@@ -102,8 +102,8 @@ class ProposalForm(FlaskForm):
     networks = MultiCheckboxField(_l("Addressed to the co-ops of"), coerce=str, validate_choice=False)
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
     body = TextAreaField(_l("Body (Markdown)"), validators=[Optional(), Length(max=BODY_MAX)])
-    monthly_revenue = StringField(_l("Current monthly revenue"), validators=[money])
-    monthly_costs = StringField(_l("Current monthly costs"), validators=[money])
+    monthly_revenue = StringField(_l("Current monthly revenue"), filters=[typed], validators=[money])
+    monthly_costs = StringField(_l("Current monthly costs"), filters=[typed], validators=[money])
     currency = StringField(
         _l("Currency (ISO 4217 code, e.g. GBP, USD, ARS)"), validators=[Optional(), Length(min=3, max=3)]
     )

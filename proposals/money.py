@@ -14,11 +14,13 @@ from functools import cache
 
 from babel import Locale
 from babel.numbers import (
+    NumberFormatError,
     NumberPattern,
     format_decimal,
     get_currency_name,
     get_currency_precision,
     list_currencies,
+    parse_decimal,
     parse_pattern,
 )
 
@@ -58,6 +60,19 @@ def clean_currency(value, field_name: str = "currency") -> str:
             _("%(value)r is not an ISO 4217 currency code: give one such as GBP or USD.", value=value),
         )
     return code
+
+
+def typed(text):
+    """An amount as a person typed it, read the way their locale writes numbers ('1.250,50' or '250,50' in
+    Buenos Aires, '1,250.50' in London), given back in the machine's form ('1250.50') for `to_minor` and
+    the forms' checks. What does not read as a number there is left as typed, to be refused with a reason.
+    A WTForms filter: the API takes the machine's form only."""
+    if not isinstance(text, str) or not text.strip():
+        return text
+    try:
+        return str(parse_decimal(text.strip(), locale=current_locale(), strict=True))
+    except NumberFormatError:
+        return text.strip()
 
 
 def to_minor(value, currency: str, field_name: str = "money", *, allow_zero: bool = True) -> int:

@@ -16,6 +16,7 @@ from governance.errors import InvalidInput
 from governance.forms import MultiCheckboxField
 from governance.texts import N_, _, _l
 from proposals import money
+from proposals.money import typed as typed_amount
 from proposals.pledging.service import HOURS_MAX, NOTICE_MAX, TERM_MAX, CampaignSettings, PledgeIn, RateIn
 from voting.forms import LOCAL_FORMATS, local_to_utc
 
@@ -33,6 +34,7 @@ class OpenCampaignForm(FlaskForm):
     )
     target_money = StringField(
         _l("Money a month, in the base currency (empty: no money target)"),
+        filters=[typed_amount],
         validators=[Optional(), Length(max=40)],
     )
     target_hours = IntegerField(
@@ -118,7 +120,7 @@ def seat_lines(text: str | None) -> dict[str, int]:
 class PledgeForm(FlaskForm):
     coop = SelectField(_l("For"), coerce=int, validators=[InputRequired(message=_l("Choose a co-op."))])
     currency = SelectField(_l("Currency"))
-    money = StringField(_l("Money a month"), validators=[Optional(), Length(max=40)])
+    money = StringField(_l("Money a month"), filters=[typed_amount], validators=[Optional(), Length(max=40)])
     hours = IntegerField(_l("Hours a month"), validators=[Optional(), NumberRange(0, HOURS_MAX)])
     seats = MultiCheckboxField(_l("Seats your co-op takes on"), validate_choice=False)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
@@ -128,6 +130,7 @@ class PledgeForm(FlaskForm):
     )
     min_money = StringField(
         _l("Only if the money pledged reaches, in the base currency (empty: no condition)"),
+        filters=[typed_amount],
         validators=[Optional(), Length(max=40)],
     )
 

@@ -55,3 +55,26 @@ def test_money_is_written_the_readers_way(app):
         assert money.format_money(25_000_000, "ARS") == "ARS250,000.00"
         assert money.format_iso(125050, "GBP") == "GBP 1,250.50"
     assert money.format_money(125050, "GBP", "es_AR") == "GBP1.250,50"  # a locale given is kept
+
+
+def test_amounts_are_read_the_way_the_reader_writes_them(app):
+    """A delegate in Buenos Aires types '250,50' for two hundred and fifty pesos fifty (CLDR es_AR: the decimal
+    sign is ',' and '.' groups thousands); the same text from a reader in London is no amount at all, and
+    is refused rather than read as 25050."""
+    with app.test_request_context(), i18n.speaking("es_AR"):
+        assert money.typed("250,50") == "250.50"
+        assert money.typed("1.250,50") == "1250.50"
+        assert money.typed("250.50") == "250.50"  # a point where a comma belongs: kept, read as typed
+    with app.test_request_context(), i18n.speaking("en_GB"):
+        assert money.typed("1,250.50") == "1250.50"
+        assert money.typed("250,50") == "250,50"  # not a London number: left for the check to refuse
+
+
+def test_a_pledge_typed_with_a_decimal_comma_in_buenos_aires_is_that_amount(app):
+    from proposals.pledging.forms import PledgeForm
+
+    with app.test_request_context(method="POST", data={"money": " 1.250,50 ", "currency": "ARS"}):
+        with i18n.speaking("es_AR"):
+            form = PledgeForm()
+        assert form.money.data == "1250.50"
+        assert money.to_minor(form.money.data, "ARS") == 125050
