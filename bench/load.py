@@ -156,6 +156,10 @@ class Session:
         signed = self.request("POST", "/sign-in", {"email": email, "password": PASSWORD})
         if signed.status != 302:
             raise SystemExit(f"signing in as {email} answered {signed.status}")
+        self.request("GET", "/notifications/")  # shows (and so clears) any message the sign-in left
+        # From now on the cookies stay as they are: each POST's flashed message, never shown because the
+        # redirect is not followed, would otherwise pile up in the session cookie until it is too large.
+        self.is_frozen = True
 
     def use(self, port: int) -> None:
         """Send the next requests, with the same cookies, to another instance."""
@@ -180,7 +184,7 @@ class Session:
                 if attempt == 2:
                     raise
         for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
+            if name.lower() == "set-cookie" and not getattr(self, "is_frozen", False):
                 key, _, rest = value.partition("=")
                 self.cookies[key] = rest.split(";", 1)[0]
         return Answer(response.status, data)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import refresh
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from governance import audit, outbox, service
@@ -105,7 +105,10 @@ def _first_steps() -> list[dict] | None:
 @bp.get("/networks")
 def networks():
     rows = db.session.scalars(select(Network).order_by(Network.name)).all()
-    return render_template("networks/list.html", networks=rows)
+    # Counted in the database: loading each network's memberships to count them read every co-op.
+    counted = select(NetworkMembership.network_id, func.count()).group_by(NetworkMembership.network_id)
+    counts = {network_id: n for network_id, n in db.session.execute(counted)}
+    return render_template("networks/list.html", networks=rows, counts=counts)
 
 
 @bp.route("/networks/new", methods=["GET", "POST"])
