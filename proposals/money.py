@@ -9,6 +9,7 @@ never float. Plain Python (no Flask).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -62,13 +63,16 @@ def clean_currency(value, field_name: str = "currency") -> str:
     return code
 
 
+_TYPED_NUMBER = re.compile(r"-?[0-9][0-9.,\s\u00a0\u202f']*")
+
+
 def typed(text):
     """An amount as a person typed it, read the way their locale writes numbers ('1.250,50' or '250,50' in
     Buenos Aires, '1,250.50' in London), given back in the machine's form ('1250.50') for `to_minor` and
     the forms' checks. What does not read as a number there is left as typed, to be refused with a reason.
     A WTForms filter: the API takes the machine's form only."""
-    if not isinstance(text, str) or not text.strip():
-        return text
+    if not isinstance(text, str) or not _TYPED_NUMBER.fullmatch(text.strip()):
+        return text.strip() if isinstance(text, str) else text  # 'nan', '1e400': the check says why not
     try:
         return str(parse_decimal(text.strip(), locale=current_locale(), strict=True))
     except NumberFormatError:

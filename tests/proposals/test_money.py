@@ -78,3 +78,8 @@ def test_a_pledge_typed_with_a_decimal_comma_in_buenos_aires_is_that_amount(app)
             form = PledgeForm()
         assert form.money.data == "1250.50"
         assert money.to_minor(form.money.data, "ARS") == 125050
+
+
+def test_what_is_not_written_as_a_number_is_left_as_typed(app):
+    with app.test_request_context(), i18n.speaking("es_AR"):
+        assert [money.typed(t) for t in ("nan", "1e400", "-inf", " 12 ")] == ["nan", "1e400", "-inf", "12"]
