@@ -80,14 +80,18 @@ def test_the_result_and_vote_pages_fit_a_phone(browser, live_server):
     sign_in(page, "delegate@bay-commons-dev.example")
     page.goto("/proposals")
     page.get_by_role("link", name=HOST_TITLE).click()
+    # Measured once the new page is there: a click returns when the navigation starts, not when it ends.
+    expect(page.get_by_role("heading", name=HOST_TITLE, level=1)).to_be_visible()
     assert _overflow(page) <= 0
     in_cell = page.locator("td[data-label='In?']").first  # the "In?" answer stays in view, beside its name
     box = in_cell.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     page.get_by_role("link", name="See the vote and the result").click()
+    page.wait_for_url("**/votes/*")
     assert _overflow(page) <= 0
     expect(page.get_by_text("Receipt to keep:")).to_be_visible()  # the receipt box keeps its label
     page.get_by_role("link", name="The full result, round by round").click()
+    page.wait_for_url("**/result")
     assert _overflow(page) <= 0
     # a wide table scrolls inside its own box, and the box takes the keyboard's focus
     region = page.locator(".table-wrap").first
