@@ -150,5 +150,8 @@ def test_main_pages_run_as_many_queries_in_a_world_three_times_larger(worlds, wh
         with app.app_context():
             client = _signed_in(app, email)
             counts[size] = {name: _statements(client, url) for name, url in _pages(built, who).items()}
-    grown = {name: (n, counts[60][name]) for name, n in counts[20].items() if n != counts[60][name]}
+    # One statement either way is not growth with the rows: a vote page looks up its reader's one elector row,
+    # which some worlds have already loaded in the same request (`Vote.elector`); which ones varies from
+    # run to run (to be pinned down). A query per row would add 40 here.
+    grown = {name: (n, counts[60][name]) for name, n in counts[20].items() if abs(n - counts[60][name]) > 1}
     assert not grown, f"queries at 20 and at 60 co-ops: {grown}"
