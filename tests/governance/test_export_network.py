@@ -1,8 +1,9 @@
-"""`flask --app wsgi export-network SLUG [--out FILE]`: one network's record as JSON, secrets left out and
-ballots as each vote's secrecy allows."""
+"""`flask --app wsgi export-network SLUG [DIR] [--out FILE]`: one network's record as JSON (or, with DIR,
+JSON and CSV files), secrets left out and ballots as each vote's secrecy allows."""
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from governance.extensions import db
 from governance.models import NetworkRoleKind
 from governance.types import utcnow
 from tests import factories
+from tests.agreements import factories as agreement_factories
 from tests.governance.meetings.factories import propose
 from tests.proposals.factories import proposal
 from tests.proposals.pledging.factories import open_campaign, pledge
@@ -116,3 +118,84 @@ def test_without_out_the_export_goes_to_stdout_and_an_unknown_network_is_refused
     assert shown.exit_code == 0 and json.loads(shown.stdout)["network"]["name"] == "Testnet"
     refused = runner.invoke(args=["export-network", "nowhere"])
     assert refused.exit_code == 1 and "No network called 'nowhere'" in refused.output
+
+
+def _tables(app, folder, slug: str = "testnet") -> dict[str, list[dict[str, str]]]:
+    result = app.test_cli_runner().invoke(args=["export-network", slug, str(folder)])
+    assert result.exit_code == 0, result.output
+    tables = {}
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as file:
+            tables[path.stem] = list(csv.DictReader(file))
+    return tables
+
+
+def test_with_a_folder_the_export_is_its_json_and_a_csv_file_per_table(app, ctx, world, record, tmp_path):
+    folder = tmp_path / "testnet"
+    tables = _tables(app, folder)
+    assert set(tables) == {"coops", "people", "proposals", "votes", "ballots", "pledges", "agreements", "meetings"}
+    data = json.loads((folder / "network.json").read_text(encoding="utf-8"))
+    assert data["format"] == "roundtable-network-export/1" and data["network"]["slug"] == "testnet"
+
+    assert [c["slug"] for c in tables["coops"]] == [c["slug"] for c in data["coops"]]
+    assert {p["email"] for p in tables["people"]} == {p["email"] for p in data["people"]}
+    assert {p["title"] for p in tables["proposals"]} == {p["title"] for p in data["proposals"]}
+    votes = {int(v["id"]): v for v in tables["votes"]}
+    assert set(votes) == {p["vote"]["id"] for p in data["proposals"] if p["vote"]}
+    assert {record["open"], record["secret"], record["running"]} <= set(votes)
+    closed = _vote(data, record["open"])
+    assert votes[record["open"]]["outcome"] == closed["outcome"] and closed["outcome"]
+    assert json.loads(votes[record["open"]]["result"]) == closed["result"]
+    assert votes[record["running"]]["closed_at"] == "" and votes[record["running"]]["outcome"] == ""
+    [pledged] = tables["pledges"]
+    assert pledged["coop"] == world.coops[0].slug and pledged["campaign_id"] == str(record["campaign"])
+    assert pledged["hours"] == "40" and json.loads(pledged["seats"]) == ["host"]
+    assert len(tables["meetings"]) == len(data["meetings"]) == 1
+    assert tables["agreements"] == [] and (folder / "agreements.csv").read_text().startswith("proposal_id,")
+    assert "Elsewhere" not in (folder / "proposals.csv").read_text(encoding="utf-8")
+    for path in folder.glob("*.csv"):
+        for secret in NEVER:
+            assert secret not in path.read_text(encoding="utf-8")
+
+
+def test_the_ballots_csv_names_co_ops_for_open_votes_only_and_nothing_of_a_running_one(
+    app, ctx, world, record, tmp_path
+):
+    ballots = _tables(app, tmp_path / "out")["ballots"]
+    thames, hudson, rio = (c.slug for c in world.coops)
+    open_rows = [b for b in ballots if b["vote_id"] == str(record["open"])]
+    assert {(b["coop"], b["choice"]) for b in open_rows} == {(thames, "yes"), (hudson, "no"), (rio, "yes")}
+
+    secret_rows = [b for b in ballots if b["vote_id"] == str(record["secret"])]
+    assert sorted(b["choice"] for b in secret_rows) == ["no", "yes"]
+    assert all(b["secrecy"] == "secret" and b["coop"] == "" for b in secret_rows)
+    for b in secret_rows:  # no co-op, person, time or receipt under any column
+        assert {k for k, v in b.items() if v} == {"proposal_id", "vote_id", "secrecy", "choice"}
+        assert not {thames, hudson, rio} & set(b.values())
+    assert not [b for b in ballots if b["vote_id"] == str(record["running"])]
+
+
+def test_the_agreements_csv_has_a_row_per_version_with_its_state_and_hashes(app, ctx, world, tmp_path):
+    made = agreement_factories.agreement(world)
+    [version] = made.versions
+    [row] = _tables(app, tmp_path / "out")["agreements"]
+    assert row["agreement_id"] == str(made.id) and row["number"] == "1"
+    assert row["state"] == version.state.value and row["terms_sha256"] == version.terms_sha256
+    assert set(row["counterparts"].split()) == {c.slug for c in world.coops}
+
+
+def test_a_folder_that_is_not_empty_is_refused_and_nothing_is_written(app, ctx, world, record, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["export-network", "testnet", str(tmp_path)])
+    assert refused.exit_code == 1 and f"{tmp_path} is not empty" in refused.output
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+    unknown = runner.invoke(args=["export-network", "nowhere", str(tmp_path / "new")])
+    assert unknown.exit_code == 1 and not (tmp_path / "new").exists()
+    both = runner.invoke(args=["export-network", "testnet", str(tmp_path / "new"), "--out", str(tmp_path / "x")])
+    assert both.exit_code == 1 and "not both" in both.output
+    assert not (tmp_path / "new").exists() and not (tmp_path / "x").exists()
+    (tmp_path / "empty").mkdir()
+    assert runner.invoke(args=["export-network", "testnet", str(tmp_path / "empty")]).exit_code == 0
+    assert (tmp_path / "empty" / "votes.csv").exists()
