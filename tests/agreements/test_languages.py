@@ -73,6 +73,9 @@ def test_the_stored_counterparts_are_in_the_instances_language_whoever_ran_the_t
     """The drafts render in-process after the commit of whoever's request drew them (no Redis): under a
     Spanish request they are still written in the instance's language."""
     with app.test_request_context("/", headers={"Accept-Language": "es-AR"}):
+        from flask import g
+
+        g.pop("_flask_babel", None)  # the test's app context outlives requests: forget an earlier choice
         assert i18n.html_lang() == "es-AR"
         agreement = factories.agreement(world, parties=world.coops[:2])
     version = agreement.current
