@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from pathlib import Path
@@ -27,10 +28,10 @@ CHROMIUM_FLAGS = [
 DEMO_PASSWORD = "roundtable-demo"
 
 
-@pytest.fixture(scope="package")
-def live_app(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("live")
-    with fresh_database(directory, "live") as url:
+@contextlib.contextmanager
+def live_instance(directory: Path, hint: str, *, demo: bool):
+    """A migrated app on its own fresh database, as a browser meets it (CSRF on), with or without the demo."""
+    with fresh_database(directory, hint) as url:
         settings = {
             **TEST_SETTINGS,
             "TESTING": False,
@@ -44,24 +45,38 @@ def live_app(tmp_path_factory):
         app = create_app(settings)
         with app.app_context():
             upgrade()
-            from governance.demo import load_demo
+            if demo:
+                from governance.demo import load_demo
 
-            load_demo()
+                load_demo()
             db.session.remove()
         yield app
         with app.app_context():
             db.engine.dispose()
 
 
-@pytest.fixture(scope="package")
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    live_app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+@contextlib.contextmanager
+def serving(app):
+    """The app on a free port of 127.0.0.1, its BASE_URL (mailed links) pointing there."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield live_app.config["BASE_URL"]
+    yield app.config["BASE_URL"]
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="package")
+def live_app(tmp_path_factory):
+    with live_instance(tmp_path_factory.mktemp("live"), "live", demo=True) as app:
+        yield app
+
+
+@pytest.fixture(scope="package")
+def live_server(live_app):
+    with serving(live_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="package")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from datetime import datetime, timedelta
 from email import policy
 from email.parser import BytesParser
@@ -27,14 +26,11 @@ from zoneinfo import ZoneInfo
 import pikepdf
 import pytest
 from babel.support import Translations
-from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from governance import create_app, i18n
-from governance.extensions import db
+from governance import i18n
 from tests.browser.axe import assert_accessible
-from tests.conftest import TEST_SETTINGS, fresh_database
+from tests.browser.conftest import live_instance, serving
 
 pytestmark = pytest.mark.browser
 
@@ -52,35 +48,14 @@ SLUGS = {name: re.sub(r"[^a-z0-9]+", "-", name.lower().replace("í", "i")).strip
 
 @pytest.fixture(scope="module")
 def empty_app(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("story")
-    with fresh_database(directory, "story") as url:
-        app = create_app(
-            {
-                **TEST_SETTINGS,
-                "TESTING": False,
-                "WTF_CSRF_ENABLED": True,
-                "SCHEDULER_SECONDS": 0,
-                "SQLALCHEMY_DATABASE_URI": url,
-                "MAIL_OUTBOX": str(directory / "outbox"),
-            }
-        )
-        with app.app_context():
-            upgrade()
-            db.session.remove()
+    with live_instance(tmp_path_factory.mktemp("story"), "story", demo=False) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def server(empty_app):
-    httpd = make_server("127.0.0.1", 0, empty_app, threaded=True)
-    empty_app.config["BASE_URL"] = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield empty_app.config["BASE_URL"]
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with serving(empty_app) as base_url:
+        yield base_url
 
 
 def spanish() -> Translations:

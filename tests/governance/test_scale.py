@@ -7,7 +7,6 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from governance import audit, scale
@@ -16,6 +15,7 @@ from governance.models import Coop, CoopMembership, Network, NetworkMembership, 
 from proposals.models import Comment, Proposal
 from proposals.pledging.models import Campaign, Pledge
 from tests.concurrency import scratch_app
+from tests.queries import statements
 from voting.models import Ballot, Elector, Vote
 
 FIXED_NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -125,18 +125,7 @@ def _signed_in(app, email: str):
 def _statements(client, url: str) -> int:
     """SQL statements one GET of the page runs (after a first visit, which loads what every one shares)."""
     assert client.get(url).status_code == 200, url
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200, url
-    return len(seen)
+    return statements(client, url)
 
 
 EMAILS = {"steward": scale.STEWARD_EMAIL, "admin": scale.ADMIN_EMAIL}
