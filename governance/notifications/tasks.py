@@ -115,24 +115,39 @@ def remind_campaigns_closing(now: datetime | None = None) -> int:
         for coop in campaign.proposal.addressed_coops:
             if coop.id in pledged:
                 continue
-            for person in coop.delegates:
-                with i18n.speaking(person):
-                    told += bool(
-                        service.notify(
-                            person,
-                            Kind.CAMPAIGN_CLOSING,
-                            key=f"campaign-closing:{campaign.id}:{coop.id}:{int(deadline.timestamp())}",
-                            headline=service.headline_of(Kind.CAMPAIGN_CLOSING, title),
-                            details=_(
-                                "%(coop)s has not pledged. Pledges close %(time)s; nothing binds until "
-                                "every target is met.",
-                                coop=coop.name,
-                                time=format_in_zone(deadline, person.time_zone),
-                            ),
-                            path=path,
-                            now=now,
-                        )
-                    )
+            told += _remind_delegates(
+                coop,
+                Kind.CAMPAIGN_CLOSING,
+                key=f"campaign-closing:{campaign.id}:{coop.id}:{int(deadline.timestamp())}",
+                title=title,
+                path=path,
+                now=now,
+                details=lambda person, coop=coop, deadline=deadline: _(
+                    "%(coop)s has not pledged. Pledges close %(time)s; nothing binds until "
+                    "every target is met.",
+                    coop=coop.name,
+                    time=format_in_zone(deadline, person.time_zone),
+                ),
+            )
+    return told
+
+
+def _remind_delegates(coop, kind, *, key: str, title: str, path: str, now: datetime, details) -> int:
+    """Remind each delegate of a co-op, in their language and zone (`details(person)`); how many were told."""
+    told = 0
+    for person in coop.delegates:
+        with i18n.speaking(person):
+            told += bool(
+                service.notify(
+                    person,
+                    kind,
+                    key=key,
+                    headline=service.headline_of(kind, title),
+                    details=details(person),
+                    path=path,
+                    now=now,
+                )
+            )
     return told
 
 
@@ -153,25 +168,21 @@ def remind_agreements_unsigned(now: datetime | None = None) -> int:
         title = version.terms.title
         path = url_for("agreements.show", agreement_id=version.agreement_id)
         for coop in version.unsigned_coops:
-            for person in coop.delegates:
-                with i18n.speaking(person):
-                    told += bool(
-                        service.notify(
-                            person,
-                            Kind.AGREEMENT_REMINDER,
-                            key=f"agreement-unsigned:{version.id}:{coop.id}:{round_}",
-                            headline=service.headline_of(Kind.AGREEMENT_REMINDER, title),
-                            details=_(
-                                "%(coop)s has not yet signed version %(version)s. It opened for "
-                                "signature %(time)s.",
-                                coop=coop.name,
-                                version=version.number,
-                                time=format_in_zone(version.created_at, person.time_zone),
-                            ),
-                            path=path,
-                            now=now,
-                        )
-                    )
+            told += _remind_delegates(
+                coop,
+                Kind.AGREEMENT_REMINDER,
+                key=f"agreement-unsigned:{version.id}:{coop.id}:{round_}",
+                title=title,
+                path=path,
+                now=now,
+                details=lambda person, coop=coop, version=version: _(
+                    "%(coop)s has not yet signed version %(version)s. It opened for "
+                    "signature %(time)s.",
+                    coop=coop.name,
+                    version=version.number,
+                    time=format_in_zone(version.created_at, person.time_zone),
+                ),
+            )
     return told
 
 
