@@ -714,17 +714,23 @@ def drafts_to_open(person: Person) -> list[Proposal]:
     return list(db.session.scalars(query))
 
 
+def addressed_to_coop(proposal_id):
+    """A correlated subquery for `.exists()`: the proposal whose id is `proposal_id` (a column) is addressed
+    to the `Coop` of the enclosing query, through one of its networks."""
+    return (
+        select(NetworkMembership.id)
+        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
+        .where(proposal_networks.c.proposal_id == proposal_id, NetworkMembership.coop_id == Coop.id)
+    )
+
+
 def interest_asked(person: Person) -> list[tuple[Proposal, Coop]]:
     """Proposals in discussion addressed to a co-op this person is a delegate of that has not said whether
     it is in, with that co-op (as `permissions.signal_coops` finds them), newest first, co-ops by name."""
     delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
     if not delegate_of:
         return []
-    addressed = (
-        select(NetworkMembership.id)
-        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
-        .where(proposal_networks.c.proposal_id == Proposal.id, NetworkMembership.coop_id == Coop.id)
-    )
+    addressed = addressed_to_coop(Proposal.id)
     answered = select(Interest.id).where(Interest.proposal_id == Proposal.id, Interest.coop_id == Coop.id)
     query = (
         visible_query(person)

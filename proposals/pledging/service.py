@@ -54,9 +54,9 @@ from governance.validation import clean_text, invalid
 from proposals import money, targets
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import STATE_LABELS, ActorKind, State, Transition
-from proposals.models import Proposal, StateChange, proposal_networks
+from proposals.models import Proposal, StateChange
 from proposals.pledging.models import Campaign, CampaignRate, CampaignState, Contribution, Pledge, PledgeEnd
-from proposals.service import apply_transition, lock_proposal
+from proposals.service import addressed_to_coop, apply_transition, lock_proposal
 
 HOURS_MAX = 10_000  # a co-op's hours a month: more is a typing slip
 TARGET_HOURS_MAX = 1_000_000
@@ -1059,11 +1059,7 @@ def pledges_awaited(person: Person, *, now: datetime | None = None) -> list[tupl
     delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
     if not delegate_of:
         return []
-    addressed = (
-        select(NetworkMembership.id)
-        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
-        .where(proposal_networks.c.proposal_id == Campaign.proposal_id, NetworkMembership.coop_id == Coop.id)
-    )
+    addressed = addressed_to_coop(Campaign.proposal_id)
     pledged = select(Pledge.id).where(
         Pledge.campaign_id == Campaign.id, Pledge.coop_id == Coop.id, Pledge.is_current
     )
