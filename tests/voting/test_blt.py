@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from voting.counting import Ballot, BLTError, read_blt, write_blt
+from voting.counting import Ballot, BLTError, blt, read_blt, write_blt
 from voting.counting.blt import _Reader
 
 DATA = Path(__file__).parent.parent / "data"
@@ -95,27 +95,42 @@ def _groups(profile) -> list[tuple[tuple[int, ...], int]]:
     return sorted(zip(map(tuple, profile.prefs.tolist()), profile.weights.tolist(), strict=True))
 
 
-@pytest.mark.parametrize(("candidates", "longest"), [(6, 6), (40, 25)])
-def test_plain_ballots_read_at_once_match_the_line_by_line_reader(monkeypatch, candidates, longest):
+LARGE_WEIGHTS, SMALL_WEIGHTS, ONES = [1, 1, 1, 2, 7, 120, 98765], [1, 1, 1, 2, 7, 42, 99], [1]
+
+
+@pytest.mark.parametrize(
+    ("candidates", "longest", "weights"),
+    [(6, 6, LARGE_WEIGHTS), (40, 25, LARGE_WEIGHTS), (20, 8, SMALL_WEIGHTS), (20, 8, ONES), (99, 5, ONES)],
+)
+def test_plain_ballots_read_at_once_match_the_line_by_line_reader(monkeypatch, candidates, longest, weights):
     rng = random.Random(candidates)
     lines = [f"{candidates} 2", "-2 -5", "# the ballots", ""]
     for _ in range(300):
         ranking = rng.sample(range(1, candidates + 1), rng.randint(0, longest))
-        weight = rng.choice([1, 1, 1, 2, 7, 120, 98765])
+        weight = rng.choice(weights)
         separator = " \t " if rng.random() < 0.1 else " "
         lines.append(separator.join(map(str, [weight, *ranking, 0])))
         if rng.random() < 0.3:
             lines.append(lines[rng.randrange(4, len(lines))])
     lines += ["1 2 5 0", "3 5 0", "0", *(f'"C{i}"' for i in range(candidates)), '"Mixed"']
     text = "\n".join(lines) + "\n"
+    plain = text.replace("# the ballots\n", "").replace("-2 -5\n", "")  # read from the file's bytes
     _same_election(text)
+    _same_election(plain)
 
     def refuse(*args: object) -> None:
         raise AssertionError("the plain ballots were read line by line")
 
     monkeypatch.setattr(_Reader, "_line_ballots", refuse)
+    if weights is not LARGE_WEIGHTS:  # numbers of two digits at most, eight to a ballot: the quickest way
+
+        def general(*args: object) -> None:
+            raise AssertionError("two-digit numbers, eight to a ballot, were read by the general reader")
+
+        monkeypatch.setattr(blt, "_line_numbers", general)
     election = read_blt(text)
     assert election.withdrawn == {1, 4} and election.profile.blank >= 2
+    assert read_blt(plain).withdrawn == set()
 
 
 def test_ballots_the_fast_reader_leaves_alone_are_read_line_by_line():
