@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -400,14 +401,13 @@ _MAX_DIGITS = 9
 _MAX_PADDING = 16  # the padded rows may hold this many cells per number read, or 2**24 in all
 
 
+@cache
 def _pair_values() -> np.ndarray:
-    """For two bytes read as a little-endian uint16 from a number's start, its value up to 2 digits."""
+    """For two bytes read as a little-endian uint16 from a number's start, its value up to 2 digits (made
+    when first needed: most files never need it)."""
     low, high = np.divmod(np.arange(1 << 16), 256)[::-1]
     first, second = low - ord("0"), high - ord("0")
     return np.where((second >= 0) & (second <= 9), first * 10 + second, first).astype(np.int16)
-
-
-_PAIR_VALUES = _pair_values()
 
 
 def _plain_profile(lines: list[str], remap: list[int], standing: int) -> RankedProfile | None:
@@ -612,7 +612,7 @@ def _lines_end_with_zero(raw: np.ndarray, digit: np.ndarray, values: np.ndarray)
 def _numbers(raw: np.ndarray, digit: np.ndarray, starts: np.ndarray) -> np.ndarray | None:
     """The numbers beginning where `starts` says, or None if one has more than nine digits."""
     pairs = np.ndarray((raw.size - 2,), dtype="<u2", buffer=raw, offset=1, strides=(1,))
-    values = _PAIR_VALUES[pairs[starts[:-1]]]
+    values = _pair_values()[pairs[starts[:-1]]]
     if not (starts[:-2] & digit[2:-1] & digit[3:]).any():
         return values
     at = np.flatnonzero(starts) + 3  # where each number's third digit would be
