@@ -254,7 +254,7 @@ class _ScottishCount:
 
     def _credit(self, papers: np.ndarray, holders: np.ndarray) -> tuple[dict[int, int], int]:
         """Add papers to their new holders' piles and tallies; return the amounts and the non-transferable."""
-        order = np.argsort(holders, kind="stable")
+        order = np.argsort(holders.astype(self.prefs.dtype), kind="stable")  # small integers: a radix sort
         bounds = np.concatenate([[0], np.cumsum(np.bincount(holders, minlength=self.n + 1))])
         worth = (self.weights[papers] * self.values[papers])[order]
         running = np.concatenate([[0], np.cumsum(worth)]) if len(worth) else np.zeros(1, dtype=np.int64)
