@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from .decisions import count_consent, count_yes_no
 from .meek import count_meek
 from .model import (
     RANKED_METHODS,
@@ -18,7 +17,6 @@ from .model import (
     as_fraction,
     normalise_options,
 )
-from .multi import count_approval, count_score
 from .numbers import exact
 from .profile import RankedProfile, profile_from_ballots
 from .result import Outcome, QuorumReport, Result
@@ -26,12 +24,6 @@ from .scottish import RankedOutcome, count_scottish_stv
 
 Options = Sequence[str | Option] | Mapping[str, str]
 
-_SIMPLE = {
-    Method.CONSENT: count_consent,
-    Method.YES_NO: count_yes_no,
-    Method.APPROVAL: count_approval,
-    Method.SCORE: count_score,
-}
 
 SHORTCUT_NOTE = (
     "counted with the last-vacancy shortcut, which the Scottish Order does not have: with one vacancy "
@@ -60,7 +52,7 @@ def count(
     elif method in RANKED_METHODS:
         result = _count_ranked(method, choices, profile_from_ballots(choices, ballots), rules)
     else:
-        result = _SIMPLE[method](choices, ballots, rules)
+        result = _count_simple(method, choices, ballots, rules)
     _describe_turnout(result, ballots, weights, rules, quorum)
     return result
 
@@ -104,6 +96,21 @@ def check_quorum(rules: Rules, ballots: int, weight: Fraction) -> QuorumReport |
         participated,
         participated >= needed,
     )
+
+
+def _count_simple(method: Method, options: tuple[Option, ...], ballots: list[Ballot], rules: Rules) -> Result:
+    """Consent, yes/no, approval and score, imported when first counted: a BLT file's count (and so the
+    start-up of `roundtable-count`) needs none of them."""
+    from .decisions import count_consent, count_yes_no
+    from .multi import count_approval, count_score
+
+    simple = {
+        Method.CONSENT: count_consent,
+        Method.YES_NO: count_yes_no,
+        Method.APPROVAL: count_approval,
+        Method.SCORE: count_score,
+    }
+    return simple[method](options, ballots, rules)
 
 
 def _count_ranked(
