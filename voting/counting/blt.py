@@ -307,8 +307,14 @@ def _read_bytes(data: bytes) -> BLTElection | None:
     if end is None:
         return None
     remap = [-1 if c in withdrawn else c - sum(w < c for w in withdrawn) for c in range(n)]
-    raw = _block_bytes(data, start, end)
-    profile = _profile_of_bytes(raw, remap, n - len(withdrawn)) if raw is not None else None
+    standing = n - len(withdrawn)
+    ballots = np.frombuffer(data, dtype=np.uint8)[
+        start - 1 : end
+    ]  # from the newline before them to their last
+    profile = _small_profile(ballots, remap, standing)
+    if profile is None:  # the general reader reads a copy
+        raw = _block_bytes(data, start, end)
+        profile = _general_profile(raw, remap, standing) if raw is not None else None
     if profile is None:
         return None
     tail = data.find(b"\n", end)
@@ -419,8 +425,12 @@ def _plain_profile(lines: list[str], remap: list[int], standing: int) -> RankedP
 def _profile_of_bytes(raw: np.ndarray, remap: list[int], standing: int) -> RankedProfile | None:
     """Ballot lines as bytes (led by a newline, followed by two) grouped, or None unless all are valid."""
     small = _small_profile(raw, remap, standing)
-    if small is not None:
-        return small
+    return small if small is not None else _general_profile(raw, remap, standing)
+
+
+def _general_profile(raw: np.ndarray, remap: list[int], standing: int) -> RankedProfile | None:
+    """Ballot lines as bytes (led by a newline, followed by two) with numbers of up to nine digits and
+    rankings of any length, grouped; None unless all are valid."""
     values = _line_numbers(raw)
     rows = _ballot_lines(values, len(remap)) if values is not None else None
     if rows is None:
@@ -449,8 +459,8 @@ _CHUNK_BYTES = 1 << 18  # the block is read this much at a time, so that every a
 
 def _small_profile(raw: np.ndarray, remap: list[int], standing: int) -> RankedProfile | None:
     """The ballots of a file whose numbers all have one or two digits and whose ballots rank at most eight
-    candidates, as most files are; None for any other file, and for any that is not valid (the general
-    reader then decides).
+    candidates, as most files are, from its ballot lines' bytes (`raw` begins and ends with a newline); None
+    for any other file, and for any that is not valid (the general reader then decides).
 
     Each number is read from its first two bytes by arithmetic, and a ballot's candidates, a byte each, are
     read as one big-endian uint64: grouping is one sort, and the distinct rankings are the keys' bytes again.
@@ -470,7 +480,7 @@ def _small_profile(raw: np.ndarray, remap: list[int], standing: int) -> RankedPr
         return None  # no ballot at all
     return _grouped_keys(
         np.concatenate(keys),
-        np.concatenate(weights).astype(np.int64),
+        np.concatenate(weights),
         lambda unique: unique.astype(">u8").view(np.uint8).reshape(-1, _KEY_BYTES)[:, :longest],
         remap,
         standing,
@@ -496,9 +506,12 @@ def _chunks(raw: np.ndarray) -> Iterator[np.ndarray]:
 
 def _small_lines(chunk: np.ndarray, widest: int) -> tuple[np.ndarray, np.ndarray, int] | None:
     """The ballot lines of a chunk as keys (see _small_profile), weights and the longest ranking; None when a
-    number has three digits or more, a ballot ranks more than `widest`, or a line is not a valid ballot."""
+    line holds anything but digits and blanks, a number has three digits or more, a ballot ranks more than
+    `widest`, or a line is not a valid ballot."""
     digits = chunk - ord("0")  # a blank or a newline wraps round to 208 or more
     digit = digits < 10
+    if not (digit | (chunk == ord(" ")) | (chunk == ord("\n")) | (chunk == ord("\t"))).all():
+        return None  # a comment, a ballot id, a decimal weight, a CR...: the general readers
     if (digit[:-2] & digit[1:-1] & digit[2:]).any():
         return None  # a number of three digits or more
     two_digits = digits[1:-1] * 9  # 10a + b where b, the next byte, is a digit, else a; in place
@@ -540,7 +553,7 @@ def _grouped_keys(
         order = np.argsort(keys)
         ordered = keys[order]
         heads = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
-        unique, totals = ordered[heads], np.add.reduceat(weights[order], heads)
+        unique, totals = ordered[heads], np.add.reduceat(weights[order], heads, dtype=np.int64)
         lines = np.diff(np.append(heads, len(keys)))
     ballots = int(weights.sum())
     blank = int(lines[0]) if unique.size and unique[0] == 0 else 0
