@@ -354,7 +354,7 @@ def _lone_zero(data: bytes, start: int) -> int | None:
     found = [at + 1 for at in (data.rfind(marker, start - 1) for marker in markers) if at >= start - 1]
     if data.endswith((b"\n0", b"\n0\r")):
         found.append(data.rfind(b"\n0") + 1)
-    if data[start : start + 2] in (b"0\n", b"0\r") or data[start:] == b"0":
+    if data[start : start + 2] in (b"0\n", b"0\r", b"0"):  # (a slice, not a copy of the rest of the file)
         found.append(start)  # no ballots at all
     return max(found) if found else None
 
@@ -544,10 +544,13 @@ def _grouped_keys(
     remap: list[int],
     standing: int,
 ) -> RankedProfile | None:
-    """Rows grouped by their keys (one sort), in the order of the keys, `rows_of` giving the rows of
-    candidate numbers back; None if a row repeats a candidate or names one past the last."""
-    if int(weights.max(initial=1)) == 1:
-        unique, lines = np.unique(keys, return_counts=True)
+    """Rows grouped by their keys (one sort, of `keys` in place when every weight is 1), in the order of the
+    keys, `rows_of` giving the rows of candidate numbers back; None if a row repeats a candidate or names
+    one past the last."""
+    if int(weights.max(initial=1)) == 1:  # np.unique, without its copy of the keys
+        keys.sort()
+        heads = np.flatnonzero(np.append(True, keys[1:] != keys[:-1]))
+        unique, lines = keys[heads], np.diff(np.append(heads, len(keys)))
         totals = lines
     else:
         order = np.argsort(keys)
