@@ -692,10 +692,12 @@ _COMPARED_WIDTH = 12  # rows this wide or narrower are checked column against co
 def _standing_prefs(grid: np.ndarray, remap: list[int], standing: int) -> np.ndarray:
     """Rows of standing candidates' indices, withdrawn ones dropped, padded with `standing`."""
     table = np.array([standing, *(standing if c < 0 else c for c in remap)], dtype=_index_dtype(standing))
-    mapped = table[grid]
+    mapped = table.take(grid)
     if standing < len(remap):  # close the gaps left by withdrawn candidates, keeping the order
         mapped = np.take_along_axis(mapped, np.argsort(mapped == standing, axis=1, kind="stable"), axis=1)
-    width = int((mapped != standing).any(axis=0).sum())
+    width = mapped.shape[1]  # each row's candidates come first: the last column holding one ends them all
+    while width and not (mapped[:, width - 1] != standing).any():
+        width -= 1
     prefs = np.full((len(mapped), width + 1), standing, dtype=mapped.dtype)
     prefs[:, :width] = mapped[:, :width]
     return prefs
