@@ -1,7 +1,7 @@
 """Engine settings that make SQLite behave as a real transactional database."""
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Select, event, func, select
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
@@ -46,3 +46,21 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def count_rows(query: Select) -> int:
+    """How many rows a query would give, counted by the database (its ordering dropped), not by loading them."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def first_rows(query: Select, limit: int | None, *, scalars: bool = False) -> tuple[list, int]:
+    """The first `limit` rows of a query (every row when None; none when 0) and how many it has in all,
+    counted by the database rather than by loading them; `scalars` gives each row's one object."""
+    if limit is not None:
+        total = count_rows(query)
+        if not (limit and total):
+            return [], total
+        query = query.limit(limit)
+    result = db.session.execute(query)
+    rows = list(result.scalars() if scalars else result)
+    return rows, (total if limit is not None else len(rows))

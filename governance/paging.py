@@ -9,10 +9,11 @@ from marshmallow import validate
 MAX_PAGE = 10_000
 
 
-def page_number() -> int:
-    """`?page=N` within 1..MAX_PAGE: a page past the end is an empty list, never an overflow in the
-    database; anything that is not a plain count (x, ², 1.5, -3) is the first page."""
-    raw = request.args.get("page", "")
+def page_number(name: str = "page") -> int:
+    """`?page=N` (or another name, where a page lists two things) within 1..MAX_PAGE: a page past the end
+    is an empty list, never an overflow in the database; anything that is not a plain count (x, ², 1.5,
+    -3) is the first page."""
+    raw = request.args.get(name, "")
     if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, and int() refuses it
         return 1
     if len(raw) > len(str(MAX_PAGE)):  # int() refuses over 4,300 digits; any such number is past the end

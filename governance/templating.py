@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -15,8 +15,12 @@ from governance.timezones import format_in_zone, to_zone
 from governance.types import utcnow
 from governance.words import role_as, role_label, role_name
 
-# Each feature adds a function (person) -> list of {"text", "url", optional "due_at"} for the home page,
-waiting_providers: list[Callable] = []
+# Each feature adds a function (person, limit) -> (items, total) for the home page: at most `limit` of
+# what waits for the person, each {"text", "url", optional "due_at"}, nearest "due_at" first (those with
+# none last), and how many wait in all. The navigation asks every page for the total alone (limit 0), so a
+# provider counts in the database rather than loading what it counts;
+waiting_providers: list[Callable[[Any, int], tuple[list[dict], int]]] = []
+WAITING_PER_PAGE = 30
 # and (endpoint, label) pairs for the main navigation.
 nav_links: list[tuple[str, Any]] = []
 
@@ -45,12 +49,27 @@ def local_clock(zone: str) -> str:
     return f"{now:%H:%M} {now.tzname()}"
 
 
-def waiting_for(person) -> list[dict]:
+def waiting_page(person, page: int = 1) -> tuple[list[dict], int]:
+    """One page of what waits for the person, nearest deadline first (what has none comes last), and how
+    many wait in all. Each provider gives its first `page * WAITING_PER_PAGE` in that order, so merging
+    them gives the first that many of all, whatever the page."""
+    limit = page * WAITING_PER_PAGE
     items: list[dict] = []
+    total = 0
     for provider in waiting_providers:
-        items.extend(provider(person))
-    # The nearest deadline first; what has none comes last.
-    return sorted(items, key=lambda i: (i.get("due_at") is None, i.get("due_at") or utcnow()))
+        found, count = provider(person, limit)
+        items.extend(found)
+        total += count
+    g.waiting_total = total
+    items.sort(key=lambda i: (i.get("due_at") is None, i.get("due_at") or utcnow()))
+    return items[limit - WAITING_PER_PAGE : limit], total
+
+
+def waiting_count(person) -> int:
+    """How many things wait for the person: the navigation's count, once a request."""
+    if "waiting_total" not in g:
+        g.waiting_total = sum(provider(person, 0)[1] for provider in waiting_providers)
+    return g.waiting_total
 
 
 def register(app: Flask) -> None:

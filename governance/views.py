@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from governance import audit, outbox, service
+from governance import audit, outbox, service, templating
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import (
@@ -41,7 +41,7 @@ from governance.models import (
 )
 from governance.paging import page_number
 from governance.permissions import Perm, can, may_invite_first_delegate, require
-from governance.templating import viewer_zone, waiting_for
+from governance.templating import viewer_zone, waiting_page
 from governance.texts import _, _l
 from governance.timezones import all_zones
 from governance.words import role_as
@@ -61,7 +61,20 @@ def by_slug(model, slug: str):
 
 @bp.get("/")
 def home():
-    return render_template("home.html", waiting=waiting_for(current_user), first_steps=_first_steps())
+    page = page_number()
+    waiting, total = waiting_page(current_user, page)
+    pages = -(-total // templating.WAITING_PER_PAGE)
+    if page > max(pages, 1):  # past the end: the last page, not "nothing is waiting"
+        page = pages
+        waiting, total = waiting_page(current_user, page)
+    return render_template(
+        "home.html",
+        waiting=waiting,
+        waiting_total=total,
+        waiting_page=page,
+        waiting_pages=pages,
+        first_steps=_first_steps(),
+    )
 
 
 def _first_steps() -> list[dict] | None:
@@ -124,7 +137,10 @@ def new_network():
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(_("%(network)s is created. Name its admins and admit its co-ops.", network=network.name), "success")
+            flash(
+                _("%(network)s is created. Name its admins and admit its co-ops.", network=network.name),
+                "success",
+            )
             return redirect(url_for(".network", slug=network.slug))
     return render_template("networks/new.html", form=form), 400 if form.errors or form.form_errors else 200
 
@@ -226,7 +242,10 @@ def grant_role(slug: str):
         person = person_by_email(form.email.data)
         if person is None:
             flash(
-                _("Nobody has an account with %(email)s: invite them to their co-op first.", email=form.email.data),
+                _(
+                    "Nobody has an account with %(email)s: invite them to their co-op first.",
+                    email=form.email.data,
+                ),
                 "error",
             )
         else:
@@ -331,7 +350,8 @@ def cancel_invitation(slug: str, invitation_id: int):
     invitation = service.cancel_invitation(_invitation_of(coop, invitation_id), actor=current_user)
     db.session.commit()
     flash(
-        _("The invitation of %(email)s is cancelled: its link no longer works.", email=invitation.email), "success"
+        _("The invitation of %(email)s is cancelled: its link no longer works.", email=invitation.email),
+        "success",
     )
     return redirect(url_for(".coop", slug=slug, _anchor="pending-h"))
 
@@ -358,7 +378,12 @@ def set_role(slug: str, person_id: int):
     service.set_coop_role(actor=current_user, coop=coop, person=person, role=CoopRole(form.role.data))
     db.session.commit()
     flash(
-        _("%(person)s is now %(role)s of %(coop)s.", person=person.name, role=role_as(form.role.data), coop=coop.name),
+        _(
+            "%(person)s is now %(role)s of %(coop)s.",
+            person=person.name,
+            role=role_as(form.role.data),
+            coop=coop.name,
+        ),
         "success",
     )
     return redirect(url_for(".coop", slug=slug))
@@ -518,7 +543,11 @@ def outbox_retry(item_id: int):
         flash(_("%(what)s: sent.", what=item.summary), "success")
     else:
         flash(
-            _("%(what)s: it failed again (%(error)s); it is retried later.", what=item.summary, error=item.last_error),
+            _(
+                "%(what)s: it failed again (%(error)s); it is retried later.",
+                what=item.summary,
+                error=item.last_error,
+            ),
             "error",
         )
     return redirect(url_for(".outbox_list", state="failed"))

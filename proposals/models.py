@@ -11,13 +11,23 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import JSON
 
 from governance.extensions import db
 from governance.markdown import render
-from governance.models import Coop, Network, Person, enum_column
+from governance.models import Coop, Network, NetworkMembership, Person, enum_column
 from governance.texts import N_, _
 from governance.types import UTCDateTime, utcnow
 from proposals.lifecycle import TEXT_FROZEN_STATES, State, Transition
@@ -165,6 +175,22 @@ class Proposal(db.Model):
         """Every co-op of an addressed network, once each, by name."""
         found = {c.id: c for n in self.networks for c in n.coops}
         return sorted(found.values(), key=lambda c: c.name.casefold())
+
+    def addressed_among(self, coop_ids) -> set[int]:
+        """Which of these co-ops are among `addressed_coops`: one query, however many co-ops either has."""
+        coop_ids = set(coop_ids)
+        if not coop_ids:
+            return set()
+        found = db.session.scalars(
+            select(NetworkMembership.coop_id)
+            .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
+            .where(proposal_networks.c.proposal_id == self.id, NetworkMembership.coop_id.in_(coop_ids))
+        )
+        return set(found)
+
+    def addresses(self, coop: Coop) -> bool:
+        """Is this co-op among `addressed_coops`? Asked of the database, without loading the others."""
+        return bool(self.addressed_among([coop.id]))
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.state}>"

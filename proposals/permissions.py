@@ -88,8 +88,9 @@ def signal_coops(person: Person | None, proposal: Proposal) -> list[Coop]:
     """The addressed co-ops this person is a delegate of."""
     if not _signed_in(person):
         return []
-    addressed = {c.id for c in proposal.addressed_coops}
-    return [c for c in person.coops if c.id in addressed and person.is_delegate_of(c)]
+    delegate_of = [c for c in person.coops if person.is_delegate_of(c)]
+    addressed = proposal.addressed_among(c.id for c in delegate_of)
+    return [c for c in delegate_of if c.id in addressed]
 
 
 def require_see(person: Person | None, proposal: Proposal) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import Select, func, inspect, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from governance import audit
+from governance.database import first_rows
 from governance.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from governance.extensions import db
 from governance.models import (
@@ -616,7 +617,7 @@ def signal_interest(
 ) -> Interest:
     """A delegate says whether their co-op is in, before any vote; a later signal replaces the earlier."""
     permissions.require_see(actor, proposal)
-    if coop.id not in {c.id for c in proposal.addressed_coops}:
+    if not proposal.addresses(coop):
         raise NotFound(_("%(coop)s is not among the co-ops this proposal is addressed to.", coop=coop.name))
     if not actor.is_delegate_of(coop):
         raise NotAllowed(_("Only a delegate of %(coop)s can say whether it is in.", coop=coop.name))
@@ -649,41 +650,74 @@ def signal_interest(
     return interest
 
 
+WHO_PER_PAGE = 50
+
+
 @dataclass
 class WhoIsIn:
-    """Every addressed co-op with its signal, and the totals a steward reads before calling a vote."""
+    """The addressed co-ops with their signals (every one, or a page of them by name), and the totals a
+    steward reads before calling a vote, which the database adds up over every addressed co-op."""
 
     rows: list[tuple[Coop, Interest | None]] = field(default_factory=list)
-
-    def coops_with(self, stance: Stance | None) -> list[Coop]:
-        return [c for c, i in self.rows if (i.stance if i else None) == stance]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {s.value: len(self.coops_with(s)) for s in Stance}
-        counts["no_answer"] = len(self.coops_with(None))
-        return counts
-
-    @property
-    def interested(self) -> list[Coop]:
-        return self.coops_with(Stance.INTERESTED)
-
-    @property
-    def interested_worker_members(self) -> int:
-        return sum(c.worker_members for c in self.interested)
-
-    @property
-    def interested_countries(self) -> list[str]:
-        return sorted({c.country for c in self.interested})
-
-    @property
-    def interested_zones(self) -> list[str]:
-        return sorted({c.time_zone for c in self.interested})
+    counts: dict[str, int] = field(default_factory=dict)  # by stance, and "no_answer"
+    total: int = 0
+    interested_worker_members: int = 0
+    interested_countries: list[str] = field(default_factory=list)
+    interested_zones: list[str] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
 
 
-def who_is_in(proposal: Proposal) -> WhoIsIn:
-    by_coop = {i.coop_id: i for i in proposal.interests}
-    return WhoIsIn(rows=[(c, by_coop.get(c.id)) for c in proposal.addressed_coops])
+def addressed_coop_ids(proposal_id) -> Select:
+    """The ids of every co-op of a proposal's addressed networks (`proposal_id`: a number or a column), for
+    `Coop.id.in_(...)`: the same co-ops as `Proposal.addressed_coops`, without loading them."""
+    return (
+        select(NetworkMembership.coop_id)
+        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
+        .where(proposal_networks.c.proposal_id == proposal_id)
+    )
+
+
+def who_is_in(proposal: Proposal, page: int | None = None, per_page: int = WHO_PER_PAGE) -> WhoIsIn:
+    """Who is in: every addressed co-op with its signal (or, with `page`, that page of them), by name, and
+    the totals. A fixed number of queries whatever the electorate's size."""
+    signal = (Interest.coop_id == Coop.id) & (Interest.proposal_id == proposal.id)
+    addressed = Coop.id.in_(addressed_coop_ids(proposal.id))
+    groups = db.session.execute(
+        select(Interest.stance, Coop.country, Coop.time_zone, func.count(), func.sum(Coop.worker_members))
+        .outerjoin(Interest, signal)
+        .where(addressed)
+        .group_by(Interest.stance, Coop.country, Coop.time_zone)
+    ).all()
+    counts = {s.value: 0 for s in Stance} | {"no_answer": 0}
+    workers, countries, zones = 0, set(), set()
+    for stance, country, zone, count, worker_members in groups:
+        counts[stance.value if stance else "no_answer"] += count
+        if stance == Stance.INTERESTED:
+            workers += worker_members or 0
+            countries.add(country)
+            zones.add(zone)
+    total = sum(counts.values())
+    rows = (
+        select(Coop, Interest)
+        .outerjoin(Interest, signal)
+        .where(addressed)
+        .order_by(func.lower(Coop.name), Coop.id)
+    )
+    pages = max(1, -(-total // per_page))
+    if page is not None:
+        page = min(page, pages)
+        rows = rows.limit(per_page).offset((page - 1) * per_page)
+    return WhoIsIn(
+        rows=list(db.session.execute(rows)),
+        counts=counts,
+        total=total,
+        interested_worker_members=workers,
+        interested_countries=sorted(countries),
+        interested_zones=sorted(zones),
+        page=page or 1,
+        pages=pages if page is not None else 1,
+    )
 
 
 # Finding proposals
@@ -703,15 +737,22 @@ def visible_query(person: Person) -> Select:
     )
 
 
-def drafts_to_open(person: Person) -> list[Proposal]:
-    """Drafts addressed to a network this person is a steward of, newest first."""
+def visible_ids(person: Person) -> Select:
+    """The ids of the proposals a person may see (`visible_query`), for `Proposal.id.in_(...)` elsewhere:
+    the same rule as `permissions.can_see`, in the database."""
+    return visible_query(person).with_only_columns(Proposal.id).order_by(None)
+
+
+def drafts_to_open(person: Person, limit: int | None = None) -> tuple[list[Proposal], int]:
+    """Drafts addressed to a network this person is a steward of, newest first (the first `limit`), and
+    how many there are."""
     steward_of = [r.network_id for r in person.network_roles if r.role == NetworkRoleKind.STEWARD]
     if not steward_of:
-        return []
+        return [], 0
     query = visible_query(person).where(
         Proposal.state == State.DRAFT, Proposal.networks.any(Network.id.in_(steward_of))
     )
-    return list(db.session.scalars(query))
+    return first_rows(query, limit, scalars=True)
 
 
 def addressed_to_coop(proposal_id):
@@ -724,12 +765,13 @@ def addressed_to_coop(proposal_id):
     )
 
 
-def interest_asked(person: Person) -> list[tuple[Proposal, Coop]]:
+def interest_asked(person: Person, limit: int | None = None) -> tuple[list[tuple[Proposal, Coop]], int]:
     """Proposals in discussion addressed to a co-op this person is a delegate of that has not said whether
-    it is in, with that co-op (as `permissions.signal_coops` finds them), newest first, co-ops by name."""
+    it is in, with that co-op (as `permissions.signal_coops` finds them), newest first, co-ops by name: the
+    first `limit` pairs, and how many there are."""
     delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
     if not delegate_of:
-        return []
+        return [], 0
     addressed = addressed_to_coop(Proposal.id)
     answered = select(Interest.id).where(Interest.proposal_id == Proposal.id, Interest.coop_id == Coop.id)
     query = (
@@ -740,7 +782,7 @@ def interest_asked(person: Person) -> list[tuple[Proposal, Coop]]:
         .where(addressed.exists(), ~answered.exists())
         .order_by(Coop.name)
     )
-    return [(proposal, coop) for proposal, coop in db.session.execute(query)]
+    return first_rows(query, limit)
 
 
 def get_visible(person: Person, proposal_id: int) -> Proposal:

@@ -136,7 +136,7 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
         proposal=proposal,
         discussion=service.discussion_page(proposal, page_number()),
         revision=proposal.current_revision,
-        who=service.who_is_in(proposal),
+        who=service.who_is_in(proposal, page_number("coops"), per_page=service.WHO_PER_PAGE),
         can_steward=steward,
         can_edit=permissions.can_edit(current_user, proposal),
         author_coops=_author_coops_of(proposal),
@@ -166,10 +166,15 @@ def _offered_steps(proposal) -> list[Transition]:
 
 def _author_coops_of(proposal):
     """The co-ops a comment's author speaks from: theirs among the addressed ones (worked out once)."""
-    addressed = {c.id for c in proposal.addressed_coops}
+    addressed: set[int] | None = None  # read at the first comment with an author, then kept
 
     def author_coops(person) -> str:
-        return "" if person is None else ", ".join(c.name for c in person.coops if c.id in addressed)
+        nonlocal addressed
+        if person is None:
+            return ""
+        if addressed is None:
+            addressed = set(db.session.scalars(service.addressed_coop_ids(proposal.id)))
+        return ", ".join(c.name for c in person.coops if c.id in addressed)
 
     return author_coops
 
@@ -411,13 +416,14 @@ def interest(proposal_id: int):
     return _show_page(proposal, interest_form=form, status=status)
 
 
-def waiting(person) -> list[dict]:
-    """For the home page: co-ops that have not said whether they are in, and drafts a steward can open.
+def waiting(person, limit: int) -> tuple[list[dict], int]:
+    """For the home page: co-ops that have not said whether they are in, and drafts a steward can open,
+    newest first (the first `limit`), and how many.
 
-    Two queries, however many proposals there are: this runs on every page (the navigation counts it)."""
-    order = {"key": lambda p: (p.updated_at, p.id), "reverse": True}
-    drafts = service.drafts_to_open(person)
-    asks = service.interest_asked(person)
+    A count and a page each, however many proposals there are: this runs on every page (the navigation
+    counts it)."""
+    drafts, draft_count = service.drafts_to_open(person, limit)
+    asks, ask_count = service.interest_asked(person, limit)
     by_proposal: dict[int, list[dict]] = {}
     for proposal in drafts:
         url = url_for("proposals.show", proposal_id=proposal.id)
@@ -428,5 +434,9 @@ def waiting(person) -> list[dict]:
         text = _("Say whether %(coop)s is in: %(title)s", coop=coop.name, title=proposal.title)
         url = url_for("proposals.show", proposal_id=proposal.id, _anchor="who-is-in")
         by_proposal.setdefault(proposal.id, []).append({"text": text, "url": url})
-    proposals = sorted({p.id: p for p in [*drafts, *(p for p, _coop in asks)]}.values(), **order)
-    return [item for p in proposals for item in by_proposal[p.id]]
+    proposals = sorted(
+        {p.id: p for p in [*drafts, *(p for p, _coop in asks)]}.values(),
+        key=lambda p: (p.updated_at, p.id),
+        reverse=True,
+    )
+    return [item for p in proposals for item in by_proposal[p.id]][:limit], draft_count + ask_count

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     inspect,
     select,
     text,
@@ -277,6 +278,21 @@ class Vote(db.Model):
     @property
     def current_ballots(self) -> list[Ballot]:
         return [b for b in self.ballots if b.is_current]
+
+    @property
+    def cast_count(self) -> int:
+        """How many co-ops have a ballot in: counted by the database, unless the ballots are loaded."""
+        if "ballots" not in inspect(self).unloaded:
+            return len(self.current_ballots)
+        counted = select(func.count(Ballot.id)).where(Ballot.vote_id == self.id, Ballot.is_current)
+        return db.session.scalar(counted) or 0
+
+    @property
+    def elector_count(self) -> int:
+        """How many co-ops the electorate has: counted by the database, unless it is loaded."""
+        if "electors" not in inspect(self).unloaded:
+            return len(self.electors)
+        return db.session.scalar(select(func.count(Elector.id)).where(Elector.vote_id == self.id)) or 0
 
     def current_ballot(self, coop: Coop) -> Ballot | None:
         return next((b for b in self.ballots if b.is_current and b.coop_id == coop.id), None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from governance.errors import NotFound
-from governance.models import Coop, Person
+from governance.models import Coop, CoopRole, Person
 from governance.permissions import is_admin_of
 from governance.texts import _
 from proposals import permissions as proposal_permissions
@@ -49,7 +49,8 @@ def delegate_coops(person: Person | None, vote: Vote) -> list[Coop]:
     """The co-ops of the electorate this person is a delegate of."""
     if person is None or not getattr(person, "is_authenticated", False):
         return []
-    return [e.coop for e in vote.electors if person.is_delegate_of(e.coop)]
+    delegate_of = {m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE}
+    return [e.coop for e in vote.electors if e.coop_id in delegate_of]  # a set, not a role look-up an elector
 
 
 def castings(person: Person | None, vote: Vote) -> list[Casting]:

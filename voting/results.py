@@ -50,6 +50,29 @@ class Participant:
         return self.ballot.proxy_coop if self.ballot else None
 
 
+ELECTORATE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ParticipationPage:
+    """One page of the electorate by name (it can be a thousand co-ops), and where it stands."""
+
+    rows: list[Participant]
+    page: int
+    pages: int
+
+
+def participation_page(
+    vote: Vote, page: int, per_page: int = ELECTORATE_PER_PAGE, rows: list[Participant] | None = None
+) -> ParticipationPage:
+    """That page of `participation` (`rows`, when the caller has it already; a page past the end is the
+    last one)."""
+    rows = participation(vote) if rows is None else rows
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(page, pages)
+    return ParticipationPage(rows[(page - 1) * per_page : page * per_page], page, pages)
+
+
 def participation(vote: Vote) -> list[Participant]:
     current = {b.coop_id: b for b in vote.current_ballots}
     proxies = {p.coop_id: p for p in vote.active_proxies}
@@ -67,8 +90,8 @@ class Turnout:
     weight: int
 
 
-def turnout(vote: Vote) -> Turnout:
-    rows = participation(vote)
+def turnout(vote: Vote, rows: list[Participant] | None = None) -> Turnout:
+    rows = participation(vote) if rows is None else rows
     return Turnout(
         sum(r.has_voted for r in rows),
         len(rows),

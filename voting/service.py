@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from governance import audit
+from governance.database import first_rows
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, VoteClosed
 from governance.extensions import db
 from governance.models import Coop, CoopRole, Person
@@ -44,7 +45,7 @@ from governance.validation import invalid
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import ActorKind, State, Transition
 from proposals.models import Proposal
-from proposals.service import apply_transition, lock_proposal
+from proposals.service import apply_transition, lock_proposal, visible_ids
 from voting import permissions
 from voting.choices import clean_choice, clean_reason, for_counting, new_nonce, receipt_for
 from voting.counting import (
@@ -735,13 +736,15 @@ def vote_of(actor: Person, proposal: Proposal, *, now: datetime | None = None) -
     return get_vote(actor, proposal.vote.id, now=now)
 
 
-def ballots_awaited(person: Person, *, now: datetime | None = None) -> list[tuple[Vote, Coop]]:
+def ballots_awaited(
+    person: Person, *, now: datetime | None = None, limit: int | None = None
+) -> tuple[list[tuple[Vote, Coop]], int]:
     """The open votes this person can see, each with a co-op they may cast for (as its delegate, or as a
     delegate of the co-op it named its proxy: `permissions.castings`) that has no current ballot yet;
-    soonest close first."""
+    soonest close first: the first `limit` pairs, and how many there are."""
     delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
     if not delegate_of:
-        return []
+        return [], 0
     now = now or utcnow()
     not_cast = ~(
         select(Ballot.id)
@@ -752,6 +755,7 @@ def ballots_awaited(person: Person, *, now: datetime | None = None) -> list[tupl
         select(Vote, Coop)
         .join(Proposal, Proposal.id == Vote.proposal_id)
         .where(Vote.closed_at.is_(None), Vote.closes_at > now, Proposal.state == State.VOTING)
+        .where(Proposal.id.in_(visible_ids(person)))
     )
     own = open_votes.join(Elector, Elector.vote_id == Vote.id).join(Coop, Coop.id == Elector.coop_id)
     own = own.where(Elector.coop_id.in_(delegate_of), not_cast)
@@ -760,13 +764,14 @@ def ballots_awaited(person: Person, *, now: datetime | None = None) -> list[tupl
     held = held.join(Coop, Coop.id == Proxy.coop_id).where(
         Proxy.proxy_coop_id.in_(delegate_of), Proxy.coop_id.not_in(delegate_of), holding.exists(), not_cast
     )
-    found = []
+    found, total = [], 0
     for query in (own, held):
-        query = query.options(selectinload(Vote.proposal).selectinload(Proposal.networks))
-        found += [
-            (vote, coop) for vote, coop in db.session.execute(query) if permissions.can_see(person, vote)
-        ]
-    return sorted(found, key=lambda pair: (pair[0].closes_at, pair[0].id))
+        query = query.order_by(Vote.closes_at, Vote.id, Coop.name)
+        rows, count = first_rows(query.options(selectinload(Vote.proposal)), limit)
+        found += rows
+        total += count
+    found.sort(key=lambda pair: (pair[0].closes_at, pair[0].id))
+    return found[:limit], total
 
 
 def get_proxy(vote: Vote, proxy_id: int) -> Proxy:

@@ -13,6 +13,7 @@ from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import choices, show_refusal
 from governance.models import Coop
+from governance.paging import page_number
 from governance.templating import viewer_zone
 from governance.texts import _, ngettext
 from governance.timezones import format_in_zone
@@ -141,12 +142,15 @@ def _show(
     )
     proxy_form = ProxyForm(formdata=None)
     own = permissions.delegate_coops(current_user, vote)
+    participants = results.participation(vote)  # once: the table's page and the turnout
     return render_template(
         "voting/show.html",
         vote=vote,
         proposal=vote.proposal,
-        rows=results.participation(vote),
-        turnout=results.turnout(vote),
+        electorate=results.participation_page(
+            vote, page_number("electors"), per_page=results.ELECTORATE_PER_PAGE, rows=participants
+        ),
+        turnout=results.turnout(vote, participants),
         delegate_changes=results.delegate_changes(vote),
         castings=castings,
         own_coops=own,
@@ -214,18 +218,16 @@ def cast(vote_id: int):
     except DomainError as error:
         db.session.rollback()
         return _show(vote_id, status=error.status, cast_error=error)
+    # Translators: %(whose)s is the co-op's name made possessive in English ("Mill Digital's"); in Spanish
+    # it is the name alone.
+    message = _(
+        "%(whose)s ballot is cast. Keep its receipt to check it was counted: %(receipt)s",
+        whose=whose(coop.name),
+        receipt=ballot.receipt,
+    )  # written before the commit, which expires what it names (reading it again would be four queries)
     db.session.commit()
-    flash(
-        # Translators: %(whose)s is the co-op's name made possessive in English ("Mill Digital's"); in Spanish
-        # it is the name alone.
-        _(
-            "%(whose)s ballot is cast. Keep its receipt to check it was counted: %(receipt)s",
-            whose=whose(coop.name),
-            receipt=ballot.receipt,
-        ),
-        "success",
-    )
-    return redirect(url_for(".show", vote_id=vote.id, _anchor="your-ballot"))
+    flash(message, "success")
+    return redirect(url_for(".show", vote_id=vote_id, _anchor="your-ballot"))
 
 
 @bp.post("/<int:vote_id>/proxies")
@@ -436,11 +438,13 @@ def time_left(closes_at: datetime | None, now: datetime | None = None) -> str:
     return _("%(duration)s left", duration=" ".join(words))
 
 
-def waiting(person) -> list[dict]:
-    """For the home page: open votes in which a co-op this person can cast for has not voted yet.
+def waiting(person, limit: int) -> tuple[list[dict], int]:
+    """For the home page: open votes in which a co-op this person can cast for has not voted yet, soonest
+    close first (the first `limit`), and how many.
 
-    Two queries, however many votes and electors there are: this runs on every page (the navigation
-    counts it)."""
+    Two counts and two pages, however many votes and electors there are: this runs on every page (the
+    navigation counts it)."""
+    awaited, total = service.ballots_awaited(person, limit=limit)
     return [
         {
             "text": _(
@@ -452,5 +456,5 @@ def waiting(person) -> list[dict]:
             "url": url_for("voting.show", vote_id=vote.id),
             "due_at": vote.closes_at,
         }
-        for vote, coop in service.ballots_awaited(person)
-    ]
+        for vote, coop in awaited
+    ], total

@@ -168,7 +168,7 @@ class Counterpart(db.Model):
     sha256: Mapped[str | None] = mapped_column(String(64))
 
     version: Mapped[AgreementVersion] = relationship(back_populates="counterparts")
-    coop: Mapped[Coop] = relationship()
+    coop: Mapped[Coop] = relationship(lazy="joined")  # each party named on the agreement page
 
     def __repr__(self) -> str:
         return f"<Counterpart {self.version_id} for {self.coop_id}>"
@@ -194,7 +194,7 @@ class Signature(db.Model):
     user_agent: Mapped[str] = mapped_column(String(500), default="")
 
     version: Mapped[AgreementVersion] = relationship(back_populates="signatures")
-    coop: Mapped[Coop] = relationship()
+    coop: Mapped[Coop] = relationship(lazy="joined")  # each signing party named on the page
     person: Mapped[Person | None] = relationship()
 
     def __repr__(self) -> str:

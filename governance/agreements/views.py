@@ -288,8 +288,9 @@ def certificate():
     return response
 
 
-def waiting(person) -> list[dict]:
-    """For the home page: agreements a delegate's co-op has still to sign, and issued ones to download."""
+def waiting(person, limit: int) -> tuple[list[dict], int]:
+    """For the home page: agreements a delegate's co-op has still to sign, and issued ones to download (the
+    first `limit`), and how many: a person's co-ops are party to few."""
     items = []
     for agreement in service.agreements_of(person):
         version = agreement.current
@@ -313,4 +314,4 @@ def waiting(person) -> list[dict]:
                     "url": url_for("agreements.download", agreement_id=agreement.id, number=issued.number),
                 }
             )
-    return items
+    return items[:limit], len(items)

@@ -321,8 +321,9 @@ def hours(slug: str):
     return render_template("meetings/hours.html", coop=coop, form=form, current=current), status
 
 
-def waiting(person) -> list[dict]:
-    """For the home page: meetings whose times this person, or a co-op they speak for, has not answered."""
+def waiting(person, limit: int) -> tuple[list[dict], int]:
+    """For the home page: meetings whose times this person, or a co-op they speak for, has not answered,
+    soonest first slot first (the first `limit`), and how many: a person is asked about few at a time."""
     items = []
     for meeting, coop in service.pending_for(person):
         first = min(s.starts_at for s in meeting.slots if s.starts_at > utcnow())
@@ -341,4 +342,5 @@ def waiting(person) -> list[dict]:
                 "due_at": first,
             }
         )
-    return items
+    items.sort(key=lambda item: item["due_at"])
+    return items[:limit], len(items)

@@ -27,6 +27,6 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         unread_count=lambda: service.unread_count(current_user) if signed_in() else 0,
-        waiting_count=lambda: len(templating.waiting_for(current_user)) if signed_in() else 0,
+        waiting_count=lambda: templating.waiting_count(current_user) if signed_in() else 0,
         notification_settings=lambda: settings_context(current_user),
     )

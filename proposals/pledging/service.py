@@ -44,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from governance import audit, i18n, mail
+from governance.database import first_rows
 from governance.errors import Conflict, InvalidInput, NotAllowed, NotFound, PledgingClosed
 from governance.extensions import db
 from governance.models import Coop, CoopRole, NetworkMembership, Person
@@ -56,7 +57,7 @@ from proposals import permissions as proposal_permissions
 from proposals.lifecycle import STATE_LABELS, ActorKind, State, Transition
 from proposals.models import Proposal, StateChange
 from proposals.pledging.models import Campaign, CampaignRate, CampaignState, Contribution, Pledge, PledgeEnd
-from proposals.service import addressed_to_coop, apply_transition, lock_proposal
+from proposals.service import addressed_to_coop, apply_transition, lock_proposal, visible_ids
 
 HOURS_MAX = 10_000  # a co-op's hours a month: more is a typing slip
 TARGET_HOURS_MAX = 1_000_000
@@ -197,13 +198,13 @@ class Standing:
 
 
 def load_pledges(campaign: Campaign) -> list[Any]:
-    """Read the campaign's pledges and people, and the addressed co-ops with their networks, in a few
-    queries rather than one or more a row (for the page). The session holds loaded rows only while
+    """Read the campaign's pledges and people, and the pledging co-ops with their networks, in a few
+    queries rather than one or more a row (for the page; the co-ops that have not pledged, of an
+    electorate that can be a thousand, are not read). The session holds loaded rows only while
     something refers to them: keep the list returned for as long as the rows are used."""
-    network_ids = [n.id for n in campaign.proposal.networks]
     coops = db.session.scalars(
         select(Coop)
-        .where(Coop.network_memberships.any(NetworkMembership.network_id.in_(network_ids)))
+        .where(Coop.id.in_(select(Pledge.coop_id).where(Pledge.campaign_id == campaign.id)))
         .options(selectinload(Coop.network_memberships).joinedload(NetworkMembership.network))
         .execution_options(populate_existing=True)
     ).all()
@@ -516,7 +517,7 @@ def _require_taking_pledges(campaign: Campaign, now: datetime) -> None:
 
 def _require_delegate(campaign: Campaign, actor: Person, coop: Coop) -> None:
     proposal_permissions.require_see(actor, campaign.proposal)
-    if coop.id not in {c.id for c in campaign.proposal.addressed_coops}:
+    if not campaign.proposal.addresses(coop):
         raise NotAllowed(_("%(coop)s is not among the co-ops this proposal is addressed to.", coop=coop.name))
     if not actor.is_delegate_of(coop):
         raise NotAllowed(_("Only a delegate of %(coop)s can pledge for it.", coop=coop.name))
@@ -1053,12 +1054,15 @@ def standing_document(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def pledges_awaited(person: Person, *, now: datetime | None = None) -> list[tuple[Campaign, Coop]]:
+def pledges_awaited(
+    person: Person, *, now: datetime | None = None, limit: int | None = None
+) -> tuple[list[tuple[Campaign, Coop]], int]:
     """Open campaigns this person can see, each with an addressed co-op they are a delegate of that has no
-    standing pledge (as `proposal_permissions.signal_coops` finds them); by campaign, co-ops by name."""
+    standing pledge (as `proposal_permissions.signal_coops` finds them); nearest deadline first, co-ops by
+    name: the first `limit` pairs, and how many there are."""
     delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
     if not delegate_of:
-        return []
+        return [], 0
     addressed = addressed_to_coop(Campaign.proposal_id)
     pledged = select(Pledge.id).where(
         Pledge.campaign_id == Campaign.id, Pledge.coop_id == Coop.id, Pledge.is_current
@@ -1067,12 +1071,8 @@ def pledges_awaited(person: Person, *, now: datetime | None = None) -> list[tupl
         select(Campaign, Coop)
         .join(Coop, Coop.id.in_(delegate_of))  # each of the person's co-ops, with each campaign
         .where(Campaign.state == CampaignState.OPEN, Campaign.deadline_at > (now or utcnow()))
-        .where(addressed.exists(), ~pledged.exists())
-        .options(selectinload(Campaign.proposal).selectinload(Proposal.networks))
-        .order_by(Campaign.id, Coop.name)
+        .where(addressed.exists(), ~pledged.exists(), Campaign.proposal_id.in_(visible_ids(person)))
+        .options(selectinload(Campaign.proposal))
+        .order_by(Campaign.deadline_at, Campaign.id, Coop.name)
     )
-    return [
-        (campaign, coop)
-        for campaign, coop in db.session.execute(query)
-        if proposal_permissions.can_see(person, campaign.proposal)
-    ]
+    return first_rows(query, limit)

@@ -253,16 +253,20 @@ def roster(campaign_id: int):
     )
 
 
-def waiting(person) -> list[dict]:
-    """For the home page: open campaigns a co-op this person is a delegate of has not pledged to.
+def waiting(person, limit: int) -> tuple[list[dict], int]:
+    """For the home page: open campaigns a co-op this person is a delegate of has not pledged to, nearest
+    deadline first (the first `limit`), and how many.
 
-    One query, however many campaigns there are: this runs on every page (the navigation counts it)."""
+    A count and a page, however many campaigns there are: this runs on every page (the navigation counts
+    it)."""
+    awaited, total = service.pledges_awaited(person, limit=limit)
     return [
         {
             "text": _(
                 "Say whether %(coop)s pledges to: %(title)s", coop=coop.name, title=campaign.proposal.title
             ),
             "url": url_for("pledging.show", campaign_id=campaign.id),
+            "due_at": campaign.deadline_at,
         }
-        for campaign, coop in service.pledges_awaited(person)
-    ]
+        for campaign, coop in awaited
+    ], total

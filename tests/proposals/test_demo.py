@@ -20,5 +20,5 @@ def test_the_demo_has_the_seed_proposal_and_loading_twice_changes_nothing(ctx):
     assert proposal.state in (State.DISCUSSION, State.VOTING)  # the votes demo opens its vote
     assert proposal.monthly_revenue_minor > 100_000 and proposal.currency == "GBP"
     assert proposal.hours_per_month == 60
-    assert len(who_is_in(proposal).interested) >= 3
+    assert who_is_in(proposal).counts["interested"] >= 3
     assert len(proposal.comments) >= 3

@@ -174,7 +174,7 @@ def test_who_is_in_counts_coops_and_worker_members(world):
     )
     service.signal_interest(made, actor=world.delegates[1], coop=hudson, stance=Stance.INTERESTED)
     who = service.who_is_in(made)
-    assert who.interested == [hudson, thames]
+    assert [c for c, i in who.rows if i and i.stance == Stance.INTERESTED] == [hudson, thames]
     assert who.interested_worker_members == 27 and who.interested_countries == ["GB", "US"]
     assert who.counts == {"interested": 2, "not_interested": 0, "undecided": 0, "no_answer": 1}
     assert actions(made).count("proposal.interest") == 3

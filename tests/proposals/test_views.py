@@ -435,3 +435,46 @@ def test_the_open_vote_step_on_the_page_points_to_the_vote_form(client, world):
     )
     assert "A vote opens with its method, times and rules" in response.get_data(as_text=True)
     assert made.state == State.DISCUSSION
+
+
+def test_who_is_in_pages_the_coops_and_adds_up_every_one(client, world, monkeypatch):
+    """An electorate can be a thousand co-ops: the table shows a page of them by name, and the totals
+    above it count all of them, on every page."""
+    from proposals import service
+
+    monkeypatch.setattr(service, "WHO_PER_PAGE", 2)
+    made = proposal(world, discuss=True)
+    thames, hudson, rio = world.coops
+    for coop, delegate in ((thames, world.delegates[0]), (rio, world.delegates[2])):
+        service.signal_interest(made, actor=delegate, coop=coop, stance="interested")
+    db.session.commit()
+    sign_in(client, world.members[0])
+    first = client.get(f"/proposals/{made.id}").get_data(as_text=True)
+    second = client.get(f"/proposals/{made.id}?coops=2").get_data(as_text=True)
+    for page in (first, second):
+        assert re.search(r"2 of 3 co-ops are in</strong>", page)
+        assert "0 undecided, 0 not interested, 1 not answered yet." in page
+    rows = lambda page: re.findall(r'<td data-label="Co-op">([^<]+)</td>', page)  # noqa: E731
+    assert rows(first) == sorted([rio.name, hudson.name, thames.name], key=str.casefold)[:2]
+    assert rows(second) == [thames.name]
+    assert "Page 1 of 2" in first and f'href="/proposals/{made.id}?coops=2#who-is-in"' in first
+    assert "Page 2 of 2" in second and f'href="/proposals/{made.id}#who-is-in"' in second
+    assert rows(client.get(f"/proposals/{made.id}?coops=9").get_data(as_text=True)) == [thames.name]
+
+
+def test_the_home_page_pages_what_waits_and_the_navigation_counts_it_all(client, world, monkeypatch):
+    from governance import templating
+
+    monkeypatch.setattr(templating, "WAITING_PER_PAGE", 2)
+    made = [proposal(world, discuss=True, title=f"Idea {n}") for n in range(3)]  # newest last
+    sign_in(client, world.delegates[0])
+    first = client.get("/").get_data(as_text=True)
+    second = client.get("/?page=2").get_data(as_text=True)
+    asked = re.compile(r"Say whether [^:]+ is in: (Idea \d)")
+    assert asked.findall(first) == ["Idea 2", "Idea 1"] and asked.findall(second) == ["Idea 0"]
+    for page in (first, second):
+        assert "3 things wait for you; the nearest deadlines come first." in page
+        assert re.search(r'aria-label="3 waiting">3</span>', page)
+    assert 'href="/?page=2#waiting"' in first and 'href="/#waiting"' in second
+    assert asked.findall(client.get("/?page=7").get_data(as_text=True)) == ["Idea 0"]
+    assert f"/proposals/{made[0].id}#who-is-in" in second

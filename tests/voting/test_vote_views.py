@@ -398,3 +398,23 @@ def test_the_open_vote_form_says_what_a_secret_vote_requires_before_submitting(c
     sign_in(client, world.steward)
     page = client.get(f"/votes/open/{made.id}?method=yes_no").get_data(as_text=True)
     assert "A secret vote shows its results only after the close and counts every co-op equally" in page
+
+
+def test_the_electorate_table_is_paged_by_name_and_the_turnout_counts_every_coop(client, world, monkeypatch):
+    """A vote's electorate can be a thousand co-ops: the table shows a page of them, the turnout all."""
+    from voting import results
+
+    monkeypatch.setattr(results, "ELECTORATE_PER_PAGE", 2)
+    vote = open_vote(world)
+    service.cast_ballot(vote, actor=world.delegates[2], coop=world.coops[2], choice="yes")
+    db.session.commit()
+    sign_in(client, world.delegates[0])
+    first = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    second = client.get(f"/votes/{vote.id}?electors=2").get_data(as_text=True)
+    names = sorted((c.name for c in world.coops), key=str.casefold)
+    rows = lambda page: re.findall(r'<tr><td data-label="Co-op">([^<]+)</td>', page)  # noqa: E731
+    assert rows(first) == names[:2] and rows(second) == names[2:]
+    for page in (first, second):
+        assert "1 of 3 co-ops have voted." in page
+    assert "Page 1 of 2" in first and f'href="/votes/{vote.id}?electors=2#electorate-h"' in first
+    assert "Page 2 of 2" in second and f'href="/votes/{vote.id}#electorate-h"' in second
