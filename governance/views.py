@@ -145,15 +145,28 @@ def new_network():
     return render_template("networks/new.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
+NETWORK_COOPS_PER_PAGE = 50
+
+
 @bp.get("/networks/<slug>")
 def network(slug: str):
     network = by_slug(Network, slug)
-    _with_people(network.coops)
+    coops = db.paginate(
+        select(Coop)
+        .join(NetworkMembership, NetworkMembership.coop_id == Coop.id)
+        .where(NetworkMembership.network_id == network.id)
+        .order_by(func.lower(Coop.name), Coop.id),
+        page=page_number("coops"),
+        per_page=NETWORK_COOPS_PER_PAGE,
+        error_out=False,
+    )  # a network can be a thousand co-ops: a page of them by name
+    _with_people(coops.items)
     admit_form = AdmitForm()
     admit_form.coop.choices = _admittable(network)
     return render_template(
         "networks/show.html",
         network=network,
+        coops=coops,
         coop_form=CoopForm(),
         admit_form=admit_form,
         role_form=NetworkRoleForm(),

@@ -45,6 +45,23 @@ def test_network_page_shows_each_coop_with_zone_local_time_members_and_delegates
     assert "<td>20</td>" in page
 
 
+def test_network_page_pages_its_coops_by_name_and_counts_them_all(client, world, monkeypatch):
+    from governance import views
+
+    monkeypatch.setattr(views, "NETWORK_COOPS_PER_PAGE", 2)
+    sign_in(client, world.members[0])
+    first = client.get("/networks/testnet").get_data(as_text=True)
+    second = client.get("/networks/testnet?coops=2").get_data(as_text=True)
+    names = sorted((c.name for c in world.coops), key=str.casefold)
+    listed = lambda page: [n for n in names if f">{n}</a>" in page]  # noqa: E731
+    assert listed(first) == names[:2] and listed(second) == names[2:]
+    assert "Co-ops (3)" in first and "Co-ops (3)" in second
+    assert (
+        'href="/networks/testnet?coops=2#coops-h"' in first and 'href="/networks/testnet#coops-h"' in second
+    )
+    assert "No co-ops on this page." in client.get("/networks/testnet?coops=5").get_data(as_text=True)
+
+
 def test_coop_page_shows_people_and_hides_emails_from_non_admins(client, world):
     sign_in(client, world.members[0])
     page = client.get(f"/coops/{world.coops[0].slug}").get_data(as_text=True)
