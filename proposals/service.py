@@ -678,6 +678,15 @@ def addressed_coop_ids(proposal_id) -> Select:
     )
 
 
+def addressed_count(proposal: Proposal) -> int:
+    """How many co-ops a proposal is addressed to (each once, whatever networks it shares), counted by the
+    database."""
+    query = addressed_coop_ids(proposal.id).with_only_columns(
+        func.count(func.distinct(NetworkMembership.coop_id))
+    )
+    return db.session.scalar(query) or 0
+
+
 def who_is_in(proposal: Proposal, page: int | None = None, per_page: int = WHO_PER_PAGE) -> WhoIsIn:
     """Who is in: every addressed co-op with its signal (or, with `page`, that page of them), by name, and
     the totals. A fixed number of queries whatever the electorate's size."""

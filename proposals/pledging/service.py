@@ -57,7 +57,7 @@ from proposals import permissions as proposal_permissions
 from proposals.lifecycle import STATE_LABELS, ActorKind, State, Transition
 from proposals.models import Proposal, StateChange
 from proposals.pledging.models import Campaign, CampaignRate, CampaignState, Contribution, Pledge, PledgeEnd
-from proposals.service import addressed_to_coop, apply_transition, lock_proposal, visible_ids
+from proposals.service import addressed_count, addressed_to_coop, apply_transition, lock_proposal, visible_ids
 
 HOURS_MAX = 10_000  # a co-op's hours a month: more is a typing slip
 TARGET_HOURS_MAX = 1_000_000
@@ -606,7 +606,7 @@ def _checked_pledge(campaign: Campaign, p: PledgeIn) -> dict[str, Any]:
     seats = _checked_pledge_seats(campaign, p.seats)
     if not (minor or hours or seats):
         raise invalid("money", _("Pledge some money, some hours or a seat."))
-    coop_count = len(campaign.proposal.addressed_coops)
+    coop_count = addressed_count(campaign.proposal)
     min_coops = _count(p.min_coops, "min_coops", _("the co-ops your condition needs"), 1, 10**6)
     if min_coops is not None and min_coops > coop_count:
         raise invalid(
