@@ -1,6 +1,10 @@
 """Page numbers from the query string, kept within what a database can count to."""
 
+from __future__ import annotations
+
 import json
+from dataclasses import dataclass
+from typing import Any
 
 import marshmallow as ma
 from flask import request
@@ -29,6 +33,21 @@ class PageQuerySchema(ma.Schema):
         validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={"description": "Which page, from 1; a page past the end is an empty list."},
     )
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list already in hand (a page past the end is the last one), for a long table."""
+
+    rows: list[Any]
+    page: int
+    pages: int
+
+    @classmethod
+    def of(cls, rows: list[Any], page: int, per_page: int) -> ListPage:
+        pages = max(1, -(-len(rows) // per_page))
+        page = min(page, pages)
+        return cls(rows[(page - 1) * per_page : page * per_page], page, pages)
 
 
 PAGINATION_HEADER = {

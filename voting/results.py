@@ -17,6 +17,7 @@ from governance.audit import AuditEvent
 from governance.errors import Conflict, InvalidInput
 from governance.extensions import db
 from governance.models import Coop, Person
+from governance.paging import ListPage
 from governance.texts import _, ngettext
 from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
@@ -53,24 +54,11 @@ class Participant:
 ELECTORATE_PER_PAGE = 50
 
 
-@dataclass(frozen=True)
-class ParticipationPage:
-    """One page of the electorate by name (it can be a thousand co-ops), and where it stands."""
-
-    rows: list[Participant]
-    page: int
-    pages: int
-
-
 def participation_page(
     vote: Vote, page: int, per_page: int = ELECTORATE_PER_PAGE, rows: list[Participant] | None = None
-) -> ParticipationPage:
-    """That page of `participation` (`rows`, when the caller has it already; a page past the end is the
-    last one)."""
-    rows = participation(vote) if rows is None else rows
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(page, pages)
-    return ParticipationPage(rows[(page - 1) * per_page : page * per_page], page, pages)
+) -> ListPage:
+    """That page of `participation` (`rows`, when the caller has it already)."""
+    return ListPage.of(participation(vote) if rows is None else rows, page, per_page)
 
 
 def participation(vote: Vote) -> list[Participant]:

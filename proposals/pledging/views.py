@@ -12,6 +12,7 @@ from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import EmptyForm, choices, show_refusal
 from governance.models import Coop
+from governance.paging import ListPage, page_number
 from governance.templating import viewer_zone
 from governance.texts import _
 from governance.types import utcnow
@@ -83,6 +84,9 @@ def _prefill(form: OpenCampaignForm, proposal) -> None:
     form.term_months.data = proposal.term_months or None
 
 
+HISTORY_PER_PAGE = 50  # the pledge history, newest first: every change of every co-op's pledge
+
+
 def _show(campaign_id: int, *, status: int = 200, pledge_form: PledgeForm | None = None):
     campaign = service.get_campaign(current_user, campaign_id, settle=False)
     if service.settle_proposal(campaign.proposal):
@@ -103,6 +107,7 @@ def _show(campaign_id: int, *, status: int = 200, pledge_form: PledgeForm | None
         describe=cache(progress.describe_pledge),  # each pledge is shown twice: in its table and the history
         condition=lambda p: service.describe_condition(campaign, p),
         standing_ids={p.id for p in result.standing},
+        history=ListPage.of(campaign.pledges[::-1], page_number("history"), HISTORY_PER_PAGE),
         own_coops=own,
         pledge_form=pledge_form or _pledge_form(campaign, own),
         withdraw_form=_withdraw_form(campaign, own),

@@ -188,3 +188,22 @@ def test_during_an_open_vote_the_proposal_page_offers_a_conditional_campaign(cli
     sign_in(client, world.steward)
     page = client.get(f"/proposals/{vote.proposal.id}").get_data(as_text=True)
     assert "pledges made now count only if it passes" in page
+
+
+def test_the_pledge_history_is_paged_newest_first(client, world, monkeypatch):
+    """Every change of every co-op's pledge is kept; the page shows them a page at a time."""
+    from proposals.pledging import views
+
+    monkeypatch.setattr(views, "HISTORY_PER_PAGE", 2)
+    campaign = open_campaign(world)
+    for hours in (5, 6, 7):  # the same co-op changes its pledge twice
+        pledge(world, campaign, 0, hours=hours)
+    sign_in(client, world.members[0])
+    first = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    second = client.get(f"/campaigns/{campaign.id}?history=2").get_data(as_text=True)
+    history = lambda page: page[page.index('id="history-h"') :]  # noqa: E731
+    assert "7 hours a month" in history(first) and "6 hours a month" in history(first)
+    assert "5 hours a month" not in history(first) and "5 hours a month" in history(second)
+    assert "Page 1 of 2" in history(first) and "Page 2 of 2" in history(second)
+    assert f'href="/campaigns/{campaign.id}?history=2#history-h"' in first
+    assert f'href="/campaigns/{campaign.id}#history-h"' in second
