@@ -7,12 +7,14 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from governance.database import first_rows
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import choices, show_refusal
-from governance.models import Coop
+from governance.models import Coop, CoopRole
 from governance.paging import page_number
 from governance.templating import viewer_zone
 from governance.texts import _, ngettext
@@ -40,7 +42,7 @@ from voting.forms import (
     weights_from,
     whole_number,
 )
-from voting.models import METHOD_LABELS, Vote
+from voting.models import METHOD_LABELS, Ballot, Secrecy, Vote
 from voting.words import whose
 
 bp = Blueprint("voting", __name__, url_prefix="/votes")
@@ -164,11 +166,7 @@ def _show(
         proxy_offers=results.proxy_offers(vote, own),
         result=results.shown_result(vote, actor=current_user),
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
-        history=lambda coop: [
-            b
-            for b in vote.ballots
-            if b.coop_id == coop.id and not b.is_current and permissions.can_see_ballot(current_user, b)
-        ],
+        history=lambda coop: _ballot_history(vote, coop),
         describe=lambda b: results.describe_ballot(vote, b),
         is_open_now=not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at,
         is_steward=proposal_permissions.can_steward(current_user, vote.proposal),
@@ -180,6 +178,23 @@ def _show(
         next_reminder_at=steward.next_reminder_at(vote),
         reasons=results.reasons(vote),
     ), status
+
+
+BALLOT_HISTORY_SHOWN = 10
+
+
+def _ballot_history(vote: Vote, coop: Coop) -> tuple[list[Ballot], int]:
+    """A co-op's replaced ballots that the viewer may see (`permissions.can_see_ballot`, in the query),
+    newest first: the latest BALLOT_HISTORY_SHOWN, and how many there are."""
+    query = (
+        select(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.coop_id == coop.id, ~Ballot.is_current)
+        .order_by(Ballot.id.desc())
+    )
+    if not (vote.is_closed and vote.secrecy == Secrecy.OPEN) and current_user.role_in(coop) is None:
+        delegate_of = [m.coop_id for m in current_user.memberships if m.role == CoopRole.DELEGATE]
+        query = query.where(Ballot.proxy_coop_id.in_(delegate_of))  # those it cast as the co-op's proxy
+    return first_rows(query, BALLOT_HISTORY_SHOWN, scalars=True)
 
 
 def _current_inputs(vote: Vote, castings) -> MultiDict:

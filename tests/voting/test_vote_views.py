@@ -418,3 +418,22 @@ def test_the_electorate_table_is_paged_by_name_and_the_turnout_counts_every_coop
         assert "1 of 3 co-ops have voted." in page
     assert "Page 1 of 2" in first and f'href="/votes/{vote.id}?electors=2#electorate-h"' in first
     assert "Page 2 of 2" in second and f'href="/votes/{vote.id}#electorate-h"' in second
+
+
+def test_a_coops_replaced_ballots_show_the_latest_and_count_them_all(client, world, monkeypatch):
+    from voting import views
+
+    monkeypatch.setattr(views, "BALLOT_HISTORY_SHOWN", 2)
+    vote = open_vote(world)
+    for choice in ("yes", "no", "abstain", "yes"):  # three replaced, one current
+        service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice=choice)
+    db.session.commit()
+    sign_in(client, world.delegates[0])
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert "3 earlier ballots (replaced, kept as history)" in page
+    assert "The latest 2 are shown; each one's receipt can still be checked." in page
+    history = page[page.index("earlier ballots") : page.index("</details>")]
+    assert history.count("<li>") == 2 and "<li>abstain" in history and "<li>no" in history  # newest first
+    other = client.application.test_client()
+    sign_in(other, world.delegates[1])  # another co-op's delegate sees none of it
+    assert "earlier ballot" not in other.get(f"/votes/{vote.id}").get_data(as_text=True)
