@@ -11,18 +11,42 @@ import json
 from pathlib import Path
 from typing import Any
 
+from governance.spreadsheets import text_cell
+
 Rows = list[dict[str, Any]]
 # Each table's leading columns, written even when the table has no rows; other columns follow as found.
 COLUMNS = {
     "coops": ["id", "slug", "name", "people"],
     "people": ["id", "name", "email", "time_zone", "locale", "coops", "network_roles"],
     "proposals": ["id", "title", "state", "networks", "vote", "campaign", "agreement"],
-    "votes": ["proposal_id", "id", "method", "secrecy", "opens_at", "closes_at", "closed_at", "outcome",
-              "result", "electors", "taken_part", "ballots_shown"],
+    "votes": [
+        "proposal_id",
+        "id",
+        "method",
+        "secrecy",
+        "opens_at",
+        "closes_at",
+        "closed_at",
+        "outcome",
+        "result",
+        "electors",
+        "taken_part",
+        "ballots_shown",
+    ],
     "ballots": ["proposal_id", "vote_id", "secrecy", "coop", "choice", "reason"],
     "pledges": ["proposal_id", "campaign_id", "coop", "id", "is_current"],
-    "agreements": ["proposal_id", "agreement_id", "id", "number", "state", "terms_sha256", "data_sha256",
-                   "final_sha256", "counterparts", "signatures"],
+    "agreements": [
+        "proposal_id",
+        "agreement_id",
+        "id",
+        "number",
+        "state",
+        "terms_sha256",
+        "data_sha256",
+        "final_sha256",
+        "counterparts",
+        "signatures",
+    ],
     "meetings": ["id", "title", "state", "networks", "slots", "confirmed_slot"],
 }
 
@@ -75,7 +99,9 @@ def _ballots(data: dict[str, Any]) -> Rows:
             continue
         about = {"proposal_id": p["id"], "vote_id": v["id"], "secrecy": v["secrecy"]}
         rows += [about | b for b in v.get("ballots", [])]  # an open vote's, after its close
-        rows += [about | {"coop": ""} | c for c in v.get("choices", [])]  # a secret one's: choice and reason only
+        rows += [
+            about | {"coop": ""} | c for c in v.get("choices", [])
+        ]  # a secret one's: choice and reason only
     return rows
 
 
@@ -127,8 +153,11 @@ TABLES = {
 
 
 def _cell(value: Any) -> Any:
+    """A value as its CSV cell: lists and objects as JSON, text never a spreadsheet formula."""
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str):
+        return text_cell(value)
     return "" if value is None else value
 
 

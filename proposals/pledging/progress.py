@@ -12,6 +12,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal, get_territory_currencies
 
 from governance.models import Coop
+from governance.spreadsheets import text_cell
 from governance.texts import N_, _, current_locale, ngettext
 from proposals import money
 from proposals.pledging import service
@@ -180,24 +181,19 @@ def roster_csv(campaign: Campaign, result: service.Standing) -> str:
     for pledge in sorted(campaign.current_pledges, key=lambda p: p.coop.name.casefold()):
         writer.writerow(
             [
-                _cell(pledge.coop.name),
+                text_cell(pledge.coop.name),
                 pledge.coop.country,
                 pledge.coop.time_zone,
-                _cell(pledge.made_by.name if pledge.made_by else ""),
+                text_cell(pledge.made_by.name if pledge.made_by else ""),
                 pledge.currency,
                 str(money.to_major(pledge.money_minor, pledge.currency)),
                 str(money.to_major(pledge.base_minor, campaign.base_currency)),
                 pledge.hours,
                 "; ".join(pledge.seats or []),
-                _cell(service.describe_condition(campaign, pledge)),
+                text_cell(service.describe_condition(campaign, pledge)),
                 _("yes") if pledge.id in standing else _("waiting"),
                 pledge.made_at.strftime("%Y-%m-%d %H:%M:%S"),
-                _cell(pledge.note),
+                text_cell(pledge.note),
             ]
         )
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """A spreadsheet reads a cell starting with = + - @ as a formula: make it text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -133,7 +133,16 @@ def _tables(app, folder, slug: str = "testnet") -> dict[str, list[dict[str, str]
 def test_with_a_folder_the_export_is_its_json_and_a_csv_file_per_table(app, ctx, world, record, tmp_path):
     folder = tmp_path / "testnet"
     tables = _tables(app, folder)
-    assert set(tables) == {"coops", "people", "proposals", "votes", "ballots", "pledges", "agreements", "meetings"}
+    assert set(tables) == {
+        "coops",
+        "people",
+        "proposals",
+        "votes",
+        "ballots",
+        "pledges",
+        "agreements",
+        "meetings",
+    }
     data = json.loads((folder / "network.json").read_text(encoding="utf-8"))
     assert data["format"] == "roundtable-network-export/1" and data["network"]["slug"] == "testnet"
 
@@ -193,9 +202,34 @@ def test_a_folder_that_is_not_empty_is_refused_and_nothing_is_written(app, ctx, 
 
     unknown = runner.invoke(args=["export-network", "nowhere", str(tmp_path / "new")])
     assert unknown.exit_code == 1 and not (tmp_path / "new").exists()
-    both = runner.invoke(args=["export-network", "testnet", str(tmp_path / "new"), "--out", str(tmp_path / "x")])
+    both = runner.invoke(
+        args=["export-network", "testnet", str(tmp_path / "new"), "--out", str(tmp_path / "x")]
+    )
     assert both.exit_code == 1 and "not both" in both.output
     assert not (tmp_path / "new").exists() and not (tmp_path / "x").exists()
     (tmp_path / "empty").mkdir()
     assert runner.invoke(args=["export-network", "testnet", str(tmp_path / "empty")]).exit_code == 0
     assert (tmp_path / "empty" / "votes.csv").exists()
+
+
+def test_no_csv_cell_is_a_spreadsheet_formula_and_the_json_keeps_the_text(app, ctx, world, tmp_path):
+    """OWASP ASVS 5.0, 1.2.10: "special characters (including '=', '+', '-', '@', '\\t' (tab), and '\\0'
+    (null character)) must be escaped with a single quote if they appear as the first character in a
+    field value." A title or a pledge note is typed by a delegate; the export is opened by an admin."""
+    title = '=HYPERLINK("http://example.com/x","Click")'
+    proposal(world, title=title, discuss=True)
+    campaign = open_campaign(world, commit=False)
+    pledge(world, campaign, 0, hours=4, note="@SUM(1+1)", commit=False)
+    db.session.commit()
+    folder = tmp_path / "testnet"
+    tables = _tables(app, folder)
+    assert "'" + title in {p["title"] for p in tables["proposals"]}
+    assert [p["note"] for p in tables["pledges"]] == ["'@SUM(1+1)"]
+    data = json.loads((folder / "network.json").read_text(encoding="utf-8"))
+    assert title in {p["title"] for p in data["proposals"]}  # the record itself is not changed
+    assert all(
+        cell[:1] not in "=+-@\t\0" or not cell
+        for table in tables.values()
+        for row in table
+        for cell in row.values()
+    )
