@@ -20,9 +20,9 @@ from governance.words import role_as, role_label, role_name
 # none last), and how many wait in all. The navigation asks every page for the total alone (limit 0), so a
 # provider counts in the database rather than loading what it counts;
 waiting_providers: list[Callable[[Any, int], tuple[list[dict], int]]] = []
-WAITING_PER_PAGE = 30
 # and (endpoint, label) pairs for the main navigation.
 nav_links: list[tuple[str, Any]] = []
+WAITING_PER_PAGE = 30  # what waits, on the home page
 
 
 def add_nav_link(endpoint: str, label) -> None:
@@ -66,7 +66,8 @@ def waiting_page(person, page: int = 1) -> tuple[list[dict], int]:
 
 
 def waiting_count(person) -> int:
-    """How many things wait for the person: the navigation's count, once a request."""
+    """How many things wait for the person: the navigation's count, once a request (kept on `g`, which a
+    request's app context starts without)."""
     if "waiting_total" not in g:
         g.waiting_total = sum(provider(person, 0)[1] for provider in waiting_providers)
     return g.waiting_total

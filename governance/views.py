@@ -65,7 +65,7 @@ def home():
     waiting, total = waiting_page(current_user, page)
     pages = -(-total // templating.WAITING_PER_PAGE)
     if page > max(pages, 1):  # past the end: the last page, not "nothing is waiting"
-        page = pages
+        page = max(pages, 1)
         waiting, total = waiting_page(current_user, page)
     return render_template(
         "home.html",

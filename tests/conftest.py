@@ -100,6 +100,7 @@ def app(database_url, tmp_path_factory):
 def _forget_user(sender, **extra) -> None:
     g.pop("_login_user", None)
     g.pop("_flask_babel", None)  # the locale Flask-Babel chose for the request before
+    g.pop("waiting_total", None)  # the navigation's count of what waited, at the request before
 
 
 @pytest.fixture

@@ -478,3 +478,13 @@ def test_the_home_page_pages_what_waits_and_the_navigation_counts_it_all(client,
     assert 'href="/?page=2#waiting"' in first and 'href="/#waiting"' in second
     assert asked.findall(client.get("/?page=7").get_data(as_text=True)) == ["Idea 0"]
     assert f"/proposals/{made[0].id}#who-is-in" in second
+
+
+def test_the_navigation_count_follows_what_is_done(client, world):
+    made = [proposal(world, discuss=True, title=f"Idea {n}") for n in range(2)]
+    sign_in(client, world.delegates[0])
+    count = re.compile(r'aria-label="(\d+) waiting"')
+    assert count.findall(client.get("/proposals").get_data(as_text=True)) == ["2"]
+    data = {"coop": world.coops[0].id, "stance": "interested", "note": ""}
+    page = client.post(f"/proposals/{made[0].id}/interest", data=data, follow_redirects=True)
+    assert count.findall(page.get_data(as_text=True)) == ["1"]
