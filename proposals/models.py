@@ -106,6 +106,16 @@ proposal_networks = Table(
 )
 
 
+def addressed_coop_ids(proposal_id):
+    """The ids of every co-op of a proposal's addressed networks (`proposal_id`: a number or a column), for
+    `Coop.id.in_(...)`: the same co-ops as `Proposal.addressed_coops`, without loading them."""
+    return (
+        select(NetworkMembership.coop_id)
+        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
+        .where(proposal_networks.c.proposal_id == proposal_id)
+    )
+
+
 class Proposal(db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
@@ -181,12 +191,8 @@ class Proposal(db.Model):
         coop_ids = set(coop_ids)
         if not coop_ids:
             return set()
-        found = db.session.scalars(
-            select(NetworkMembership.coop_id)
-            .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
-            .where(proposal_networks.c.proposal_id == self.id, NetworkMembership.coop_id.in_(coop_ids))
-        )
-        return set(found)
+        query = addressed_coop_ids(self.id).where(NetworkMembership.coop_id.in_(coop_ids))
+        return set(db.session.scalars(query))
 
     def addresses(self, coop: Coop) -> bool:
         """Is this co-op among `addressed_coops`? Asked of the database, without loading the others."""

@@ -60,6 +60,7 @@ from proposals.models import (
     Revision,
     Stance,
     StateChange,
+    addressed_coop_ids,
     proposal_networks,
 )
 from proposals.money import is_currency
@@ -666,16 +667,6 @@ class WhoIsIn:
     interested_zones: list[str] = field(default_factory=list)
     page: int = 1
     pages: int = 1
-
-
-def addressed_coop_ids(proposal_id) -> Select:
-    """The ids of every co-op of a proposal's addressed networks (`proposal_id`: a number or a column), for
-    `Coop.id.in_(...)`: the same co-ops as `Proposal.addressed_coops`, without loading them."""
-    return (
-        select(NetworkMembership.coop_id)
-        .join(proposal_networks, proposal_networks.c.network_id == NetworkMembership.network_id)
-        .where(proposal_networks.c.proposal_id == proposal_id)
-    )
 
 
 def addressed_count(proposal: Proposal) -> int:

@@ -17,7 +17,6 @@ from governance.audit import AuditEvent
 from governance.errors import Conflict, InvalidInput
 from governance.extensions import db
 from governance.models import Coop, Person
-from governance.paging import ListPage
 from governance.texts import _, ngettext
 from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
@@ -52,13 +51,6 @@ class Participant:
 
 
 ELECTORATE_PER_PAGE = 50
-
-
-def participation_page(
-    vote: Vote, page: int, per_page: int = ELECTORATE_PER_PAGE, rows: list[Participant] | None = None
-) -> ListPage:
-    """That page of `participation` (`rows`, when the caller has it already)."""
-    return ListPage.of(participation(vote) if rows is None else rows, page, per_page)
 
 
 def participation(vote: Vote) -> list[Participant]:

@@ -15,7 +15,7 @@ from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import choices, show_refusal
 from governance.models import Coop, CoopRole
-from governance.paging import page_number
+from governance.paging import ListPage, page_number
 from governance.templating import viewer_zone
 from governance.texts import _, ngettext
 from governance.timezones import format_in_zone
@@ -149,9 +149,7 @@ def _show(
         "voting/show.html",
         vote=vote,
         proposal=vote.proposal,
-        electorate=results.participation_page(
-            vote, page_number("electors"), per_page=results.ELECTORATE_PER_PAGE, rows=participants
-        ),
+        electorate=ListPage.of(participants, page_number("electors"), results.ELECTORATE_PER_PAGE),
         turnout=results.turnout(vote, participants),
         delegate_changes=results.delegate_changes(vote),
         castings=castings,
