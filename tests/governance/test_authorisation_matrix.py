@@ -11,7 +11,10 @@ token for the API, so a token carries exactly its person's rights) and checks th
 - ``401``: the API without a valid token (none, or revoked).
 
 A refusal must store nothing: every table's row count and the audit log's head are the same after it.
-The world is made once per module; each case runs in a savepoint rolled back after it.
+The world is made once per module; each case runs in a savepoint rolled back after it, so those counts are
+the same before every case and are taken once. Every write of a request goes through the test's connection
+(the app's session is bound to it), so a refusal that made no change there at all (the connection's own
+change counter, `_changes`) stored nothing; only one that did is counted again.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from flask import url_for
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from governance.extensions import api, db
+from governance.models import Network
 from tests import conftest
 from tests.factories import PASSWORD
 from tests.governance import authorisation_world
@@ -302,6 +306,7 @@ class Matrix:
     connection: sa.Connection
     ids: authorisation_world.Ids
     cookies: dict[str, str]
+    counts: dict[str, Any]  # every table's rows and the audit head, as each case starts
 
 
 @pytest.fixture(scope="module")
@@ -335,7 +340,7 @@ def matrix(app, tmp_path_factory):
             response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
             assert response.status_code == 302, (role, response.status_code)
             cookies[role] = client.get_cookie("session").value
-        yield Matrix(app, connection, ids, cookies)
+        yield Matrix(app, connection, ids, cookies, _counts(connection))
     finally:
         db.session = original
         outer.rollback()
@@ -363,6 +368,18 @@ def _counts(connection: sa.Connection) -> dict[str, Any]:
     head = connection.execute(sa.text("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")).first()
     found["audit head"] = tuple(head) if head else None
     return found
+
+
+def _changes(connection: sa.Connection) -> int:
+    """How many rows this connection has inserted, updated or deleted so far: it only grows, rolled back
+    or not. SQLite's total_changes() ("the number of row changes caused by INSERT, UPDATE or DELETE
+    statements since the current database connection was opened"); PostgreSQL's counters of the current
+    transaction, which include rows of aborted (sub)transactions too."""
+    if connection.dialect.name == "sqlite":
+        return connection.exec_driver_sql("SELECT total_changes()").scalar_one()
+    return connection.exec_driver_sql(
+        "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_all_tables"
+    ).scalar_one()
 
 
 # -- what each route is asked ---------------------------------------------------------------------------------
@@ -518,7 +535,7 @@ CASES = [pytest.param(e, m, r, id=f"{e} {m} {r}") for e, m in ROUTES for r in RO
 @pytest.mark.usefixtures("savepoint")
 @pytest.mark.parametrize(("endpoint", "method", "role"), CASES)
 def test_who_may_call_what(matrix, endpoint, method, role):
-    before = _counts(matrix.connection)
+    changes = _changes(matrix.connection)
     is_api, response = ask(matrix, endpoint, method, role)
     found = outcome(response, is_valid_request=f"{endpoint} {method}" in BODIES)
     response.close()  # a file sent (static, a PDF) is open until then
@@ -528,8 +545,8 @@ def test_who_may_call_what(matrix, endpoint, method, role):
     assert f"{endpoint} {method}" in RULES, f"{endpoint} {method} has no rule in RULES: add one"
     want = expected(endpoint, method, role, is_api=is_api)
     assert found == want, f"{role} on {method} {endpoint}: {response.status_code}, wanted {want}"
-    if found != "ok":
-        assert _counts(matrix.connection) == before, (
+    if found != "ok" and _changes(matrix.connection) != changes:
+        assert _counts(matrix.connection) == matrix.counts, (
             f"the refusal of {role} on {method} {endpoint} stored something"
         )
 
@@ -571,3 +588,19 @@ def test_a_valid_token_is_no_session_for_pages(matrix, method, path):
     response = matrix.app.test_client().open(path, method=method, headers=headers, data={"name": "more"})
     assert outcome(response) == "sign-in"
     assert _counts(matrix.connection) == before
+
+
+@pytest.mark.usefixtures("savepoint")
+def test_the_refusal_check_sees_a_row_stored_and_not_one_rolled_back(matrix):
+    """The two checks a refusal passes: any row written moves the change counter, and the counts (taken
+    once, as every case starts) tell a row stored from one written and rolled back."""
+    connection = matrix.connection
+    assert _counts(connection) == matrix.counts  # the savepoint of each case leaves the world as it was
+    changes = _changes(connection)
+    attempt = connection.begin_nested()
+    connection.execute(sa.insert(Network).values(name="Gone", slug="gone"))
+    attempt.rollback()
+    assert _changes(connection) > changes
+    assert _counts(connection) == matrix.counts
+    connection.execute(sa.insert(Network).values(name="Kept", slug="kept"))
+    assert _counts(connection) != matrix.counts
