@@ -312,7 +312,7 @@ class Matrix:
 @pytest.fixture(scope="module")
 def matrix(app, tmp_path_factory):
     from governance.agreements import render
-    from tests.agreements.conftest import QUICK_HTML
+    from tests.conftest import QUICK_HTML
 
     patch = pytest.MonkeyPatch()
     patch.setitem(app.config, "AGREEMENT_SEAL_DIR", str(tmp_path_factory.mktemp("seal")))

@@ -1,5 +1,6 @@
 """`flask --app wsgi demo` loads the seed's world, and loading it twice changes nothing."""
 
+import pytest
 from sqlalchemy import func, select
 
 from governance import audit
@@ -14,6 +15,7 @@ def _counts():
     )
 
 
+@pytest.mark.usefixtures("quick_render")  # the demo's story, not its PDFs' layout
 def test_demo_loads_the_seed_world_and_is_idempotent(app, session):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])

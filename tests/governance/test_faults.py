@@ -230,7 +230,7 @@ def test_a_service_change_and_its_event_roll_back_together(ctx, world, monkeypat
 
 
 def _quick_html(document) -> str:
-    from tests.agreements.conftest import QUICK_HTML
+    from tests.conftest import QUICK_HTML
 
     return QUICK_HTML.format(title="Agreement", what="terms")
 

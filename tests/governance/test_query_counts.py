@@ -34,7 +34,7 @@ ZONES = ["Europe/London", "America/New_York", "America/Argentina/Buenos_Aires", 
 def quick_agreements(app, tmp_path, monkeypatch):
     """Agreements laid out as one line (the workflow, not the PDF, is what these pages read)."""
     from governance.agreements import render
-    from tests.agreements.conftest import QUICK_HTML
+    from tests.conftest import QUICK_HTML
 
     monkeypatch.setitem(app.config, "AGREEMENT_SEAL_DIR", str(tmp_path / "seal"))
     monkeypatch.setattr(

@@ -1,5 +1,6 @@
 """The demo's proposal: the seed's shared hosted service, in discussion, with co-ops in and comments."""
 
+import pytest
 from sqlalchemy import func, select
 
 from governance.audit import AuditEvent
@@ -11,6 +12,7 @@ from proposals.models import Proposal
 from proposals.service import who_is_in
 
 
+@pytest.mark.usefixtures("quick_render")  # the demo's story, not its PDFs' layout
 def test_the_demo_has_the_seed_proposal_and_loading_twice_changes_nothing(ctx):
     load_demo()
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))

@@ -1,5 +1,6 @@
 """The demo's votes: a closed ranked vote over several rounds, a closed consent vote with a block, an open one."""
 
+import pytest
 from sqlalchemy import func, select
 
 from governance.audit import AuditEvent, verify
@@ -15,6 +16,7 @@ def _vote(title):
     return db.session.scalar(select(Proposal).where(Proposal.title == title)).vote
 
 
+@pytest.mark.usefixtures("quick_render")  # the demo's story, not its PDFs' layout
 def test_the_demo_votes_load_once_and_tell_their_story(ctx):
     load_demo()
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))

@@ -258,6 +258,7 @@ def test_every_page_has_a_favicon(client, world):
         assert b"<svg" in icon.data
 
 
+@pytest.mark.usefixtures("quick_render")  # the demo's story, not its PDFs' layout
 def test_the_demo_banner_names_the_address_mailed_links_use(app, session):
     app.config["BASE_URL"] = "http://127.0.0.1:8123"
     try:

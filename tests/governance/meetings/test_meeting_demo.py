@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from governance.extensions import db
@@ -18,6 +19,7 @@ def test_the_seed_slots_are_tuesday_4th_and_thursday_6th_april_at_1730_utc():
     assert tuesday.strftime("%A") == "Tuesday" and thursday.strftime("%A") == "Thursday"
 
 
+@pytest.mark.usefixtures("quick_render")  # the demo's story, not its PDFs' layout
 def test_the_demo_loads_both_meetings_once(app, session):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0

@@ -1,5 +1,6 @@
 """The demo's campaigns: the shared hosted service's, open and partly pledged; a committed one to draw on."""
 
+import pytest
 from sqlalchemy import func, select
 
 from governance.audit import AuditEvent, verify
@@ -16,6 +17,7 @@ def _campaign(title):
     return db.session.scalar(select(Proposal).where(Proposal.title == title)).campaign
 
 
+@pytest.mark.usefixtures("quick_render")  # the demo's story, not its PDFs' layout
 def test_the_demo_campaigns_load_once_and_tell_their_story(ctx):
     load_demo()
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
