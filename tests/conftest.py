@@ -10,7 +10,9 @@ import contextlib
 import os
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from governance import create_app, security
 from governance.extensions import HandsOnAfterCommit, db
+from governance.models import Coop, Network, Person
 from tests import factories
 
 # Property tests check properties, not speed: on a loaded machine (CI shares its cores) neither a per-example
@@ -93,6 +96,7 @@ def app(database_url, tmp_path_factory):
     # so forget who was signed in at each request's start, as a fresh context would.
     request_started.connect(_forget_user, app)
     yield app
+    _let_go_of_world()
     with app.app_context():
         db.engine.dispose()
 
@@ -113,24 +117,128 @@ class TestSession(HandsOnAfterCommit, Session):
     """The app's session behaviour (the outbox is handed on after each commit) on the test's connection."""
 
 
-@pytest.fixture
-def session(app):
-    """The app's session bound to one connection whose outer transaction is rolled back after the test."""
-    with app.app_context():
+def _bound_session(connection: sa.Connection) -> scoped_session:
+    return scoped_session(
+        sessionmaker(class_=TestSession, bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=db.session.registry.scopefunc,
+    )
+
+
+@dataclass
+class HeldWorld:
+    """`factories.small_world()`, built once and kept in an open transaction on its own connection, for
+    the tests that ask for `world` one after another: each runs in a savepoint of it, rolled back after,
+    so each starts from the world just as it was built, for a few reads rather than about a hundred
+    writes. It is let go (rolled back) before any test that does not ask for it, which then finds the
+    database as empty as ever (no other writer waits on it, on SQLite or PostgreSQL)."""
+
+    connection: sa.Connection
+    outer: sa.Transaction
+    ids: dict[str, Any]
+
+    @classmethod
+    def build(cls, app) -> HeldWorld:
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(
-            sessionmaker(class_=TestSession, bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=original.registry.scopefunc,
+        original, db.session = db.session, _bound_session(connection)
+        try:
+            with app.test_request_context():
+                made = factories.small_world()
+                ids = {
+                    name: [x.id for x in value] if isinstance(value, list) else value.id
+                    for name, value in vars(made).items()
+                }
+        except BaseException:
+            outer.rollback()
+            connection.close()
+            raise
+        finally:
+            db.session.remove()
+            db.session = original
+        return cls(connection, outer, ids)
+
+    def load(self) -> factories.World:
+        """The world's rows as the test's session's objects: three queries."""
+        ids = self.ids
+        people = [ids["admin"], ids["steward"], *ids["delegates"], *ids["members"], ids["outsider"]]
+        found = {
+            Person: {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(people)))},
+            Network: {
+                n.id: n
+                for n in db.session.scalars(
+                    sa.select(Network).where(Network.id.in_([ids["network"], ids["other_network"]]))
+                )
+            },
+            Coop: {c.id: c for c in db.session.scalars(sa.select(Coop).where(Coop.id.in_(ids["coops"])))},
+        }
+        person, network = found[Person].__getitem__, found[Network].__getitem__
+        return factories.World(
+            admin=person(ids["admin"]),
+            steward=person(ids["steward"]),
+            network=network(ids["network"]),
+            other_network=network(ids["other_network"]),
+            coops=[found[Coop][i] for i in ids["coops"]],
+            delegates=[person(i) for i in ids["delegates"]],
+            members=[person(i) for i in ids["members"]],
+            outsider=person(ids["outsider"]),
         )
+
+
+_held: HeldWorld | None = None
+
+
+def _let_go_of_world() -> None:
+    global _held
+    held, _held = _held, None
+    if held is not None:
+        with contextlib.suppress(Exception):  # a connection the server dropped has nothing to roll back
+            held.outer.rollback()
+        with contextlib.suppress(Exception):
+            held.connection.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    """Before any fixture of a test that does not ask for `world` (a module's own world, a scratch
+    database, a live server) is set up, let the held world go."""
+    if "world" not in getattr(item, "fixturenames", ()):
+        _let_go_of_world()
+
+
+@pytest.fixture
+def session(app, request):
+    """The app's session bound to one connection whose outer transaction is rolled back after the test:
+    for a test that asks for `world`, a savepoint of the held world's transaction (`HeldWorld`)."""
+    global _held
+    with app.app_context():
+        if "world" in request.fixturenames:
+            if _held is None or not _held.outer.is_active or _held.connection.invalidated:
+                _let_go_of_world()
+                _held = HeldWorld.build(app)
+            held = _held
+            connection, outer = held.connection, held.connection.begin_nested()
+        else:
+            held = None
+            connection = db.engine.connect()
+            outer = connection.begin()
+        original = db.session
+        db.session = _bound_session(connection)
         try:
             yield db.session
         finally:
             db.session.remove()
             db.session = original
-            outer.rollback()
-            connection.close()
+            if held is None:
+                outer.rollback()
+                connection.close()
+            else:
+                try:
+                    if outer.is_active:
+                        outer.rollback()
+                except Exception:  # the connection broke (a server restarted): build the world again
+                    _let_go_of_world()
+                if _held is not None and not _held.outer.is_active:
+                    _let_go_of_world()
 
 
 @pytest.fixture
@@ -147,7 +255,9 @@ def client(app, session):
 
 @pytest.fixture
 def world(ctx):
-    return factories.small_world()
+    """`factories.small_world()`, as it was just built (the held one's rows, in this test's savepoint)."""
+    assert _held is not None  # the session fixture holds it for a test that asks for it
+    return _held.load()
 
 
 @pytest.fixture
