@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from hashlib import sha256
 from typing import Any
@@ -278,32 +278,87 @@ def notify(
 ) -> Notification | None:
     """Tell one person once per key; None when they were told already. The caller writes `headline` and
     `details` in the person's language (inside `i18n.speaking(person)`), and the mail is composed in it."""
-    now = now or utcnow()
-    exists = select(Notification.id).where(Notification.person_id == person.id, Notification.key == key)
-    if db.session.scalar(exists) is not None:
-        return None
-    delivery = preferences(person)[kind]
-    row = Notification(
-        person_id=person.id,
-        kind=kind,
-        key=key[:120],
-        headline=headline[:300],
-        details=details,
-        url=path,
-        event_id=event.id if event is not None else None,
-        created_at=now,
-        delivery=delivery,
+    told = notify_each(
+        [person],
+        kind,
+        key=key,
+        compose=lambda _: (headline, details, attachments),
+        path=path,
+        event=event,
+        now=now,
     )
-    # No SAVEPOINT here: SQLAlchemy dispatches after_commit when one is released, which would send the
-    # transaction's queued mail early. Two runs at once collide on the unique key, and the loser rolls back.
-    db.session.add(row)
+    return told[0] if told else None
+
+
+# How many people one IN (...) names: well inside SQLite's and PostgreSQL's limits on bound parameters.
+_ID_CHUNK = 500
+
+
+def notify_each(
+    people: Iterable[Person],
+    kind: Kind,
+    *,
+    key: str,
+    compose: Callable[[Person], tuple[str, str, list[tuple[str, str, str]] | None]],
+    path: str = "",
+    event: AuditEvent | None = None,
+    now: datetime | None = None,
+) -> list[Notification]:
+    """Tell each person once per key (the rows made, in order; nobody who holds the key already).
+    `compose(person)` gives (headline, details, attachments), called inside `i18n.speaking(person)` so it
+    writes them in the person's language, as the mail is composed. Who holds the key and how each person
+    takes this kind are read a chunk of people at a time, and the rows written in one flush: a handful of
+    statements for an audience of any size."""
+    now = now or utcnow()
+    key = key[:120]
+    people = list({p.id: p for p in people}.values())
+    told: set[int] = set()
+    chosen: dict[int, Delivery] = {}
+    for start in range(0, len(people), _ID_CHUNK):
+        ids = [p.id for p in people[start : start + _ID_CHUNK]]
+        told.update(
+            db.session.scalars(
+                select(Notification.person_id).where(Notification.key == key, Notification.person_id.in_(ids))
+            )
+        )
+        chosen.update(
+            db.session.execute(
+                select(Preference.person_id, Preference.delivery).where(
+                    Preference.kind == kind, Preference.person_id.in_(ids)
+                )
+            ).all()
+        )
+    made: list[Notification] = []
+    for person in people:
+        if person.id in told:
+            continue
+        delivery = chosen.get(person.id, DEFAULT_DELIVERY)
+        with i18n.speaking(person):
+            headline, details, attachments = compose(person)
+            row = Notification(
+                person_id=person.id,
+                kind=kind,
+                key=key,
+                headline=headline[:300],
+                details=details,
+                url=path,
+                event_id=event.id if event is not None else None,
+                created_at=now,
+                delivery=delivery,
+            )
+            # No SAVEPOINT here: SQLAlchemy dispatches after_commit when one is released, which would send
+            # the transaction's queued mail early. Two runs at once collide on the unique key when the rows
+            # are flushed below, and the loser rolls back (its mail, queued in the same transaction, too).
+            db.session.add(row)
+            if delivery == Delivery.IMMEDIATE:
+                row.emailed_at = now
+                if not _muted["email"]:
+                    _email(
+                        person, [row], unsubscribe_kind=kind.value, subject=headline, attachments=attachments
+                    )
+        made.append(row)
     db.session.flush()
-    if delivery == Delivery.IMMEDIATE:
-        row.emailed_at = now
-        if not _muted["email"]:
-            with i18n.speaking(person):
-                _email(person, [row], unsubscribe_kind=kind.value, subject=headline, attachments=attachments)
-    return row
+    return made
 
 
 def _email(
@@ -362,20 +417,18 @@ def _tell(event: AuditEvent, kind: Kind) -> None:
     slugs = event.data.get("coops") if isinstance(event.data.get("coops"), list) else ()
     people = audience(network_ids, delegates_only=kind.is_for_delegates, coop_slugs=slugs or ())
     attachments = _invitation(event) if kind == Kind.MEETING_CONFIRMED else None
-    for person in people:
-        if person.id == event.actor_id:
-            continue
-        with i18n.speaking(person):  # each person reads it, and its mail, in their own language
-            notify(
-                person,
-                kind,
-                key=f"event:{event.id}",
-                headline=headline_of(kind, title),
-                details=details_for(event, kind, person.time_zone),
-                path=path,
-                event=event,
-                attachments=attachments(person) if attachments else None,
-            )
+    notify_each(  # each person reads it, and its mail, in their own language
+        [p for p in people if p.id != event.actor_id],
+        kind,
+        key=f"event:{event.id}",
+        compose=lambda person: (
+            headline_of(kind, title),
+            details_for(event, kind, person.time_zone),
+            attachments(person) if attachments else None,
+        ),
+        path=path,
+        event=event,
+    )
     if kind in CHAT_KINDS:
         from governance.notifications import chat
 

@@ -176,8 +176,7 @@ def remind_agreements_unsigned(now: datetime | None = None) -> int:
                 path=path,
                 now=now,
                 details=lambda person, coop=coop, version=version: _(
-                    "%(coop)s has not yet signed version %(version)s. It opened for "
-                    "signature %(time)s.",
+                    "%(coop)s has not yet signed version %(version)s. It opened for signature %(time)s.",
                     coop=coop.name,
                     version=version.number,
                     time=format_in_zone(version.created_at, person.time_zone),
@@ -197,22 +196,23 @@ def remind_meetings_soon(now: datetime | None = None) -> int:
         if starts is None or not now < starts <= now + MEETING_WARNING:
             continue
         people = service.audience([n.id for n in meeting.networks], delegates_only=False)
-        for person in people:
-            with i18n.speaking(person):
-                details = _("It starts %(time)s.", time=format_in_zone(starts, person.time_zone))
-                if meeting.video_url:
-                    details += "\n" + _("Join: %(url)s", url=meeting.video_url)
-                told += bool(
-                    service.notify(
-                        person,
-                        Kind.MEETING_SOON,
-                        key=f"meeting-soon:{meeting.id}:{starts.isoformat()}",
-                        headline=service.headline_of(Kind.MEETING_SOON, meeting.title),
-                        details=details,
-                        path=url_for("meetings.show", meeting_id=meeting.id),
-                        now=now,
-                    )
-                )
+
+        def compose(person, meeting=meeting, starts=starts):
+            details = _("It starts %(time)s.", time=format_in_zone(starts, person.time_zone))
+            if meeting.video_url:
+                details += "\n" + _("Join: %(url)s", url=meeting.video_url)
+            return service.headline_of(Kind.MEETING_SOON, meeting.title), details, None
+
+        told += len(
+            service.notify_each(
+                people,
+                Kind.MEETING_SOON,
+                key=f"meeting-soon:{meeting.id}:{starts.isoformat()}",
+                compose=compose,
+                path=url_for("meetings.show", meeting_id=meeting.id),
+                now=now,
+            )
+        )
     return told
 
 

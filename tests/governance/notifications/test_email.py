@@ -104,3 +104,56 @@ def test_settings_offer_each_kind_starting_from_the_current_choice(world, client
     bad = client.post("/notifications/preferences", data={"kind-vote_opened": "sometimes"})
     assert bad.status_code == 303
     assert service.preferences(world.members[0])[Kind.VOTE_OPENED] == Delivery.OFF
+
+
+def _statements_to_tell(people, key: str) -> tuple[int, int, list[Notification]]:
+    """The reads and the writes of telling these people, and the rows made."""
+    import sqlalchemy as sa
+
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    db.session.flush()
+    for person in people:
+        db.session.refresh(
+            person
+        )  # loaded, as the audience is when an event is told (not expired by a commit)
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        made = service.notify_each(
+            people,
+            Kind.VOTE_OPENED,
+            key=key,
+            compose=lambda person: (f"A vote is open, {person.name}", "", None),
+            path="/votes/1",
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    reads = sum(s.lstrip().upper().startswith("SELECT") for s in seen)
+    return reads, len(seen) - reads, made
+
+
+def test_telling_an_audience_reads_as_much_for_thirty_people_as_for_three(world, outbox):
+    from tests import factories
+
+    few = world.delegates
+    many = few + [factories.person(f"Reader {n}", email=f"reader{n}@example.org") for n in range(27)]
+    service.set_preferences(actor=many[5], choices={Kind.VOTE_OPENED.value: Delivery.OFF.value})
+    small, _, told_few = _statements_to_tell(few, "event:fanout-small")
+    large, writes, told_many = _statements_to_tell(many, "event:fanout-large")
+    assert len(told_few) == 3 and len(told_many) == 30
+    # Who holds the key already and how each takes this kind: read for everyone at once, not person by
+    # person; the rows are written in bulk where the database allows (PostgreSQL), else one INSERT each.
+    assert small == large == 2, (small, large)
+    assert writes <= 30 + 29  # a notification each, and a mail for all but the one who turned email off
+    assert [n.delivery for n in told_many if n.person_id == many[5].id] == [Delivery.OFF]
+    db.session.commit()
+    mails = read_mails(outbox)
+    assert [m["Subject"] for m in _to(mails, "reader4@example.org")] == [
+        "[Roundtable] A vote is open, Reader 4"
+    ]
+    assert many[5].email == "reader2@example.org" and not _to(mails, "reader2@example.org")  # email off
+    again, writes_again, told_again = _statements_to_tell([*many, many[0]], "event:fanout-large")
+    assert told_again == [] and again == 2 and writes_again == 0  # each holds the key once: nobody told twice
