@@ -168,10 +168,17 @@ def currencies(campaign: Campaign) -> targets.Currencies:
     )
 
 
-def rule_pledge(pledge: Pledge, addressed: set[int] | None = None) -> targets.Pledge:
-    """A pledge row as the pure rule sees it (`addressed`: the proposal's network ids, if known)."""
-    if addressed is None:
-        addressed = {n.id for n in pledge.campaign.proposal.networks}
+def rule_pledge(
+    pledge: Pledge, addressed: set[int] | None = None, networks: dict[int, frozenset[str]] | None = None
+) -> targets.Pledge:
+    """A pledge row as the pure rule sees it (`addressed`: the proposal's network ids, if known;
+    `networks`: each pledging co-op's addressed networks, as `addressed_networks` reads them)."""
+    if networks is not None:
+        among = networks.get(pledge.coop_id, frozenset())
+    else:
+        if addressed is None:
+            addressed = {n.id for n in pledge.campaign.proposal.networks}
+        among = frozenset(str(n.id) for n in pledge.coop.networks if n.id in addressed)
     return targets.Pledge(
         coop=pledge.coop.slug,
         base_minor=pledge.base_minor,
@@ -180,8 +187,23 @@ def rule_pledge(pledge: Pledge, addressed: set[int] | None = None) -> targets.Pl
         min_coops=pledge.min_coops,
         min_money=pledge.min_money_minor,
         country=pledge.coop.country,
-        networks=frozenset(str(n.id) for n in pledge.coop.networks if n.id in addressed),
+        networks=among,
     )
+
+
+def addressed_networks(campaign: Campaign, addressed: set[int]) -> dict[int, frozenset[str]]:
+    """Each pledging co-op's networks among the addressed ones, by co-op id, in one query of id pairs
+    (rather than every membership of every pledging co-op, which a co-op in twenty networks multiplies)."""
+    found: dict[int, set[str]] = {}
+    pairs = db.session.execute(
+        select(NetworkMembership.coop_id, NetworkMembership.network_id).where(
+            NetworkMembership.network_id.in_(addressed),
+            NetworkMembership.coop_id.in_(select(Pledge.coop_id).where(Pledge.campaign_id == campaign.id)),
+        )
+    )
+    for coop_id, network_id in pairs:
+        found.setdefault(coop_id, set()).add(str(network_id))
+    return {coop_id: frozenset(ids) for coop_id, ids in found.items()}
 
 
 @dataclass
@@ -198,14 +220,13 @@ class Standing:
 
 
 def load_pledges(campaign: Campaign) -> list[Any]:
-    """Read the campaign's pledges and people, and the pledging co-ops with their networks, in a few
-    queries rather than one or more a row (for the page; the co-ops that have not pledged, of an
-    electorate that can be a thousand, are not read). The session holds loaded rows only while
-    something refers to them: keep the list returned for as long as the rows are used."""
+    """Read the campaign's pledges and people, and the pledging co-ops, in a few queries rather than one
+    or more a row (for the page; the co-ops that have not pledged, of an electorate that can be a
+    thousand, are not read; `standing` reads which addressed networks each is in). The session holds
+    loaded rows only while something refers to them: keep the list returned for as long as they are used."""
     coops = db.session.scalars(
         select(Coop)
         .where(Coop.id.in_(select(Pledge.coop_id).where(Pledge.campaign_id == campaign.id)))
-        .options(selectinload(Coop.network_memberships).joinedload(NetworkMembership.network))
         .execution_options(populate_existing=True)
     ).all()
     pledges = db.session.scalars(
@@ -220,8 +241,8 @@ def load_pledges(campaign: Campaign) -> list[Any]:
 def standing(campaign: Campaign) -> Standing:
     current = sorted(campaign.current_pledges, key=lambda p: p.coop.name.casefold())
     by_slug = {p.coop.slug: p for p in current}
-    addressed = {n.id for n in campaign.proposal.networks}
-    outcome = targets.evaluate([rule_pledge(p, addressed) for p in current], campaign.targets)
+    networks = addressed_networks(campaign, {n.id for n in campaign.proposal.networks})
+    outcome = targets.evaluate([rule_pledge(p, networks=networks) for p in current], campaign.targets)
     return Standing(
         outcome=outcome,
         standing=[by_slug[p.coop] for p in outcome.standing],
