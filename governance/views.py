@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from governance import audit, outbox, service, templating
+from governance.database import count_rows
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import (
@@ -162,13 +163,17 @@ def network(slug: str):
     )  # a network can be a thousand co-ops: a page of them by name
     _with_people(coops.items)
     admit_form = AdmitForm()
-    admit_form.coop.choices = _admittable(network)
+    find = (request.args.get("find") or "").strip()[:FIND_MAX]
+    admit_form.coop.choices, admittable = _admittable(network, find=find)
     return render_template(
         "networks/show.html",
         network=network,
         coops=coops,
         coop_form=CoopForm(),
         admit_form=admit_form,
+        admittable=admittable,
+        find=find,
+        admit_choices=ADMIT_CHOICES,
         role_form=NetworkRoleForm(),
         action_form=EmptyForm(),
         zones=all_zones(),
@@ -181,19 +186,54 @@ def _with_people(coops: list[Coop]) -> None:
     db.session.scalars(query.options(selectinload(Coop.people).selectinload(CoopMembership.person))).all()
 
 
-def _admittable(network: Network) -> list[tuple[int, str]]:
+# Up to this many co-ops that could be admitted are a list to choose from; beyond it (an instance of
+# thousands), the admin finds them by name, and the list holds the first this many that match.
+ADMIT_CHOICES = 50
+FIND_MAX = 100
+
+
+def _admittable_query(network: Network):
     """Co-ops outside this network that the viewer administers elsewhere (`permissions.administers_coop`,
-    see service.admit_coop), in one query however many co-ops there are."""
+    see service.admit_coop), by name; None for a viewer who is not the network's admin."""
     if not can(current_user, Perm.NETWORK_ADMIN, network):
-        return []  # the form is for the network's admins only
+        return None  # the form is for the network's admins only
     inside = select(NetworkMembership.id).where(
         NetworkMembership.coop_id == Coop.id, NetworkMembership.network_id == network.id
     )
-    query = select(Coop.id, Coop.name, Coop.country).where(~inside.exists()).order_by(Coop.name)
+    query = (
+        select(Coop.id, Coop.name, Coop.country)
+        .where(~inside.exists())
+        .order_by(func.lower(Coop.name), Coop.id)
+    )
     if not current_user.is_superuser:
         administered = [r.network_id for r in current_user.network_roles if r.role == NetworkRoleKind.ADMIN]
         query = query.where(Coop.network_memberships.any(NetworkMembership.network_id.in_(administered)))
-    return [(coop_id, f"{name} ({country})") for coop_id, name, country in db.session.execute(query)]
+    return query
+
+
+def _admittable(
+    network: Network, *, find: str = "", chosen: int | None = None
+) -> tuple[list[tuple[int, str]], int]:
+    """The co-ops the admit form offers, as (id, label), and how many could be admitted in all: every one
+    when there are at most ADMIT_CHOICES, else the first ADMIT_CHOICES whose name or slug holds `find`
+    (none without it); `chosen`, for a form sent, the one co-op it names, if it may be admitted."""
+    query = _admittable_query(network)
+    if query is None:
+        return [], 0
+    if chosen is not None:
+        rows, total = list(db.session.execute(query.where(Coop.id == chosen))), 1
+    else:
+        total = count_rows(query)
+        if total > ADMIT_CHOICES:
+            if not find:
+                return [], total
+            needle = find.casefold()
+            query = query.where(
+                func.lower(Coop.name).contains(needle, autoescape=True)
+                | Coop.slug.contains(needle, autoescape=True)
+            )
+        rows = list(db.session.execute(query.limit(ADMIT_CHOICES)))
+    return [(coop_id, f"{name} ({country})") for coop_id, name, country in rows], total
 
 
 @bp.route("/networks/<slug>/coops/new", methods=["GET", "POST"])
@@ -235,7 +275,9 @@ def admit(slug: str):
     network = by_slug(Network, slug)
     require(current_user, Perm.NETWORK_ADMIN, network)
     form = AdmitForm()
-    form.coop.choices = _admittable(network)
+    form.coop.choices, _total = _admittable(
+        network, chosen=form.coop.data if isinstance(form.coop.data, int) else 0
+    )
     if not form.validate_on_submit():
         flash(_("Choose a co-op that is not in the network yet."), "error")
         return redirect(url_for(".network", slug=slug)), 303

@@ -183,6 +183,34 @@ def test_admin_admits_an_existing_coop_to_a_second_network(client, world):
     assert [n.name for n in coop.networks] == ["Othernet", "Testnet"]
 
 
+def test_beyond_a_list_of_fifty_the_admin_finds_the_co_op_to_admit_by_name(client, world, monkeypatch):
+    from governance import views
+
+    monkeypatch.setattr(views, "ADMIT_CHOICES", 2)  # the world's three co-ops stand for thousands
+    sign_in(client, world.admin)
+    page = client.get("/networks/othernet").get_data(as_text=True)
+    admit = page.split('id="admit-h"')[1]
+    assert 'name="find"' in admit and "3 co-ops in other networks could be admitted" in admit
+    assert "<select" not in admit  # no list of every co-op of the instance
+
+    found = client.get("/networks/othernet?find=THAMES").get_data(as_text=True).split('id="admit-h"')[1]
+    assert f'<option value="{world.coops[0].id}">Thames Code (GB)</option>' in found
+    assert "Hudson" not in found and 'value="THAMES"' in found
+
+    nothing = client.get("/networks/othernet?find=50%25_").get_data(as_text=True)  # LIKE's wildcards, as typed
+    assert "No co-op outside this network has “50%_” in its name." in nothing
+
+    wide = client.get("/networks/othernet?find=o").get_data(as_text=True).split('id="admit-h"')[1]
+    assert wide.count("<option ") == 2 and "The first 2 that match, by name" in wide
+
+    rio = world.coops[2]  # not offered on the page above, and still admitted when sent
+    assert client.post("/networks/othernet/admit", data={"coop": str(rio.id)}).status_code == 302
+    assert "Othernet" in [n.name for n in rio.networks]
+    again = client.post("/networks/othernet/admit", data={"coop": str(rio.id)}, follow_redirects=True)
+    assert "Choose a co-op that is not in the network yet." in again.get_data(as_text=True)
+    assert client.post("/networks/othernet/admit", data={"coop": "x"}).status_code == 303
+
+
 def test_admin_names_a_delegate_and_the_change_is_audited(client, world):
     from governance import audit
 
