@@ -6,13 +6,14 @@ and ballots as the vote's secrecy allows, pledge campaigns with their rates and 
 (metadata: no PDF bytes, no signers' addresses) and meetings with their slots and answers.
 
 Ballots: while a vote runs, only who has taken part; after an open vote's close, each co-op's ballots;
-after a secret vote's close, the choices and reasons with no co-op, person or time, ordered by receipt,
-and the receipts apart (as the published list is).
+after a secret vote's close, the choices and reasons with no co-op, person or time, ordered by what they
+say, and the receipts apart in their own order (as the published list is), so neither names the other.
 """
 
 from __future__ import annotations
 
 import enum
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -63,12 +64,18 @@ def _ballots(vote) -> dict[str, Any]:
     if vote.closed_at is None:
         return {"ballots_shown": "none while the vote runs", "taken_part": taken_part}
     if vote.secrecy.value == "secret":
-        current = sorted((b for b in vote.ballots if b.is_current), key=lambda b: b.receipt)
+        current = [b for b in vote.ballots if b.is_current]
+        # Each list in an order of its own (the choices by what they say, the receipts by their text), so
+        # that the n-th receipt is not the n-th choice: a receipt proves a ballot was counted, and must not
+        # prove to anyone its co-op shows it to how the co-op voted (the BLT file is by content too).
         return {
             "ballots_shown": "secret: choices without co-ops",
             "taken_part": taken_part,
-            "choices": [{"choice": b.choice, "reason": b.reason} for b in current],
-            "receipts": [b.receipt for b in current],
+            "choices": sorted(
+                ({"choice": b.choice, "reason": b.reason} for b in current),
+                key=lambda c: (json.dumps(c["choice"], sort_keys=True), c["reason"] or ""),
+            ),
+            "receipts": sorted(b.receipt for b in current),
         }
     return {
         "ballots_shown": "open: each co-op's",
