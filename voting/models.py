@@ -295,7 +295,12 @@ class Vote(db.Model):
         return db.session.scalar(select(func.count(Elector.id)).where(Elector.vote_id == self.id)) or 0
 
     def current_ballot(self, coop: Coop) -> Ballot | None:
-        return next((b for b in self.ballots if b.is_current and b.coop_id == coop.id), None)
+        """The co-op's current ballot; one row read, unless the ballots are loaded already."""
+        if "ballots" not in inspect(self).unloaded:
+            return next((b for b in self.ballots if b.is_current and b.coop_id == coop.id), None)
+        return db.session.scalar(
+            select(Ballot).where(Ballot.vote_id == self.id, Ballot.coop_id == coop.id, Ballot.is_current)
+        )
 
     def elector(self, coop: Coop) -> Elector | None:
         """The co-op's place in the electorate; one row read, unless the electorate is loaded already (a
@@ -306,6 +311,19 @@ class Vote(db.Model):
             select(Elector).where(Elector.vote_id == self.id, Elector.coop_id == coop.id)
         )
 
+    def elector_coops(self, coop_ids) -> list[Coop]:
+        """Those of these co-ops that are in the electorate, in its order: their rows read, not all of it."""
+        coop_ids = list(coop_ids)
+        if not coop_ids:
+            return []
+        query = (
+            select(Coop)
+            .join(Elector, Elector.coop_id == Coop.id)
+            .where(Elector.vote_id == self.id, Elector.coop_id.in_(coop_ids))
+            .order_by(Elector.id)
+        )
+        return list(db.session.scalars(query))
+
     def active_proxy(self, coop: Coop) -> Proxy | None:
         return next((p for p in self.proxies if p.is_active and p.coop_id == coop.id), None)
 
@@ -315,7 +333,16 @@ class Vote(db.Model):
 
     @property
     def electorate_weight(self) -> int:
-        return sum(e.weight for e in self.electors)
+        """The electorate's total weight: summed by the database, unless the electorate is loaded."""
+        if "electors" not in inspect(self).unloaded:
+            return sum(e.weight for e in self.electors)
+        summed = select(func.sum(Elector.weight)).where(Elector.vote_id == self.id)
+        return db.session.scalar(summed) or 0
+
+    @property
+    def seat_count(self) -> int:
+        """The seats the count fills (instant runoff fills one, whatever was stored)."""
+        return 1 if self.method == Method.IRV else self.seats
 
     @property
     def base_words(self) -> str:
@@ -360,11 +387,11 @@ class Vote(db.Model):
         """The rules the counting engine applies, as fixed when the vote opened."""
         quorum = Quorum(Fraction(self.quorum_percent, 100), self.quorum_by) if self.quorum_percent else None
         return Rules(
-            seats=1 if self.method == Method.IRV else self.seats,
+            seats=self.seat_count,
             threshold=self.threshold.threshold,
             base=self.base,
             quorum=quorum,
-            electorate_count=len(self.electors),
+            electorate_count=self.elector_count,
             electorate_weight=self.electorate_weight,
             tie_rule=self.tie_rule,
             yes_no_tie=self.yes_no_tie,

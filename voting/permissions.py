@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import inspect
+
 from governance.errors import NotFound
 from governance.models import Coop, CoopRole, Person
 from governance.permissions import is_admin_of
@@ -50,7 +52,9 @@ def delegate_coops(person: Person | None, vote: Vote) -> list[Coop]:
     if person is None or not getattr(person, "is_authenticated", False):
         return []
     delegate_of = {m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE}
-    return [e.coop for e in vote.electors if e.coop_id in delegate_of]  # a set, not a role look-up an elector
+    if "electors" not in inspect(vote).unloaded:
+        return [e.coop for e in vote.electors if e.coop_id in delegate_of]  # a set, not a look-up an elector
+    return vote.elector_coops(delegate_of)  # their rows only, not a thousand co-ops'
 
 
 def castings(person: Person | None, vote: Vote) -> list[Casting]:

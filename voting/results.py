@@ -8,15 +8,17 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.datastructures import MultiDict
 
 from governance.audit import AuditEvent
 from governance.errors import Conflict, InvalidInput
 from governance.extensions import db
 from governance.models import Coop, Person
+from governance.paging import ListPage
 from governance.texts import _, ngettext
 from voting import permissions
 from voting.choices import describe, for_counting, receipt_for
@@ -24,7 +26,7 @@ from voting.counting import Ballot as CountedBallot
 from voting.counting import count, write_blt
 from voting.counting.engine import check_quorum
 from voting.counting.numbers import exact, share_words
-from voting.models import Ballot, Proxy, Vote, Weighting
+from voting.models import Ballot, Elector, Proxy, Vote, Weighting
 from voting.sentences import said
 from voting.words import figure, whose
 
@@ -70,14 +72,11 @@ class Turnout:
     weight: int
 
 
-def turnout(vote: Vote, rows: list[Participant] | None = None) -> Turnout:
-    rows = participation(vote) if rows is None else rows
-    return Turnout(
-        sum(r.has_voted for r in rows),
-        len(rows),
-        sum(r.weight for r in rows if r.has_voted),
-        vote.electorate_weight,
-    )
+class Candidate(NamedTuple):
+    """A co-op that could hold a proxy: its id and name are all its option needs."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -87,12 +86,19 @@ class ProxyOffer:
 
     coop: Coop
     current: Proxy | None
-    candidates: list[Coop]
+    candidates: list[Candidate]
     refusal: str | None = None
 
 
 def proxy_offers(vote: Vote, coops: list[Coop]) -> list[ProxyOffer]:
-    """The proxy form of each of these co-ops (the viewer's own), offering only what would be accepted."""
+    """The proxy form of each of these co-ops (the viewer's own), offering only what would be accepted;
+    the co-ops that could hold a proxy are read once, as (id, name) rows, for all of them."""
+    from voting.electorate import load_proxies, proxy_candidates
+
+    if not coops:
+        return []
+    load_proxies(vote)
+    able = [Candidate(*row) for row in proxy_candidates(vote)]  # a co-op that named its own cannot hold one
     offers = []
     for coop in coops:
         current = vote.active_proxy(coop)
@@ -107,14 +113,10 @@ def proxy_offers(vote: Vote, coops: list[Coop]) -> list[ProxyOffer]:
             offers.append(ProxyOffer(coop, current, [], refusal))
             continue
         candidates = [
-            e.coop
-            for e in vote.electors
-            if e.coop_id != coop.id
-            and vote.active_proxy(e.coop) is None  # a co-op that named its own proxy cannot hold one
-            and (current is None or current.proxy_coop_id != e.coop_id)
+            c for c in able if c.id != coop.id and (current is None or current.proxy_coop_id != c.id)
         ]
         refusal = None if candidates else _("No other co-op of the electorate can hold a proxy now.")
-        offers.append(ProxyOffer(coop, current, sorted(candidates, key=lambda c: c.name.casefold()), refusal))
+        offers.append(ProxyOffer(coop, current, candidates, refusal))
     return offers
 
 
@@ -151,16 +153,35 @@ class Reason:
     coop: Coop | None  # None in a secret vote: reasons are shown, not who gave them
 
 
-def reasons(vote: Vote) -> list[Reason]:
-    """The reasons on the counted ballots, shown with the result after the close: attributed to their
-    co-ops in an open vote; in a secret one without co-op or answer, in an order that says nothing."""
+REASONS_PER_PAGE = 50
+
+
+def reasons(vote: Vote, page: int = 1, per_page: int = REASONS_PER_PAGE) -> ListPage:
+    """A page of the reasons on the counted ballots, shown with the result after the close: attributed to
+    their co-ops (by name) in an open vote; in a secret one without co-op or answer, in the reasons'
+    alphabetical order, which says nothing about who gave them. Read a page at a time: every co-op of a
+    large electorate may have given one."""
     if not vote.is_closed or vote.result is None:
-        return []
-    given = [b for b in vote.current_ballots if b.reason]
+        return ListPage([], 1, 1)
+    given = (
+        (Ballot.vote_id == vote.id) & Ballot.is_current & Ballot.reason.is_not(None) & (Ballot.reason != "")
+    )
+    total = db.session.scalar(select(func.count(Ballot.id)).where(given)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(page, pages)
     if vote.is_secret:
-        return [Reason(text, "", None) for text in sorted(b.reason for b in given if b.reason)]
-    rows = sorted(given, key=lambda b: b.coop.name.casefold())
-    return [Reason(b.reason or "", describe_ballot(vote, b), b.coop) for b in rows]
+        query = select(Ballot.reason).where(given).order_by(Ballot.reason)
+        rows = [Reason(text, "", None) for text in _page(query, page, per_page, scalars=True)]
+    else:
+        query = select(Ballot).join(Ballot.coop).where(given).order_by(func.lower(Coop.name), Coop.id)
+        ballots = _page(query.options(contains_eager(Ballot.coop)), page, per_page, scalars=True)
+        rows = [Reason(b.reason or "", describe_ballot(vote, b), b.coop) for b in ballots]
+    return ListPage(rows, page, pages)
+
+
+def _page(query, page: int, per_page: int, *, scalars: bool = False) -> list:
+    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    return list(result.scalars() if scalars else result)
 
 
 def published_receipts(vote: Vote) -> list[str]:
@@ -480,7 +501,6 @@ _DELEGATE_ACTIONS = ("coop.role_changed", "coop.member_added", "invitation.accep
 def delegate_changes(vote: Vote) -> list[DelegateChange]:
     """Who came to speak for, or stopped speaking for, a co-op of the electorate since the vote opened:
     the people who may cast its ballot changed, and everyone reading the vote should see it."""
-    coops = {e.coop.slug: e.coop.name for e in vote.electors}
     query = (
         select(AuditEvent)
         .where(AuditEvent.action.in_(_DELEGATE_ACTIONS), AuditEvent.at >= vote.opens_at)
@@ -492,6 +512,7 @@ def delegate_changes(vote: Vote) -> list[DelegateChange]:
     emails = {e.data.get("person") for e in events} - {None}
     names = {p.email: p.name for p in db.session.scalars(select(Person).where(Person.email.in_(emails)))}
     slugs = _subject_coop_slugs(events)
+    coops = _electors_by_slug(vote, {e.data.get("coop") or slugs.get(e.subject_id) for e in events} - {None})
     changes = []
     for event in events:
         slug = event.data.get("coop") or slugs.get(event.subject_id)
@@ -511,6 +532,18 @@ def _subject_coop_slugs(events) -> dict[int, str]:
         coop_id: slug
         for coop_id, slug in db.session.execute(select(Coop.id, Coop.slug).where(Coop.id.in_(ids)))
     }
+
+
+def _electors_by_slug(vote: Vote, slugs: set[str]) -> dict[str, str]:
+    """slug -> name of those of these co-ops that are in the electorate (one query; none without slugs)."""
+    if not slugs:
+        return {}
+    query = (
+        select(Coop.slug, Coop.name)
+        .join(Elector, Elector.coop_id == Coop.id)
+        .where(Elector.vote_id == vote.id, Coop.slug.in_(slugs))
+    )
+    return {slug: name for slug, name in db.session.execute(query)}
 
 
 def _delegate_change_text(event, names: dict[str, str], coop: str) -> str | None:
@@ -706,10 +739,10 @@ def live_tallies(vote: Vote) -> dict[str, Any]:
     verdict (nothing is decided until the close, so no sentence, winners, blocks or rounds)."""
     from voting.service import counted_ballots
 
-    ballots = counted_ballots(vote)
+    ballots, rules = counted_ballots(vote), vote.rules()
     options = vote.option_list or {"proposal": vote.proposal.title}
-    counted = count(vote.method, options, ballots, replace(vote.rules(), quorum=None)).to_dict()
-    quorum = check_quorum(vote.rules(), len(ballots), sum((Fraction(b.weight) for b in ballots), Fraction(0)))
+    counted = count(vote.method, options, ballots, replace(rules, quorum=None)).to_dict()
+    quorum = check_quorum(rules, len(ballots), sum((Fraction(b.weight) for b in ballots), Fraction(0)))
     return {
         "is_live": True,
         "method": counted["method"],

@@ -673,14 +673,20 @@ def _close_without_count(vote: Vote, now: datetime) -> bool:
 
 
 def counted_ballots(vote: Vote) -> list[CountedBallot]:
-    """The co-ops' current ballots as the engine takes them; a secret vote's carry no co-op names."""
-    weights = {e.coop_id: e.weight for e in vote.electors}
-    ballots = sorted(vote.current_ballots, key=lambda b: b.coop.name.casefold())
+    """The co-ops' current ballots as the engine takes them; a secret vote's carry no co-op names.
+
+    Read as (choice, weight, name) rows, not as ballots and electors with their co-ops: a live tally
+    counts them on every read of the vote page."""
+    rows = db.session.execute(
+        select(Ballot.choice, Elector.weight, Coop.name)
+        .join(Elector, (Elector.vote_id == Ballot.vote_id) & (Elector.coop_id == Ballot.coop_id))
+        .join(Coop, Coop.id == Ballot.coop_id)
+        .where(Ballot.vote_id == vote.id, Ballot.is_current)
+        .order_by(Ballot.id)  # the order among equal names, as when they were read as `vote.ballots`
+    ).all()
     return [
-        CountedBallot(
-            for_counting(vote.method, b.choice), weights[b.coop_id], None if vote.is_secret else b.coop.name
-        )
-        for b in ballots
+        CountedBallot(for_counting(vote.method, choice), weight, None if vote.is_secret else name)
+        for choice, weight, name in sorted(rows, key=lambda row: row.name.casefold())
     ]
 
 

@@ -9,6 +9,7 @@ goes through `governance.mail.send`, which sends only after the commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -22,7 +23,9 @@ from governance.timezones import format_in_zone
 from governance.types import utcnow
 from governance.validation import clean_text, invalid
 from proposals import permissions as proposal_permissions
+from voting import electorate
 from voting.models import Vote
+from voting.results import Turnout
 from voting.service import CLOSES_WITHIN, _lock, _require_open, close_vote
 from voting.words import whose
 
@@ -41,8 +44,30 @@ def _require_steward(actor: Person, vote: Vote) -> None:
     proposal_permissions.require_steward(actor, vote.proposal)
 
 
+STILL_TO_VOTE_SHOWN = 20  # names on the page; the rest are counted ("and 950 more")
+
+
+@dataclass(frozen=True)
+class StillToVote:
+    """The first names of the co-ops with no current ballot, by name, and how many there are in all."""
+
+    names: list[str]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.names)
+
+
+def still_to_vote(vote: Vote, turnout: Turnout) -> StillToVote:
+    """Who has not voted yet, for the steward's page: the first STILL_TO_VOTE_SHOWN names and the count
+    (the turnout's), not a thousand names."""
+    total = turnout.electorate - turnout.voted
+    return StillToVote(electorate.not_voted_names(vote, STILL_TO_VOTE_SHOWN) if total else [], total)
+
+
 def not_voted(vote: Vote) -> list[Coop]:
-    """The co-ops of the electorate with no current ballot, by name."""
+    """The co-ops of the electorate with no current ballot, by name (every one: reminders mail them all)."""
     voted = {b.coop_id for b in vote.current_ballots}
     return sorted((e.coop for e in vote.electors if e.coop_id not in voted), key=lambda c: c.name.casefold())
 
@@ -135,7 +160,8 @@ def extend_close(
 
 def can_close_early(vote: Vote, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return not vote.is_closed and vote.opens_at <= now < vote.closes_at and not not_voted(vote)
+    is_open = not vote.is_closed and vote.opens_at <= now < vote.closes_at
+    return is_open and electorate.has_every_ballot(vote)
 
 
 def close_early(vote: Vote, *, actor: Person, now: datetime | None = None) -> Vote:

@@ -15,7 +15,7 @@ from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import choices, show_refusal
 from governance.models import Coop, CoopRole
-from governance.paging import ListPage, page_number
+from governance.paging import page_number
 from governance.templating import viewer_zone
 from governance.texts import _, ngettext
 from governance.timezones import format_in_zone
@@ -23,7 +23,7 @@ from governance.types import utcnow
 from proposals import permissions as proposal_permissions
 from proposals.lifecycle import State
 from proposals.service import get_visible
-from voting import permissions, results, service, steward
+from voting import electorate, permissions, results, service, steward
 from voting.counting import Method
 from voting.forms import (
     METHOD_HINTS,
@@ -144,37 +144,50 @@ def _show(
     )
     proxy_form = ProxyForm(formdata=None)
     own = permissions.delegate_coops(current_user, vote)
-    participants = results.participation(vote)  # once: the table's page and the turnout
+    turnout = electorate.turnout(vote)  # sums, not the electorate's rows
+    electorate.load_proxies(vote)  # listed whole, with their co-ops, in one query
+    is_open_now = not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at
+    is_steward = proposal_permissions.can_steward(current_user, vote.proposal)
+    # Without a ballot to cast, the page says whether the viewer's co-ops of the electorate have voted.
+    in_electorate = (
+        {c.id for c in vote.elector_coops(m.coop_id for m in current_user.memberships)}
+        if not castings
+        else set()
+    )
+    ballots = electorate.current_ballots_of(vote, {c.coop.id for c in castings} | in_electorate)
     return render_template(
         "voting/show.html",
         vote=vote,
         proposal=vote.proposal,
-        electorate=ListPage.of(participants, page_number("electors"), results.ELECTORATE_PER_PAGE),
-        turnout=results.turnout(vote, participants),
+        electorate=electorate.participation_page(
+            vote, page_number("electors"), results.ELECTORATE_PER_PAGE, turnout.electorate
+        ),
+        turnout=turnout,
         delegate_changes=results.delegate_changes(vote),
         castings=castings,
         own_coops=own,
+        in_electorate=in_electorate,
+        ballot_of=lambda coop: ballots.get(coop.id),
         cast_form=cast_form,
         proxy_form=proxy_form,
         empty_form=EmptyForm(formdata=None),
         receipt_form=ReceiptForm(formdata=None),
         cast_error=cast_error,
         proxy_error=proxy_error,
-        posted=request.form if request.method == "POST" else _current_inputs(vote, castings),
-        proxy_offers=results.proxy_offers(vote, own),
+        posted=request.form if request.method == "POST" else _current_inputs(vote, castings, ballots),
+        proxy_offers=results.proxy_offers(vote, own) if is_open_now else [],
         result=results.shown_result(vote, actor=current_user),
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
         history=lambda coop: _ballot_history(vote, coop),
         describe=lambda b: results.describe_ballot(vote, b),
-        is_open_now=not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at,
-        is_steward=proposal_permissions.can_steward(current_user, vote.proposal),
+        is_open_now=is_open_now,
+        is_steward=is_steward,
         extend_form=extend_form or ExtendForm(formdata=None),
         outcome_form=outcome_form or OutcomeForm(formdata=None, data={"statement": vote.outcome_statement}),
         steward_error=steward_error,
-        not_voted=steward.not_voted(vote),
-        can_close_early=steward.can_close_early(vote),
+        still_to_vote=steward.still_to_vote(vote, turnout) if is_steward and is_open_now else None,
+        can_close_early=is_steward and steward.can_close_early(vote),
         next_reminder_at=steward.next_reminder_at(vote),
-        reasons=results.reasons(vote),
     ), status
 
 
@@ -195,10 +208,10 @@ def _ballot_history(vote: Vote, coop: Coop) -> tuple[list[Ballot], int]:
     return first_rows(query, BALLOT_HISTORY_SHOWN, scalars=True)
 
 
-def _current_inputs(vote: Vote, castings) -> MultiDict:
+def _current_inputs(vote: Vote, castings, ballots: dict[int, Ballot]) -> MultiDict:
     """The cast form starts from the current ballot of the first co-op the viewer casts for."""
     for casting in castings:
-        ballot = vote.current_ballot(casting.coop)
+        ballot = ballots.get(casting.coop.id)
         if ballot is not None and permissions.can_see_ballot(current_user, ballot):
             return results.ballot_inputs(vote, ballot)
     return MultiDict()
@@ -386,20 +399,24 @@ def result(vote_id: int):
     vote = service.get_vote(current_user, vote_id)
     db.session.commit()
     shown = results.shown_result(vote, actor=current_user)
+    turnout = electorate.turnout(vote)  # sums, not the electorate's rows
+    electorate.load_proxies(vote)
     return render_template(
         "voting/result.html",
         vote=vote,
         proposal=vote.proposal,
         result=shown,
-        rows=results.participation(vote),
-        turnout=results.turnout(vote),
+        electorate=electorate.participation_page(
+            vote, page_number("electors"), results.ELECTORATE_PER_PAGE, turnout.electorate
+        ),
+        turnout=turnout,
         chart=results.chart(vote, shown),
         explained=results.explain(vote, shown, viewer=current_user),
         tie_uses=results.tie_uses(shown, vote),
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
         describe=lambda b: results.describe_ballot(vote, b),
         can_download_blt=results.can_download_blt(vote),
-        reasons=results.reasons(vote),
+        reasons=results.reasons(vote, page_number("reasons")),
         blt_refusal=results.blt_refusal(vote),
     )
 
