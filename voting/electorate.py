@@ -87,17 +87,26 @@ def current_ballots_of(vote: Vote, coop_ids) -> dict[int, Ballot]:
     return {ballot.coop_id: ballot for ballot in db.session.scalars(query)}
 
 
-def proxy_candidates(vote: Vote) -> list[tuple[int, str]]:
-    """(id, name) of the co-ops of the electorate that could hold a proxy now, by name: those that have not
-    named one of their own (a proxy goes one step). Each offer leaves out its own co-op and current proxy."""
-    query = (
+def _able(vote: Vote):
+    """The co-ops of the electorate that could hold a proxy now: those that have not named one of their own
+    (a proxy goes one step)."""
+    return (
         select(Coop.id, Coop.name)
         .join(Elector, Elector.coop_id == Coop.id)
         .outerjoin(Proxy, _active_proxy(vote))
         .where(Elector.vote_id == vote.id, Proxy.id.is_(None))
-        .order_by(*_by_name)
     )
-    return [(coop_id, name) for coop_id, name in db.session.execute(query)]
+
+
+def proxy_candidates(vote: Vote, *, matching: str = "", limit: int) -> tuple[list[tuple[int, str]], int]:
+    """(id, name) of the first `limit` co-ops that could hold a proxy, by name, and how many there are in
+    all, in one query; with `matching`, only those whose name contains it (whatever its case). Each offer
+    leaves out its own co-op and current proxy."""
+    query = _able(vote).add_columns(func.count().over()).order_by(*_by_name).limit(limit)
+    if matching:
+        query = query.where(func.lower(Coop.name).contains(matching.lower(), autoescape=True))
+    rows = db.session.execute(query).all()
+    return [(coop_id, name) for coop_id, name, _ in rows], (rows[0][2] if rows else 0)
 
 
 def not_voted_names(vote: Vote, limit: int) -> list[str]:

@@ -79,26 +79,43 @@ class Candidate(NamedTuple):
     name: str
 
 
+PROXY_CHOICES_SHOWN = 30  # up to this many co-ops are a select; beyond, the delegate finds one by name
+
+
 @dataclass(frozen=True)
 class ProxyOffer:
     """What one co-op's delegate may do with its proxy now: the co-ops it could name (only those the
-    service would accept), its current proxy, or why it cannot name one."""
+    service would accept), its current proxy, or why it cannot name one. When more than
+    PROXY_CHOICES_SHOWN could hold it, the delegate finds one by name (`is_search`): the candidates are
+    those matching `search`, the first PROXY_CHOICES_SHOWN of them (`has_more` when there are others)."""
 
     coop: Coop
     current: Proxy | None
     candidates: list[Candidate]
     refusal: str | None = None
+    total: int = 0
+    is_search: bool = False
+    search: str = ""
+    has_more: bool = False
 
 
-def proxy_offers(vote: Vote, coops: list[Coop]) -> list[ProxyOffer]:
-    """The proxy form of each of these co-ops (the viewer's own), offering only what would be accepted;
-    the co-ops that could hold a proxy are read once, as (id, name) rows, for all of them."""
+def proxy_offers(
+    vote: Vote, coops: list[Coop], *, search_for: int | None = None, search: str = ""
+) -> list[ProxyOffer]:
+    """The proxy form of each of these co-ops (the viewer's own), offering only what would be accepted:
+    a select of the co-ops that could hold its proxy, or, in a large electorate, those whose name matches
+    what its delegate typed (`search`, for the co-op `search_for`). A few queries, whatever the size."""
     from voting.electorate import load_proxies, proxy_candidates
 
     if not coops:
         return []
-    load_proxies(vote)
-    able = [Candidate(*row) for row in proxy_candidates(vote)]  # a co-op that named its own cannot hold one
+    named = {
+        p.coop_id for p in load_proxies(vote) if p.is_active
+    }  # a co-op that named its own cannot hold one
+    shown = PROXY_CHOICES_SHOWN
+    first, able_total = proxy_candidates(
+        vote, limit=shown + 2
+    )  # enough for a select of `shown` to every offer
     offers = []
     for coop in coops:
         current = vote.active_proxy(coop)
@@ -112,11 +129,24 @@ def proxy_offers(vote: Vote, coops: list[Coop]) -> list[ProxyOffer]:
             )
             offers.append(ProxyOffer(coop, current, [], refusal))
             continue
-        candidates = [
-            c for c in able if c.id != coop.id and (current is None or current.proxy_coop_id != c.id)
-        ]
-        refusal = None if candidates else _("No other co-op of the electorate can hold a proxy now.")
-        offers.append(ProxyOffer(coop, current, candidates, refusal))
+        skip = {coop.id} | ({current.proxy_coop_id} if current else set())  # not itself, nor named again
+        total = able_total - len(skip - named)
+        if not total:
+            refusal = _("No other co-op of the electorate can hold a proxy now.")
+            offers.append(ProxyOffer(coop, current, [], refusal))
+        elif total <= shown:
+            offers.append(
+                ProxyOffer(coop, current, [Candidate(*c) for c in first if c[0] not in skip], total=total)
+            )
+        else:
+            typed = search if coop.id == search_for else ""
+            found: list[Candidate] = []
+            if typed:
+                rows, _matching = proxy_candidates(vote, matching=typed, limit=shown + len(skip) + 1)
+                found = [Candidate(*row) for row in rows if row[0] not in skip]
+            offers.append(
+                ProxyOffer(coop, current, found[:shown], None, total, True, typed, len(found) > shown)
+            )
     return offers
 
 
@@ -156,13 +186,14 @@ class Reason:
 REASONS_PER_PAGE = 50
 
 
-def reasons(vote: Vote, page: int = 1, per_page: int = REASONS_PER_PAGE) -> ListPage:
+def reasons(vote: Vote, page: int = 1, per_page: int | None = None) -> ListPage:
     """A page of the reasons on the counted ballots, shown with the result after the close: attributed to
     their co-ops (by name) in an open vote; in a secret one without co-op or answer, in the reasons'
     alphabetical order, which says nothing about who gave them. Read a page at a time: every co-op of a
     large electorate may have given one."""
     if not vote.is_closed or vote.result is None:
         return ListPage([], 1, 1)
+    per_page = per_page or REASONS_PER_PAGE
     given = (
         (Ballot.vote_id == vote.id) & Ballot.is_current & Ballot.reason.is_not(None) & (Ballot.reason != "")
     )

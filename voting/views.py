@@ -131,6 +131,9 @@ def _show(
 ):
     vote = service.get_vote(current_user, vote_id)
     db.session.commit()  # a read past the close has closed the vote: keep that
+    electorate.load_proxies(
+        vote
+    )  # listed whole, with their co-ops, in one query (before castings reads them)
     castings = permissions.castings(current_user, vote)
     cast_form = CastForm(formdata=None)
     cast_form.coop.choices = choices(
@@ -145,7 +148,6 @@ def _show(
     proxy_form = ProxyForm(formdata=None)
     own = permissions.delegate_coops(current_user, vote)
     turnout = electorate.turnout(vote)  # sums, not the electorate's rows
-    electorate.load_proxies(vote)  # listed whole, with their co-ops, in one query
     is_open_now = not vote.is_closed and vote.opens_at <= utcnow() < vote.closes_at
     is_steward = proposal_permissions.can_steward(current_user, vote.proposal)
     # Without a ballot to cast, the page says whether the viewer's co-ops of the electorate have voted.
@@ -175,7 +177,7 @@ def _show(
         cast_error=cast_error,
         proxy_error=proxy_error,
         posted=request.form if request.method == "POST" else _current_inputs(vote, castings, ballots),
-        proxy_offers=results.proxy_offers(vote, own) if is_open_now else [],
+        proxy_offers=_proxy_offers(vote, own) if is_open_now else [],
         result=results.shown_result(vote, actor=current_user),
         can_see_ballot=lambda b: permissions.can_see_ballot(current_user, b),
         history=lambda coop: _ballot_history(vote, coop),
@@ -189,6 +191,17 @@ def _show(
         can_close_early=is_steward and steward.can_close_early(vote),
         next_reminder_at=steward.next_reminder_at(vote),
     ), status
+
+
+SEARCH_MAX = 200  # a co-op's name is at most this long
+
+
+def _proxy_offers(vote: Vote, own: list[Coop]) -> list[results.ProxyOffer]:
+    """The proxy forms of the viewer's co-ops, with what a delegate typed to find a proxy by name
+    (`?proxy_for=<co-op>&find=<part of a name>`)."""
+    search = " ".join(request.args.get("find", "").split())[:SEARCH_MAX]
+    search_for = whole_number(request.args.get("proxy_for"))
+    return results.proxy_offers(vote, own, search_for=search_for, search=search)
 
 
 BALLOT_HISTORY_SHOWN = 10

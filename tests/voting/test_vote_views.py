@@ -437,3 +437,30 @@ def test_a_coops_replaced_ballots_show_the_latest_and_count_them_all(client, wor
     other = client.application.test_client()
     sign_in(other, world.delegates[1])  # another co-op's delegate sees none of it
     assert "earlier ballot" not in other.get(f"/votes/{vote.id}").get_data(as_text=True)
+
+
+def test_in_a_large_electorate_a_delegate_finds_the_proxy_by_name(client, world, monkeypatch):
+    """Past PROXY_CHOICES_SHOWN co-ops a select of them all is replaced by a search of their names."""
+    from voting import results
+
+    vote = open_vote(world, now=utcnow() - timedelta(hours=1))
+    sign_in(client, world.delegates[0])
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert 'id="proxy-proxy-' in page and 'name="find"' not in page  # two candidates: a select
+    monkeypatch.setattr(results, "PROXY_CHOICES_SHOWN", 1)
+    coop = world.coops[0].id
+    page = client.get(f"/votes/{vote.id}").get_data(as_text=True)
+    assert 'name="find"' in page and 'id="proxy-proxy-' not in page
+    assert "2 co-ops of the electorate could hold this proxy." in page
+    found = client.get(f"/votes/{vote.id}?proxy_for={coop}&find=HUDSON").get_data(as_text=True)
+    select = re.search(r'<select id="proxy-proxy-\d+" name="proxy">(.*?)</select>', found).group(1)
+    options = re.findall(r'<option value="(\d+)" >([^<]+)</option>', select)
+    assert options == [(str(world.coops[1].id), "Hudson Tech")] and 'value="HUDSON"' in found
+    several = client.get(f"/votes/{vote.id}?proxy_for={coop}&find=o").get_data(as_text=True)
+    assert "More co-ops match: the first 1 are listed" in several  # Hudson Tech and Río Software
+    none = client.get(f"/votes/{vote.id}?proxy_for={coop}&find=%25").get_data(as_text=True)
+    assert "has “%” in its name" in none and 'id="proxy-proxy-' not in none  # % is a letter, not a wildcard
+    itself = client.get(f"/votes/{vote.id}?proxy_for={coop}&find=thames").get_data(as_text=True)
+    assert "has “thames” in its name" in itself  # a co-op is not offered as its own proxy
+    named = client.post(f"/votes/{vote.id}/proxies", data={"coop": coop, "proxy": world.coops[1].id})
+    assert named.status_code == 302 and vote.active_proxy(world.coops[0]).proxy_coop == world.coops[1]
