@@ -9,6 +9,8 @@ per co-op, per comment) fails here, before a large network makes it slow.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from governance import service as governance
@@ -16,14 +18,16 @@ from governance.agreements import service as agreements
 from governance.extensions import db
 from governance.meetings import service as meetings
 from governance.models import CoopRole, NetworkRoleKind
+from governance.types import utcnow
 from proposals import service as proposals
 from tests import factories
 from tests.agreements import factories as agreement_factories
 from tests.governance.meetings.factories import propose
 from tests.proposals.factories import proposal
 from tests.proposals.pledging.factories import open_campaign, pledge
-from tests.queries import statements
+from tests.queries import reads, statements
 from tests.voting.factories import open_vote
+from voting import results, steward
 from voting import service as voting
 
 SMALL, LARGE = 3, 9
@@ -165,3 +169,120 @@ def test_the_count_catches_a_query_per_row(app, ctx, monkeypatch):
     worlds = _two_networks(lambda world: {"co-op": f"/coops/{world.coops[0].slug}"})
     counts = {size: _counts(app, email, urls)["co-op"] for size, (email, urls) in worlds.items()}
     assert counts[LARGE] - counts[SMALL] == LARGE - SMALL
+
+
+# Six is the least with full second pages and a proxy to find by name, so both sizes read the same pages.
+ELECTORATES = (6, 30)
+
+
+@pytest.fixture
+def short_lists(monkeypatch):
+    """Pages of two co-ops (and at most two names, two reasons, a select of two), so that both electorates
+    run past every one of them, as one of a thousand runs past the real ones."""
+    monkeypatch.setattr(results, "ELECTORATE_PER_PAGE", 2)
+    monkeypatch.setattr(results, "REASONS_PER_PAGE", 2)
+    monkeypatch.setattr(results, "PROXY_CHOICES_SHOWN", 2)
+    monkeypatch.setattr(steward, "STILL_TO_VOTE_SHOWN", 1)
+
+
+def vote_pages_of(world: factories.World) -> dict[str, str]:
+    """An open vote with live tallies, a proxy (held by the last co-op, on neither of the pages read) and
+    ballots with reasons from all but the first two co-ops, and a closed one that all but the first co-op
+    voted in: their vote and result pages."""
+    coops, delegates = world.coops, world.delegates
+    live = open_vote(
+        world,
+        commit=False,
+        proposal=proposal(world, title="Adopt it", discuss=True, commit=False),
+        results_shown="live",
+    )
+    voting.name_proxy(live, actor=delegates[1], coop=coops[1], proxy=coops[-1])
+    for coop, delegate in list(zip(coops, delegates, strict=True))[2:]:
+        voting.cast_ballot(live, actor=delegate, coop=coop, choice="yes", reason=f"{coop.name} is in")
+    past = utcnow() - timedelta(days=2)
+    closed = open_vote(
+        world,
+        commit=False,
+        proposal=proposal(world, title="Share it", discuss=True, commit=False),
+        now=past,
+        lasts=timedelta(days=1),
+    )
+    for coop, delegate in list(zip(coops, delegates, strict=True))[1:]:
+        voting.cast_ballot(
+            closed, actor=delegate, coop=coop, choice="no", reason="Not yet", now=past + timedelta(hours=1)
+        )
+    voting.close_vote(closed, now=closed.closes_at + timedelta(seconds=1))
+    db.session.commit()
+    return {
+        "vote": f"/votes/{live.id}",
+        "vote, its second page of co-ops": f"/votes/{live.id}?electors=2",
+        "vote, finding a proxy": f"/votes/{live.id}?proxy_for={coops[0].id}&find=co-op",
+        "live result": f"/votes/{live.id}/result",
+        "closed vote": f"/votes/{closed.id}",
+        "result": f"/votes/{closed.id}/result",
+        "result, its second page of reasons": f"/votes/{closed.id}/result?reasons=2",
+    }
+
+
+def _reads(app, email: str, urls: dict[str, str]) -> dict[str, tuple[int, int]]:
+    client = app.test_client()
+    assert client.post("/sign-in", data={"email": email, "password": factories.PASSWORD}).status_code == 302
+    for url in urls.values():
+        client.get(url)
+    return {page: reads(client, url) for page, url in urls.items()}
+
+
+def _two_electorates(pages) -> dict[int, tuple[dict[str, str], dict[str, str]]]:
+    """Per electorate size, who reads (the first co-op's delegate and the steward) and the pages."""
+    admin = factories.person("Ada Admin", superuser=True)
+    worlds = {size: network_of(admin, size, f"Electorate{size}") for size in ELECTORATES}
+    db.session.commit()
+    return {
+        size: ({"delegate": world.delegates[0].email, "steward": world.steward.email}, pages(world))
+        for size, world in worlds.items()
+    }
+
+
+def _grows(worlds, app) -> dict[str, tuple]:
+    counts = {
+        (size, who): _reads(app, email, urls)
+        for size, (people, urls) in worlds.items()
+        for who, email in people.items()
+    }
+    small, large = ELECTORATES
+    return {
+        f"{page} as {who}": (counts[small, who][page], counts[large, who][page])
+        for who in ("delegate", "steward")
+        for page in counts[small, who]
+        if counts[small, who][page] != counts[large, who][page]
+    }
+
+
+@pytest.mark.usefixtures("short_lists")
+def test_the_vote_and_result_pages_read_as_much_for_30_electors_as_for_3(app, ctx):
+    """The same statements, and the same rows loaded, whatever the electorate's size: a page reads a page
+    of its co-ops, a count of the rest, and the reader's own rows, never the whole electorate."""
+    worlds = _two_electorates(vote_pages_of)
+    grows = _grows(worlds, app)
+    assert not grows, (
+        f"(statements, rows loaded) at {ELECTORATES[0]} and at {ELECTORATES[1]} electors: {grows}"
+    )
+
+
+@pytest.mark.usefixtures("short_lists")
+def test_the_count_catches_a_vote_page_that_loads_its_electorate(app, ctx, monkeypatch):
+    """The check can fail: a vote page that loads every elector, in one query, is caught by its rows."""
+    from voting import views
+
+    original = views.render_template
+
+    def every_elector(template, **context):
+        if template == "voting/show.html":
+            assert len(context["vote"].electors) in ELECTORATES  # one statement, a row per co-op
+        return original(template, **context)
+
+    monkeypatch.setattr(views, "render_template", every_elector)
+    worlds = _two_electorates(lambda world: dict(list(vote_pages_of(world).items())[:1]))
+    grows = _grows(worlds, app)
+    (small, large) = grows["vote as delegate"]
+    assert small[0] == large[0] and large[1] - small[1] >= 2 * (ELECTORATES[1] - ELECTORATES[0])

@@ -283,3 +283,33 @@ def test_the_outcome_through_the_api_after_the_close(client, world):
     assert forbidden.status_code == 403
     db.session.expire_all()
     assert vote.outcome_statement == "Thames Code hosts it." and len(_events("vote.outcome_written")) == 1
+
+
+def test_still_to_vote_names_the_first_coops_and_counts_the_rest(client, world, monkeypatch):
+    """An electorate can be a thousand co-ops: the steward reads the first names and how many more."""
+    monkeypatch.setattr(steward, "STILL_TO_VOTE_SHOWN", 1)
+    vote = open_vote(world)
+    sign_in(client, world.steward)
+    page = _text(_page(client.get(f"/votes/{vote.id}")))
+    assert "0 of 3 co-ops have cast; still to vote: Hudson Tech and 2 more." in page
+    assert "Remind the 3 co-ops that have not voted" in page
+    service.cast_ballot(vote, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    service.cast_ballot(vote, actor=world.delegates[1], coop=world.coops[1], choice="yes")
+    db.session.commit()
+    page = _text(_page(client.get(f"/votes/{vote.id}")))
+    assert "2 of 3 co-ops have cast; still to vote: Río Software." in page and "more." not in page
+    assert "Remind the 1 co-op that has not voted" in page
+
+
+def test_the_reasons_on_the_result_are_paged(client, world, monkeypatch):
+    from voting import results
+
+    monkeypatch.setattr(results, "REASONS_PER_PAGE", 2)
+    vote = open_vote(world, method=Method.CONSENT, lasts=timedelta(hours=1))
+    _close(vote, world, [("agree", "Good for us"), ("disagree", "Too costly"), ("agree", "Fine by us")])
+    sign_in(client, world.members[2])
+    first = _section(_page(client.get(f"/votes/{vote.id}/result")), "reasons-h")
+    second = _section(_page(client.get(f"/votes/{vote.id}/result?reasons=2")), "reasons-h")
+    assert "Hudson Tech (disagree): Too costly" in first and "Río Software (agree): Fine by us" in first
+    assert "Thames Code (agree): Good for us" in second and "Too costly" not in second
+    assert "Page 1 of 2" in first and "Next reasons" in first and "Previous reasons" in second
