@@ -119,6 +119,18 @@ def _close_times(form: OpenVoteForm, coops) -> list[tuple]:
     return [(coop, format_in_zone(closes_at, coop.time_zone)) for coop in coops]
 
 
+def _commit_the_read() -> None:
+    """Keep what reading the vote did (a read past the close has closed it), without expiring what the
+    read loaded: expired, the vote, its proposal and networks and the viewer with their co-ops and roles
+    would each be read again a moment later, six statements of a page's thirty."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def _show(
     vote_id: int,
     *,
@@ -130,7 +142,7 @@ def _show(
     steward_error: DomainError | None = None,
 ):
     vote = service.get_vote(current_user, vote_id)
-    db.session.commit()  # a read past the close has closed the vote: keep that
+    _commit_the_read()
     electorate.load_proxies(
         vote
     )  # listed whole, with their co-ops, in one query (before castings reads them)
@@ -410,7 +422,7 @@ def receipts(vote_id: int):
 @bp.get("/<int:vote_id>/result")
 def result(vote_id: int):
     vote = service.get_vote(current_user, vote_id)
-    db.session.commit()
+    _commit_the_read()
     shown = results.shown_result(vote, actor=current_user)
     turnout = electorate.turnout(vote)  # sums, not the electorate's rows
     electorate.load_proxies(vote)
