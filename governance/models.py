@@ -192,7 +192,9 @@ class NetworkRole(db.Model):
     role: Mapped[NetworkRoleKind] = mapped_column(enum_column(NetworkRoleKind, "network_role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    network: Mapped[Network] = relationship(back_populates="roles")
+    # Joined: `Person.networks` reads each role's network (on every page, for the navigation's count), a
+    # query per role otherwise: forty for a steward of forty networks.
+    network: Mapped[Network] = relationship(back_populates="roles", lazy="joined")
     person: Mapped[Person] = relationship(back_populates="network_roles")
 
     def __repr__(self) -> str:

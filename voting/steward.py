@@ -278,25 +278,42 @@ def write_outcome(vote: Vote, *, actor: Person, statement: str, now: datetime | 
     return vote
 
 
-def votes_run_by(person: Person, now: datetime | None = None) -> list[Vote]:
-    """Open votes a steward runs, soonest close first, for their home page (one query, however many)."""
-    from sqlalchemy import select
+VOTES_RUN_SHOWN = 20  # on a steward's home page, soonest close first; the proposals list has the rest
+
+
+@dataclass(frozen=True)
+class RunningVote:
+    """An open vote a steward runs, with its turnout as the database counted it."""
+
+    vote: Vote
+    electors: int
+    cast: int
+
+
+def votes_run_by(person: Person) -> tuple[list[RunningVote], int]:
+    """Open votes a steward runs, soonest close first, for their home page: the first VOTES_RUN_SHOWN with
+    their electorate and ballots counted in the same query (not two queries a vote), and how many there are."""
+    from sqlalchemy import func, select
     from sqlalchemy.orm import selectinload
 
-    from governance.extensions import db
+    from governance.database import first_rows
     from governance.models import Network, NetworkRoleKind
     from proposals.lifecycle import State
     from proposals.models import Proposal
+    from voting.models import Ballot, Elector
 
     steward_of = [r.network_id for r in person.network_roles if r.role == NetworkRoleKind.STEWARD]
     if not steward_of:
-        return []
+        return [], 0
+    electors = select(func.count(Elector.id)).where(Elector.vote_id == Vote.id).scalar_subquery()
+    cast = select(func.count(Ballot.id)).where(Ballot.vote_id == Vote.id, Ballot.is_current).scalar_subquery()
     query = (
-        select(Vote)
+        select(Vote, electors, cast)
         .join(Proposal)
         .where(Vote.closed_at.is_(None), Proposal.state == State.VOTING)
         .where(Proposal.networks.any(Network.id.in_(steward_of)))
-        .options(selectinload(Vote.proposal).selectinload(Proposal.networks))
+        .options(selectinload(Vote.proposal))
         .order_by(Vote.closes_at, Vote.id)
     )
-    return list(db.session.scalars(query))
+    rows, total = first_rows(query, VOTES_RUN_SHOWN)
+    return [RunningVote(vote, in_all or 0, voted or 0) for vote, in_all, voted in rows], total

@@ -313,3 +313,41 @@ def test_the_reasons_on_the_result_are_paged(client, world, monkeypatch):
     assert "Hudson Tech (disagree): Too costly" in first and "Río Software (agree): Fine by us" in first
     assert "Thames Code (agree): Good for us" in second and "Too costly" not in second
     assert "Page 1 of 2" in first and "Next reasons" in first and "Previous reasons" in second
+
+
+def test_a_stewards_home_lists_the_votes_they_run_soonest_first_counted_in_one_query(
+    client, world, monkeypatch
+):
+    import sqlalchemy as sa
+
+    from voting.models import Vote
+
+    def statements(url: str) -> int:
+        seen = []
+        db.session.expire_all()  # the request reads what it shows afresh
+        sa.event.listen(db.engine, "before_cursor_execute", counted := lambda *args: seen.append(args[2]))
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counted)
+        return len(seen)
+
+    sign_in(client, world.steward)
+    first = open_vote(world, lasts=timedelta(days=3))
+    service.cast_ballot(first, actor=world.delegates[0], coop=world.coops[0], choice="yes")
+    db.session.commit()
+    one = statements("/")
+    for days in (1, 2):
+        open_vote(world, lasts=timedelta(days=days))
+    three = statements("/")
+    assert one == three  # the turnout of each is counted in the same query as the list, not two a vote
+
+    monkeypatch.setattr(steward, "VOTES_RUN_SHOWN", 2)
+    page = client.get("/").get_data(as_text=True).split('id="votes-run"')[1].split("</section>")[0]
+    closing = [v.id for v in db.session.scalars(db.select(Vote).order_by(Vote.closes_at))]
+    assert page.count("<tr>") == 3 and f"/votes/{closing[0]}" in page and f"/votes/{closing[1]}" in page
+    assert f"/votes/{first.id}" not in page  # the latest to close is left for the proposals list
+    assert "The 2 of 3 that close soonest." in page and "/proposals?state=voting" in page
+    monkeypatch.undo()
+    shown = client.get("/").get_data(as_text=True).split('id="votes-run"')[1].split("</section>")[0]
+    assert "1 of 3 co-ops" in shown and "close soonest" not in shown
