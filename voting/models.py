@@ -307,9 +307,14 @@ class Vote(db.Model):
         ballot needs one co-op's, not a thousand)."""
         if "electors" not in inspect(self).unloaded:
             return next((e for e in self.electors if e.coop_id == coop.id), None)
-        return db.session.scalar(
-            select(Elector).where(Elector.vote_id == self.id, Elector.coop_id == coop.id)
-        )
+        # The electorate is frozen when the vote opens, so a row read once stands for the rest of the
+        # request (a ballot asks twice: is the co-op an elector, and may this person cast for it).
+        read = self.__dict__.setdefault("_electors_read", {})
+        if coop.id not in read:
+            read[coop.id] = db.session.scalar(
+                select(Elector).where(Elector.vote_id == self.id, Elector.coop_id == coop.id)
+            )
+        return read[coop.id]
 
     def elector_coops(self, coop_ids) -> list[Coop]:
         """Those of these co-ops that are in the electorate, in its order: their rows read, not all of it."""

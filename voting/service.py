@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from governance import audit
 from governance.database import first_rows
@@ -387,12 +388,16 @@ def _set_weight(coop: Coop, weights: dict[str, int]) -> int:
 def _lock(vote: Vote) -> None:
     """Hold the proposal's row, then the vote's, until the transaction ends (the one lock order), and read
     them (with the vote's ballots and proxies) afresh."""
-    lock_proposal(vote.proposal)
+    proposal = lock_proposal(vote.proposal)
     # Fetch the row, not only run the query: populate_existing refreshes the object as rows are fetched,
     # and a close committed while we waited for the lock must be seen here.
     db.session.execute(
         select(Vote).where(Vote.id == vote.id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
+    # The refresh unloads vote.proposal; the proposal just locked and read is the one it names (a vote's
+    # proposal never changes). Given back, it is not read again, nor dropped from the session (which
+    # holds its objects weakly) while nothing else refers to it.
+    set_committed_value(vote, "proposal", proposal)
     db.session.expire(vote, ["ballots", "proxies"])
 
 

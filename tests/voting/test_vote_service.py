@@ -545,3 +545,25 @@ def test_receipts_are_published_only_after_the_close(world, now):
     vote = open_vote(world, now=now)
     with pytest.raises(Conflict, match="published when the vote closes"):
         results.published_receipts(vote)
+
+
+def test_a_ballot_reads_its_proposal_and_its_co_ops_elector_row_once_each(world):
+    from governance.models import Coop, Person
+    from voting.models import Vote
+
+    vote_id, actor_id, coop_id = open_vote(world).id, world.delegates[0].id, world.coops[0].id
+    db.session.expunge_all()  # as a request starts: nothing loaded, and only the vote held
+    vote = db.session.get(Vote, vote_id)
+    actor, coop = db.session.get(Person, actor_id), db.session.get(Coop, coop_id)
+    seen: list[str] = []
+    listener = lambda conn, cursor, statement, *args: seen.append(" ".join(statement.split()))  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        service.cast_ballot(vote, actor=actor, coop=coop, choice="yes")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    # The proposal: once to see the vote, once locked. It was read a third time when the lock's refresh of
+    # the vote let go of it (the session holds objects weakly); the elector row was read twice.
+    assert sum(s.startswith("SELECT proposals.id") for s in seen) == 2, seen
+    assert sum(s.startswith("SELECT vote_electors.id") for s in seen) == 1, seen
+    assert db.session.scalar(sa.select(sa.func.count(BallotRow.id)).where(BallotRow.vote_id == vote_id)) == 1
