@@ -42,6 +42,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from governance import audit, i18n, mail
 from governance.database import first_rows
@@ -123,13 +124,14 @@ class CampaignSettings:
 def _lock(campaign: Campaign) -> None:
     """Hold the proposal's row, then the campaign's, until the transaction ends, and read them (with the
     campaign's pledges) afresh: a pledge or a settlement committed while we waited is seen here."""
-    lock_proposal(campaign.proposal)
+    proposal = lock_proposal(campaign.proposal)
     db.session.execute(
         select(Campaign)
         .where(Campaign.id == campaign.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
+    set_committed_value(campaign, "proposal", proposal)  # as voting.service._lock: not read a third time
     db.session.expire(campaign, ["pledges", "contributions"])
 
 
