@@ -100,6 +100,9 @@ def load(instance_path: Path) -> dict:
             os.environ.get("SCHEDULER_SECONDS") or os.environ.get("VOTE_CLOSER_SECONDS") or "30"
         ),
         "COMMENT_LIMIT": os.environ.get("COMMENT_LIMIT", "5 per minute;60 per hour"),
+        # How long a browser's session keeps the navigation's count of what waits (0: counted on every page);
+        # the person's own changes drop it at once, so only what others change waits this long to show.
+        "WAITING_COUNT_SECONDS": int(os.environ.get("WAITING_COUNT_SECONDS", "30")),
         # The PostgreSQL role the app runs as: the migrations let it only SELECT and INSERT on the audit log.
         "AUDIT_APP_ROLE": os.environ.get("AUDIT_APP_ROLE") or None,
         "INVITATION_TTL_HOURS": int(os.environ.get("INVITATION_TTL_HOURS", "168")),

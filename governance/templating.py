@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -61,19 +62,46 @@ def waiting_page(person, page: int = 1) -> tuple[list[dict], int]:
         items.extend(found)
         total += count
     g.waiting_total = total
+    if current_app.config["WAITING_COUNT_SECONDS"] > 0:  # counted in full here: the navigation keeps it
+        session[_KEPT] = [person.id, total, time.time() + current_app.config["WAITING_COUNT_SECONDS"]]
     items.sort(key=lambda i: (i.get("due_at") is None, i.get("due_at") or utcnow()))
     return items[limit - WAITING_PER_PAGE : limit], total
 
 
+# The navigation's count is kept in the browser's session for this long (WAITING_COUNT_SECONDS; 0: counted
+# at every page). Its five counting queries were a third of a page's time; what the person does themselves
+# (any POST) drops it, so only what others change waits up to this long to show.
+_KEPT = "waiting"
+
+
 def waiting_count(person) -> int:
     """How many things wait for the person: the navigation's count, once a request (kept on `g`, which a
-    request's app context starts without)."""
+    request's app context starts without), and between requests in the session for a few seconds."""
     if "waiting_total" not in g:
-        g.waiting_total = sum(provider(person, 0)[1] for provider in waiting_providers)
+        g.waiting_total = _kept_count(person)
     return g.waiting_total
 
 
+def _kept_count(person) -> int:
+    seconds = current_app.config["WAITING_COUNT_SECONDS"]
+    kept = session.get(_KEPT) if seconds > 0 else None
+    now = time.time()
+    if isinstance(kept, list) and len(kept) == 3 and kept[0] == person.id and now < kept[2] <= now + seconds:
+        return int(kept[1])
+    total = sum(provider(person, 0)[1] for provider in waiting_providers)
+    if seconds > 0:
+        session[_KEPT] = [person.id, total, now + seconds]
+    return total
+
+
+def _drop_kept_count() -> None:
+    """A person's own change (any request that is not a read) may change what waits for them."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        session.pop(_KEPT, None)
+
+
 def register(app: Flask) -> None:
+    app.before_request(_drop_kept_count)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["reject_page"] = lambda args: {k: v for k, v in args.items() if k != "page"}
     app.jinja_env.globals.update(
