@@ -351,3 +351,23 @@ def test_a_stewards_home_lists_the_votes_they_run_soonest_first_counted_in_one_q
     monkeypatch.undo()
     shown = client.get("/").get_data(as_text=True).split('id="votes-run"')[1].split("</section>")[0]
     assert "1 of 3 co-ops" in shown and "close soonest" not in shown
+
+
+def test_the_results_two_pagers_each_keep_the_others_page(client, world, monkeypatch):
+    import html
+    import re
+
+    from voting import results
+
+    monkeypatch.setattr(results, "REASONS_PER_PAGE", 2)
+    monkeypatch.setattr(results, "ELECTORATE_PER_PAGE", 2)
+    vote = open_vote(world, method=Method.CONSENT, lasts=timedelta(hours=1))
+    _close(vote, world, [("agree", "Good for us"), ("disagree", "Too costly"), ("agree", "Fine by us")])
+    sign_in(client, world.members[2])
+    page = client.get(f"/votes/{vote.id}/result?electors=2&reasons=2").get_data(as_text=True)
+    links = {text: html.unescape(href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', page)}
+    # Turning one list's page leaves the other on the page the reader had reached.
+    assert links["Previous co-ops"] == f"/votes/{vote.id}/result?reasons=2#electorate-h"
+    assert links["Previous reasons"] == f"/votes/{vote.id}/result?electors=2#reasons-h"
+    first = client.get(f"/votes/{vote.id}/result?reasons=2").get_data(as_text=True)
+    assert f"/votes/{vote.id}/result?electors=2&amp;reasons=2#electorate-h" in first
