@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from governance.extensions import db
+from governance.paging import ListPage
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another's turn before giving up
 
@@ -64,3 +65,18 @@ def first_rows(query: Select, limit: int | None, *, scalars: bool = False) -> tu
     result = db.session.execute(query)
     rows = list(result.scalars() if scalars else result)
     return rows, (total if limit is not None else len(rows))
+
+
+def page_of(query: Select, page: int, per_page: int, total: int, *, scalars: bool = False) -> ListPage:
+    """One page of a query's rows by limit and offset, given how many rows it has in all (a page past the
+    end is the last one): `ListPage.of` for a list too long to read whole."""
+    pages = max(1, -(-total // per_page))
+    page = min(page, pages)
+    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    return ListPage(list(result.scalars() if scalars else result), page, pages)
+
+
+def holds_text(column, text: str):
+    """`column` contains `text`, whatever the case of either (lowered as the database lowers; LIKE's
+    wildcards in `text` taken as typed): for finding a co-op by part of its name."""
+    return func.lower(column).contains(text.lower(), autoescape=True)

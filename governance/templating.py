@@ -62,8 +62,7 @@ def waiting_page(person, page: int = 1) -> tuple[list[dict], int]:
         items.extend(found)
         total += count
     g.waiting_total = total
-    if current_app.config["WAITING_COUNT_SECONDS"] > 0:  # counted in full here: the navigation keeps it
-        session[_KEPT] = [person.id, total, time.time() + current_app.config["WAITING_COUNT_SECONDS"]]
+    _keep(person, total, time.time())  # counted in full here: the navigation keeps it
     items.sort(key=lambda i: (i.get("due_at") is None, i.get("due_at") or utcnow()))
     return items[limit - WAITING_PER_PAGE : limit], total
 
@@ -89,9 +88,14 @@ def _kept_count(person) -> int:
     if isinstance(kept, list) and len(kept) == 3 and kept[0] == person.id and now < kept[2] <= now + seconds:
         return int(kept[1])
     total = sum(provider(person, 0)[1] for provider in waiting_providers)
+    _keep(person, total, now)
+    return total
+
+
+def _keep(person, total: int, now: float) -> None:
+    seconds = current_app.config["WAITING_COUNT_SECONDS"]
     if seconds > 0:
         session[_KEPT] = [person.id, total, now + seconds]
-    return total
 
 
 def _drop_kept_count() -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from governance import audit, outbox, service, templating
-from governance.database import count_rows
+from governance.database import count_rows, holds_text
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.forms import (
@@ -227,11 +227,7 @@ def _admittable(
         if total > ADMIT_CHOICES:
             if not find:
                 return [], total
-            needle = find.casefold()
-            query = query.where(
-                func.lower(Coop.name).contains(needle, autoescape=True)
-                | Coop.slug.contains(needle, autoescape=True)
-            )
+            query = query.where(holds_text(Coop.name, find) | holds_text(Coop.slug, find))
         rows = list(db.session.execute(query.limit(ADMIT_CHOICES)))
     return [(coop_id, f"{name} ({country})") for coop_id, name, country in rows], total
 

@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, inspect, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from governance.database import holds_text, page_of
 from governance.extensions import db
 from governance.models import Coop
 from governance.paging import ListPage
@@ -52,10 +53,8 @@ def turnout(vote: Vote) -> Turnout:
 def participation_page(vote: Vote, page: int, per_page: int, total: int) -> ListPage:
     """One page of the electorate by name (a page past the end is the last one): each co-op with its
     weight, current ballot and active proxy, the co-ops that cast or hold them read in the same query."""
-    pages = max(1, -(-total // per_page))
-    page = min(page, pages)
     held_by = aliased(Coop)
-    rows = db.session.execute(
+    query = (
         select(Elector, Ballot, Proxy)
         .join(Elector.coop)
         .outerjoin(Ballot, _current(vote))
@@ -68,13 +67,12 @@ def participation_page(vote: Vote, page: int, per_page: int, total: int) -> List
             contains_eager(Proxy.proxy_coop.of_type(held_by)),
         )
         .order_by(*_by_name)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    )
+    found = page_of(query, page, per_page, total)
     return ListPage(
-        [Participant(elector.coop, elector.weight, ballot, proxy) for elector, ballot, proxy in rows],
-        page,
-        pages,
+        [Participant(elector.coop, elector.weight, ballot, proxy) for elector, ballot, proxy in found.rows],
+        found.page,
+        found.pages,
     )
 
 
@@ -104,7 +102,7 @@ def proxy_candidates(vote: Vote, *, matching: str = "", limit: int) -> tuple[lis
     leaves out its own co-op and current proxy."""
     query = _able(vote).add_columns(func.count().over()).order_by(*_by_name).limit(limit)
     if matching:
-        query = query.where(func.lower(Coop.name).contains(matching.lower(), autoescape=True))
+        query = query.where(holds_text(Coop.name, matching))
     rows = db.session.execute(query).all()
     return [(coop_id, name) for coop_id, name, _ in rows], (rows[0][2] if rows else 0)
 

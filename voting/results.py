@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager
 from werkzeug.datastructures import MultiDict
 
 from governance.audit import AuditEvent
+from governance.database import page_of
 from governance.errors import Conflict, InvalidInput
 from governance.extensions import db
 from governance.models import Coop, Person
@@ -198,21 +199,15 @@ def reasons(vote: Vote, page: int = 1, per_page: int | None = None) -> ListPage:
         (Ballot.vote_id == vote.id) & Ballot.is_current & Ballot.reason.is_not(None) & (Ballot.reason != "")
     )
     total = db.session.scalar(select(func.count(Ballot.id)).where(given)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(page, pages)
     if vote.is_secret:
         query = select(Ballot.reason).where(given).order_by(Ballot.reason)
-        rows = [Reason(text, "", None) for text in _page(query, page, per_page, scalars=True)]
+        found = page_of(query, page, per_page, total, scalars=True)
+        rows = [Reason(text, "", None) for text in found.rows]
     else:
         query = select(Ballot).join(Ballot.coop).where(given).order_by(func.lower(Coop.name), Coop.id)
-        ballots = _page(query.options(contains_eager(Ballot.coop)), page, per_page, scalars=True)
-        rows = [Reason(b.reason or "", describe_ballot(vote, b), b.coop) for b in ballots]
-    return ListPage(rows, page, pages)
-
-
-def _page(query, page: int, per_page: int, *, scalars: bool = False) -> list:
-    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
-    return list(result.scalars() if scalars else result)
+        found = page_of(query.options(contains_eager(Ballot.coop)), page, per_page, total, scalars=True)
+        rows = [Reason(b.reason or "", describe_ballot(vote, b), b.coop) for b in found.rows]
+    return ListPage(rows, found.page, found.pages)
 
 
 def published_receipts(vote: Vote) -> list[str]:
