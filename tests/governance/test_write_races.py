@@ -3,8 +3,8 @@ at once (two runs of a reminder, a job handed on twice).
 
 An admission is one row per network and co-op (a unique constraint): the second request either finds
 the co-op in already or collides, and is refused; never two memberships or two audit events. Telling
-people is one row per person and key: the run that comes second collides, rolls back (its mail, queued in
-its transaction, with it), and nobody is told, or mailed, twice.
+people is one row per person and key: the run that comes second collides and rolls back (its mail, queued in
+its transaction, with it), or finds everyone told already; nobody is told, or mailed, twice.
 """
 
 from __future__ import annotations
@@ -107,9 +107,11 @@ def test_one_audience_told_of_one_thing_twice_at_once_is_told_and_mailed_once(da
             key = f"race:{round_}"
             before = mails()
             outcomes = run_together(app, [tell(key), tell(key)])
-            told = [o for o in outcomes if isinstance(o, int)]
-            collided = [o for o in outcomes if isinstance(o, IntegrityError)]
-            assert told == [len(ids["people"])] and len(collided) == 1, outcomes
+            # The second either collides with the first's rows (and rolls back) or, when the first has
+            # committed before it reads, finds everyone told already and tells nobody.
+            assert all(isinstance(o, int | IntegrityError) for o in outcomes), outcomes
+            assert sorted(o for o in outcomes if isinstance(o, int))[-1] == len(ids["people"]), outcomes
+            assert sum(o for o in outcomes if isinstance(o, int)) == len(ids["people"]), outcomes
             with app.app_context():
                 rows = db.session.scalars(sa.select(Notification).where(Notification.key == key)).all()
                 assert sorted(r.person_id for r in rows) == sorted(ids["people"])  # each once
