@@ -157,9 +157,6 @@ class Session:
         if signed.status != 302:
             raise SystemExit(f"signing in as {email} answered {signed.status}")
         self.request("GET", "/notifications/")  # shows (and so clears) any message the sign-in left
-        # From now on the cookies stay as they are: each POST's flashed message, never shown because the
-        # redirect is not followed, would otherwise pile up in the session cookie until it is too large.
-        self.is_frozen = True
 
     def use(self, port: int) -> None:
         """Send the next requests, with the same cookies, to another instance."""
@@ -184,7 +181,10 @@ class Session:
                 if attempt == 2:
                     raise
         for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and not getattr(self, "is_frozen", False):
+            # A page's cookies are kept, as a browser keeps them (the navigation's count of what waits is
+            # kept in the session, renewed now and then). Those of a form's answer are not: its flashed
+            # message, shown by the page a browser is sent on to but never asked for here, would pile up.
+            if name.lower() == "set-cookie" and (method == "GET" or path == "/sign-in"):
                 key, _, rest = value.partition("=")
                 self.cookies[key] = rest.split(";", 1)[0]
         return Answer(response.status, data)
@@ -326,7 +326,7 @@ def closed_loop(name: str, clients: list[Callable[[], int]], seconds: float, exp
     def work(send: Callable[[], int]) -> None:
         while time.perf_counter() < stop:
             started = time.perf_counter()
-            status = send()
+            status = _sent(send)
             took = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(took) if status == expect else errors.update([status])
@@ -350,13 +350,21 @@ def open_loop(name: str, clients: list[Callable[[], int]], rate: float, seconds:
             delay = planned - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            status = send()
+            status = _sent(send)
             took = (time.perf_counter() - planned) * 1000
             with lock:
                 latencies.append(took) if status == expect else errors.update([status])
 
     _run_threads([threading.Thread(target=work, args=(i, c)) for i, c in enumerate(clients)])
     return Run(name, f"open, {rate:g}/s planned", time.perf_counter() - begin, latencies, errors)
+
+
+def _sent(send: Callable[[], int]) -> int | str:
+    """The answer's status, or the name of what went wrong (counted with the errors, not ending the run)."""
+    try:
+        return send()
+    except (http.client.HTTPException, OSError) as error:
+        return type(error).__name__
 
 
 def _run_threads(threads: list[threading.Thread]) -> None:
@@ -428,17 +436,22 @@ def measure(port: int, world: World, args, only: set[str] | None) -> list[Run]:
     sessions: dict[tuple[str, str], Session] = {}
 
     def session(email: str, use: str) -> Session:
-        """A session per person and use: no two threads share one connection."""
+        """A session per person and use: no two threads share one connection (an http.client connection
+        shared by two threads mixes their answers up)."""
         if (email, use) not in sessions:
             sessions[email, use] = Session(port, email)
         return sessions[email, use]
 
     counter = iter(range(10**9))
     if wanted("proposal"):
-        clients = [_get(session(email, "read"), f"/proposals/{pid}") for pid, email in world.proposals]
+        clients = [
+            _get(session(email, f"read {n}"), f"/proposals/{pid}")
+            for n, (pid, email) in enumerate(world.proposals)
+        ]
         runs.append(closed_loop("proposal page", clients, args.seconds, 200))
-    ballot_clients = [
-        _ballot(session(email, "read"), vote, coop, counter) for vote, coop, email in world.ballots
+    ballot_clients = [  # one delegate may vote for their co-op in two votes: a session for each
+        _ballot(session(email, f"read {n}"), vote, coop, counter)
+        for n, (vote, coop, email) in enumerate(world.ballots)
     ]
     if wanted("ballot"):
         runs.append(closed_loop("ballot cast", ballot_clients, args.seconds, 302))
@@ -446,7 +459,8 @@ def measure(port: int, world: World, args, only: set[str] | None) -> list[Run]:
         runs.append(open_loop("ballot cast", ballot_clients, args.rate, args.seconds, 302))
     if wanted("pledge"):
         clients = [
-            _pledge(session(email, f"pledge {k}"), k, coop, counter) for k, coop, email in world.pledges
+            _pledge(session(email, f"pledge {n}"), k, coop, counter)
+            for n, (k, coop, email) in enumerate(world.pledges)
         ]
         runs.append(closed_loop("pledge", clients, args.seconds, 302))
     if wanted("home"):
