@@ -113,11 +113,21 @@ def demo_command(scale: int | None, seed: int | None) -> None:
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    # The planner's statistics for the tables just filled: until autovacuum gets to them, the first
-    # requests are planned without them (SQLite and PostgreSQL alike keep them from ANALYZE).
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    _tidy_after_bulk_load()
     click.echo(built.summary())
+
+
+def _tidy_after_bulk_load() -> None:
+    """The planner's statistics for the tables just filled (until autovacuum gets to them, the first
+    requests are planned without any), and on PostgreSQL their visibility maps too, so an index holding
+    every column a query reads answers it alone (an electorate's co-ops: an index-only scan, not 250 pages
+    of the table)."""
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")  # not in a transaction: VACUUM refuses to run in one
 
 
 def register(app: Flask) -> None:
