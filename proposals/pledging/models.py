@@ -17,7 +17,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from sqlalchemy.types import JSON
 
@@ -135,6 +147,22 @@ class Campaign(db.Model):
     @property
     def current_pledges(self) -> list[Pledge]:
         return [p for p in self.pledges if p.is_current]
+
+    @property
+    def current_pledge_count(self) -> int:
+        """How many co-ops have a pledge standing: counted by the database, unless the pledges are loaded
+        already (a campaign of a thousand co-ops keeps every replaced pledge too)."""
+        if "pledges" not in inspect(self).unloaded:
+            return len(self.current_pledges)
+        counted = select(func.count()).where(Pledge.campaign_id == self.id, Pledge.is_current)
+        return db.session.scalar(counted) or 0
+
+    @property
+    def contribution_count(self) -> int:
+        """How many co-ops are bound: counted by the database, unless the contributions are loaded."""
+        if "contributions" not in inspect(self).unloaded:
+            return len(self.contributions)
+        return db.session.scalar(select(func.count()).where(Contribution.campaign_id == self.id)) or 0
 
     def current_pledge(self, coop: Coop) -> Pledge | None:
         return next((p for p in self.pledges if p.is_current and p.coop_id == coop.id), None)

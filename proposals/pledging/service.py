@@ -40,8 +40,8 @@ from enum import StrEnum
 from typing import Any
 
 from babel.numbers import format_decimal
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from governance import audit, i18n, mail
@@ -146,6 +146,33 @@ def get_campaign(
     if settle:
         settle_proposal(campaign.proposal, now=now)
     return campaign
+
+
+CAMPAIGNS_PER_PAGE = 30
+
+
+def visible_campaigns(actor: Person, page: int):
+    """A page of the campaigns of the proposals this person can see (the rule of `get_campaign`, in the
+    database), latest deadline first, each with its proposal: a Flask-SQLAlchemy pagination."""
+    query = (
+        select(Campaign)
+        .join(Campaign.proposal)
+        .options(contains_eager(Campaign.proposal))
+        .where(Campaign.proposal_id.in_(visible_ids(actor)))
+        .order_by(Campaign.deadline_at.desc(), Campaign.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=CAMPAIGNS_PER_PAGE, error_out=False)
+
+
+def current_pledge_counts(campaigns: Iterable[Campaign]) -> dict[int, int]:
+    """How many co-ops have a pledge standing in each of these campaigns, counted at once by the database
+    (a campaign with none is not in the answer)."""
+    counted = (
+        select(Pledge.campaign_id, func.count())
+        .where(Pledge.campaign_id.in_([c.id for c in campaigns]), Pledge.is_current)
+        .group_by(Pledge.campaign_id)
+    )
+    return {campaign_id: count for campaign_id, count in db.session.execute(counted)}
 
 
 def campaign_of(actor: Person, proposal: Proposal, *, now: datetime | None = None) -> Campaign:

@@ -6,7 +6,6 @@ from functools import cache
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from governance.errors import DomainError
 from governance.extensions import db
@@ -39,11 +38,8 @@ def _status(form) -> int:
 
 @bp.get("/")
 def index():
-    query = select(Campaign).order_by(Campaign.deadline_at.desc())
-    campaigns = [
-        c for c in db.session.scalars(query) if proposal_permissions.can_see(current_user, c.proposal)
-    ]
-    return render_template("pledging/list.html", campaigns=campaigns)
+    page = service.visible_campaigns(current_user, page_number())
+    return render_template("pledging/list.html", page=page, pledged=service.current_pledge_counts(page.items))
 
 
 @bp.route("/open/<int:proposal_id>", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from tests import factories
 from tests.agreements import factories as agreement_factories
 from tests.governance.meetings.factories import propose
 from tests.proposals.factories import proposal
-from tests.proposals.pledging.factories import open_campaign, pledge
+from tests.proposals.pledging.factories import open_campaign, passed_proposal, pledge
 from tests.queries import reads, statements
 from tests.voting.factories import open_vote
 from voting import results, steward
@@ -149,6 +149,25 @@ def test_the_main_pages_run_as_many_queries_for_a_large_network_as_for_a_small_o
         if counts[SMALL][page] != counts[LARGE][page]
     }
     assert not grows, f"statements at {SMALL} and at {LARGE} co-ops: {grows}"
+
+
+def test_the_campaign_list_runs_as_many_queries_for_three_campaigns_as_for_one(app, ctx):
+    """The list of campaigns, each with its count of co-ops pledged: one campaign a network of 3 co-ops, three
+    in one of 9, every co-op pledged (and one changed its pledge) in each."""
+
+    def campaigns_of(world: factories.World) -> dict[str, str]:
+        for n in range(len(world.coops) // SMALL):
+            made = proposal(world, title=f"Service {n}", discuss=True, commit=False)
+            campaign = open_campaign(world, proposal=passed_proposal(world, proposal=made))
+            for index in range(len(world.coops)):
+                pledge(world, campaign, index, hours=5, commit=False)
+            pledge(world, campaign, 0, hours=6, commit=False)
+        db.session.commit()
+        return {"campaigns": "/campaigns/"}
+
+    worlds = _two_networks(campaigns_of)
+    counts = {size: _counts(app, email, urls)["campaigns"] for size, (email, urls) in worlds.items()}
+    assert counts[SMALL] == counts[LARGE], f"statements at {SMALL} and at {LARGE} co-ops: {counts}"
 
 
 def test_the_count_catches_a_query_per_row(app, ctx, monkeypatch):

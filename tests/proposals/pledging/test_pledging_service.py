@@ -161,6 +161,20 @@ def test_a_withdrawn_pledge_is_kept_and_no_longer_counts(world):
         service.withdraw_pledge(campaign, actor=world.delegates[0], coop=world.coops[0])
 
 
+def test_the_count_of_co_ops_pledged_leaves_out_changed_and_withdrawn_pledges_and_reads_none(world):
+    campaign = open_campaign(world)
+    pledge(world, campaign, 0, money="100")
+    pledge(world, campaign, 0, money="120")  # a change: the first is replaced
+    pledge(world, campaign, 1, money="100")
+    pledge(world, campaign, 2, money="100")
+    service.withdraw_pledge(campaign, actor=world.delegates[2], coop=world.coops[2])
+    db.session.commit()  # expires the campaign's pledges: the count is the database's
+    assert campaign.current_pledge_count == 2
+    assert "pledges" in db.inspect(campaign).unloaded  # counted, not loaded
+    assert len(campaign.current_pledges) == campaign.current_pledge_count == 2  # and once loaded, the same
+    assert campaign.contribution_count == 0
+
+
 @pytest.mark.parametrize(
     ("values", "field", "says"),
     [

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
 
 from governance.extensions import db
 from governance.types import utcnow
 from proposals.lifecycle import State
-from proposals.pledging.models import CampaignState
+from proposals.pledging import service
+from proposals.pledging.models import Campaign, CampaignState
 from tests.factories import sign_in
+from tests.proposals.factories import proposal
 from tests.proposals.pledging.factories import open_campaign, passed_proposal, pledge
 from tests.voting.factories import open_vote
 
@@ -146,11 +151,15 @@ def test_the_steward_commits_early_once_every_target_is_met(client, world):
     sign_in(client, world.steward)
     assert "Commit now" not in client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     pledge(world, campaign, 1, money="400")
+    pledge(world, campaign, 1, money="450")  # a changed pledge: still one co-op
     assert "Commit now" in client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "; 2 co-ops pledged." in client.get(f"/proposals/{campaign.proposal_id}").get_data(as_text=True)
     response = client.post(f"/campaigns/{campaign.id}/settle")
     assert response.status_code == 302
     page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert "early, by Sam Steward" in page and "The parties' contributions, fixed" in page
+    proposal_page = client.get(f"/proposals/{campaign.proposal_id}").get_data(as_text=True)
+    assert "</strong>: 2 co-ops are bound." in proposal_page
 
 
 def test_the_steward_extends_once_and_everyone_is_told(client, world, outbox):
@@ -207,3 +216,50 @@ def test_the_pledge_history_is_paged_newest_first(client, world, monkeypatch):
     assert "Page 1 of 2" in history(first) and "Page 2 of 2" in history(second)
     assert f'href="/campaigns/{campaign.id}?history=2#history-h"' in first
     assert f'href="/campaigns/{campaign.id}#history-h"' in second
+
+
+def _campaign_rows(page: str) -> list[tuple[str, str]]:
+    """The list's rows: each campaign's proposal and its count of co-ops pledged."""
+    rows = re.findall(r"<tr><td><a [^>]*>([^<]+)</a></td><td>[^<]*</td><td>.*?</td><td>(\d+)</td></tr>", page)
+    return [(title, count) for title, count in rows]
+
+
+def test_the_campaign_list_shows_what_a_person_can_see_with_how_many_co_ops_pledged(app, client, world):
+    hosting = open_campaign(world)
+    mail = open_campaign(
+        world, proposal=passed_proposal(world, proposal=proposal(world, title="Run the mail", discuss=True))
+    )
+    pledge(world, hosting, 0, hours=5)
+    pledge(world, hosting, 0, hours=6)  # a change of one co-op's pledge: still one co-op
+    pledge(world, hosting, 1, hours=5)
+    db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == mail.id)
+        .values(deadline_at=hosting.deadline_at + timedelta(days=1))
+    )
+    db.session.commit()
+    sign_in(client, world.members[0])
+    page = client.get("/campaigns/").get_data(as_text=True)
+    assert _campaign_rows(page) == [
+        ("Run the mail", "0"),
+        ("Host the shared service", "2"),
+    ]  # latest deadline first
+    outsider = app.test_client()
+    sign_in(outsider, world.outsider)
+    assert "No campaigns yet." in outsider.get("/campaigns/").get_data(as_text=True)
+
+
+def test_the_campaign_list_is_paged(client, world, monkeypatch):
+    monkeypatch.setattr(service, "CAMPAIGNS_PER_PAGE", 1)
+    open_campaign(world)
+    open_campaign(
+        world, proposal=passed_proposal(world, proposal=proposal(world, title="Run the mail", discuss=True))
+    )
+    sign_in(client, world.members[0])
+    first = client.get("/campaigns/").get_data(as_text=True)
+    second = client.get("/campaigns/?page=2").get_data(as_text=True)
+    assert len(_campaign_rows(first)) == len(_campaign_rows(second)) == 1
+    assert _campaign_rows(first) != _campaign_rows(second)
+    assert "Page 1 of 2" in first and 'href="/campaigns/?page=2"' in first
+    assert "Page 2 of 2" in second and 'href="/campaigns/"' in second
+    assert "No campaigns on this page." in client.get("/campaigns/?page=3").get_data(as_text=True)
