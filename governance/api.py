@@ -5,12 +5,22 @@ from __future__ import annotations
 from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from governance import service
 from governance.errors import NotFound
 from governance.extensions import api, csrf, db
-from governance.models import Coop, CoopRole, Network, person_by_email
+from governance.models import (
+    Coop,
+    CoopMembership,
+    CoopRole,
+    Network,
+    NetworkMembership,
+    NetworkRole,
+    person_by_email,
+)
+from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page
 from governance.permissions import Perm, require
 from governance.schemas import (
     AdmissionInSchema,
@@ -23,6 +33,7 @@ from governance.schemas import (
     NetworkRoleInSchema,
     NetworkRoleSchema,
     NetworkSchema,
+    NetworkSummarySchema,
     RoleChangeSchema,
 )
 from governance.texts import _
@@ -68,6 +79,13 @@ def by_slug(model, slug: str):
     return found
 
 
+# What a page of records names, loaded with the page at once: a co-op's networks and people (its
+# delegates), a network's stewards and admins.
+_with_networks = selectinload(Coop.network_memberships).joinedload(NetworkMembership.network)
+_with_people = selectinload(Coop.people).joinedload(CoopMembership.person)
+_with_roles = selectinload(Network.roles).joinedload(NetworkRole.person)
+
+
 @blp.route("/me")
 @blp.response(200, MeSchema)
 def me():
@@ -76,10 +94,13 @@ def me():
 
 
 @blp.route("/networks")
-@blp.response(200, NetworkSchema(many=True))
-def list_networks():
-    """Every network of this instance."""
-    return db.session.scalars(select(Network).order_by(Network.name)).all()
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, NetworkSummarySchema(many=True), headers=PAGINATION_HEADER)
+def list_networks(args):
+    """The networks of this instance by name, 50 a page, with their stewards and admins; a network's
+    co-ops are at /networks/{slug}/coops."""
+    query = select(Network).order_by(func.lower(Network.name), Network.id)
+    return api_page(query.options(_with_roles), args["page"])
 
 
 @blp.route("/networks", methods=["POST"])
@@ -99,10 +120,18 @@ def get_network(slug):
 
 
 @blp.route("/networks/<slug>/coops")
-@blp.response(200, CoopSchema(many=True))
-def network_coops(slug):
-    """The co-ops admitted to a network."""
-    return by_slug(Network, slug).coops
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, CoopSchema(many=True), headers=PAGINATION_HEADER)
+def network_coops(args, slug):
+    """The co-ops admitted to a network, by name, 50 a page."""
+    network = by_slug(Network, slug)
+    query = (
+        select(Coop)
+        .join(NetworkMembership, NetworkMembership.coop_id == Coop.id)
+        .where(NetworkMembership.network_id == network.id)
+        .order_by(func.lower(Coop.name), Coop.id)
+    )
+    return api_page(query.options(_with_networks, _with_people), args["page"])
 
 
 @blp.route("/networks/<slug>/coops", methods=["POST"])
@@ -150,9 +179,12 @@ def grant_network_role(data, slug):
 
 
 @blp.route("/coops")
-@blp.response(200, CoopSchema(many=True))
-def list_coops():
-    return db.session.scalars(select(Coop).order_by(Coop.name)).all()
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, CoopSchema(many=True), headers=PAGINATION_HEADER)
+def list_coops(args):
+    """Every co-op of this instance, by name, 50 a page."""
+    query = select(Coop).order_by(func.lower(Coop.name), Coop.id)
+    return api_page(query.options(_with_networks, _with_people), args["page"])
 
 
 @blp.route("/coops/<slug>")

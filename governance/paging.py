@@ -10,6 +10,8 @@ import marshmallow as ma
 from flask import request
 from marshmallow import validate
 
+from governance.extensions import db
+
 MAX_PAGE = 10_000
 
 
@@ -71,3 +73,13 @@ def pagination_header(pagination) -> dict[str, str]:
         "next_page": pagination.next_num if pagination.has_next else None,
     }
     return {"X-Pagination": json.dumps(about, separators=(",", ":"))}
+
+
+API_PER_PAGE = 50  # a page of an API list: the X-Pagination header says how many pages there are
+
+
+def api_page(query, page: int) -> tuple[list[Any], dict[str, str]]:
+    """One page of a query's rows for an API list (a page past the end is empty), with its X-Pagination
+    header: no list answers with every row of a large instance at once."""
+    found = db.paginate(query, page=page, per_page=API_PER_PAGE, error_out=False)
+    return found.items, pagination_header(found)

@@ -49,6 +49,13 @@ class NetworkSchema(ma.Schema):
         return PersonRefSchema(many=True).dump(network.people_with(NetworkRoleKind.ADMIN))
 
 
+class NetworkSummarySchema(NetworkSchema):
+    """A network in a list: its co-ops, a thousand in a large one, are a list of their own."""
+
+    class Meta:
+        exclude = ("coops",)
+
+
 class CoopSchema(ma.Schema):
     id = ma.fields.Int(dump_only=True)
     slug = ma.fields.Str(dump_only=True)

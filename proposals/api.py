@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from governance.errors import InvalidInput, NotFound
 from governance.extensions import db
 from governance.models import Coop, Network
-from governance.paging import PAGINATION_HEADER, PageQuerySchema, pagination_header
+from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page, pagination_header
 from governance.texts import _
 from proposals import diff, service
 from proposals.limits import comment_limit
@@ -43,9 +44,9 @@ def _proposal(proposal_id: int) -> Proposal:
 
 @blp.route("/proposals")
 @blp.arguments(ProposalQuerySchema, location="query")
-@blp.response(200, ProposalSummarySchema(many=True))
+@blp.response(200, ProposalSummarySchema(many=True), headers=PAGINATION_HEADER)
 def list_proposals(args):
-    """Proposals the caller can see, newest first; filter by network, kind and state."""
+    """Proposals the caller can see, newest first, 50 a page; filter by network, kind and state."""
     query = service.visible_query(current_user)
     if slug := args.get("network"):
         network = db.session.scalar(select(Network).where(Network.slug == slug))
@@ -59,7 +60,7 @@ def list_proposals(args):
         query = query.where(Proposal.kind == kind)
     if state := args.get("state"):
         query = query.where(Proposal.state == state)
-    return db.session.scalars(query).all()
+    return api_page(query.options(selectinload(Proposal.networks)), args["page"])
 
 
 @blp.route("/proposals", methods=["POST"])

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import validate
 
+from governance.paging import PageQuerySchema
 from governance.schemas import PersonRefSchema, Ref
 from governance.texts import _, _l
 from proposals import permissions
@@ -84,7 +85,7 @@ class ProposalInSchema(ProposalEditSchema):
     )
 
 
-class ProposalQuerySchema(ma.Schema):
+class ProposalQuerySchema(PageQuerySchema):
     network = ma.fields.Str(metadata={"description": "A network's slug."})
     kind = ma.fields.Enum(Kind, by_value=True)
     state = ma.fields.Enum(State, by_value=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
-from governance import service
+from governance import paging, service
 from governance.extensions import db
 from governance.models import Coop, CoopRole
 from tests.factories import api_token, sign_in
@@ -81,6 +83,41 @@ def test_networks_and_their_coops(client, world):
         "America/New_York",
         15,
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "key", "everyone"),
+    [
+        ("/api/v1/coops", "slug", lambda world: sorted((c.slug for c in world.coops), key=_name_of(world))),
+        (
+            "/api/v1/networks/testnet/coops",
+            "slug",
+            lambda world: sorted((c.slug for c in world.coops), key=_name_of(world)),
+        ),
+        ("/api/v1/networks", "name", lambda world: ["Othernet", "Testnet"]),
+    ],
+)
+def test_the_lists_come_a_page_at_a_time_and_say_how_many_pages_there_are(
+    client, world, monkeypatch, url, key, everyone
+):
+    monkeypatch.setattr(paging, "API_PER_PAGE", 1)
+    headers = api_token(world.members[0])
+    seen = []
+    for page in range(1, len(everyone(world)) + 1):
+        answer = client.get(f"{url}?page={page}", headers=headers)
+        about = json.loads(answer.headers["X-Pagination"])
+        assert about["total"] == about["total_pages"] == len(everyone(world)) and about["page"] == page
+        assert about["next_page"] == (page + 1 if page < about["total_pages"] else None)
+        seen += [item[key] for item in answer.get_json()]
+    assert seen == everyone(world)  # every one once, in order, a page at a time
+    assert client.get(f"{url}?page={len(seen) + 1}", headers=headers).get_json() == []
+    body = _is_error(client.get(f"{url}?page=0", headers=headers), 422)
+    assert "page" in json.dumps(body)
+
+
+def _name_of(world):
+    names = {c.slug: c.name.lower() for c in world.coops}
+    return lambda slug: names[slug]
 
 
 def test_unknown_network_is_a_json_404(client, world):

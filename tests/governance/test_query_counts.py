@@ -114,10 +114,24 @@ def pages_of(world: factories.World) -> dict[str, str]:
         "campaign": f"/campaigns/{campaign.id}",
         "agreement": f"/agreements/{made.id}",
         "meeting": f"/meetings/{meeting.id}",
+        "api: the network's co-ops": f"/api/v1/networks/{world.network.slug}/coops",
+        "api: proposals": "/api/v1/proposals",
     }
 
 
-PAGES = ["home", "network", "co-op", "proposal", "vote", "result", "campaign", "agreement", "meeting"]
+PAGES = [
+    "home",
+    "network",
+    "co-op",
+    "proposal",
+    "vote",
+    "result",
+    "campaign",
+    "agreement",
+    "meeting",
+    "api: the network's co-ops",
+    "api: proposals",
+]
 
 
 def _counts(app, email: str, urls: dict[str, str]) -> dict[str, int]:

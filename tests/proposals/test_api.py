@@ -218,3 +218,18 @@ def test_a_vote_cannot_be_opened_as_a_bare_step_without_its_rules(client, world)
     assert response.status_code == 409
     assert f"/api/v1/proposals/{made.id}/vote" in response.json["message"]
     assert made.state == State.DISCUSSION
+
+
+def test_the_proposal_list_comes_a_page_at_a_time(client, world, monkeypatch):
+    from governance import paging
+
+    monkeypatch.setattr(paging, "API_PER_PAGE", 2)
+    for n in range(3):
+        proposal(world, title=f"Idea {n}", discuss=True)
+    headers = api_token(world.members[0])
+    first, second = (client.get(f"/api/v1/proposals?page={n}", headers=headers) for n in (1, 2))
+    assert [p["title"] for p in first.get_json()] == ["Idea 2", "Idea 1"]  # newest first
+    assert [p["title"] for p in second.get_json()] == ["Idea 0"]
+    assert json.loads(second.headers["X-Pagination"])["total"] == 3
+    filtered = client.get("/api/v1/proposals?page=2&state=discussion", headers=headers)
+    assert [p["title"] for p in filtered.get_json()] == ["Idea 0"]  # the page and the filter together
