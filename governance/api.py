@@ -79,11 +79,13 @@ def by_slug(model, slug: str):
     return found
 
 
-# What a page of records names, loaded with the page at once: a co-op's networks and people (its
-# delegates), a network's stewards and admins.
-_with_networks = selectinload(Coop.network_memberships).joinedload(NetworkMembership.network)
-_with_people = selectinload(Coop.people).joinedload(CoopMembership.person)
-_with_roles = selectinload(Network.roles).joinedload(NetworkRole.person)
+def _coop_records():
+    """What a page of co-ops' records names, loaded with the page at once: their networks and people (their
+    delegates). Made when asked: at import, before every model is, the mappers cannot be configured."""
+    return (
+        selectinload(Coop.network_memberships).joinedload(NetworkMembership.network),
+        selectinload(Coop.people).joinedload(CoopMembership.person),
+    )
 
 
 @blp.route("/me")
@@ -100,7 +102,7 @@ def list_networks(args):
     """The networks of this instance by name, 50 a page, with their stewards and admins; a network's
     co-ops are at /networks/{slug}/coops."""
     query = select(Network).order_by(func.lower(Network.name), Network.id)
-    return api_page(query.options(_with_roles), args["page"])
+    return api_page(query.options(selectinload(Network.roles).joinedload(NetworkRole.person)), args["page"])
 
 
 @blp.route("/networks", methods=["POST"])
@@ -131,7 +133,7 @@ def network_coops(args, slug):
         .where(NetworkMembership.network_id == network.id)
         .order_by(func.lower(Coop.name), Coop.id)
     )
-    return api_page(query.options(_with_networks, _with_people), args["page"])
+    return api_page(query.options(*_coop_records()), args["page"])
 
 
 @blp.route("/networks/<slug>/coops", methods=["POST"])
@@ -184,7 +186,7 @@ def grant_network_role(data, slug):
 def list_coops(args):
     """Every co-op of this instance, by name, 50 a page."""
     query = select(Coop).order_by(func.lower(Coop.name), Coop.id)
-    return api_page(query.options(_with_networks, _with_people), args["page"])
+    return api_page(query.options(*_coop_records()), args["page"])
 
 
 @blp.route("/coops/<slug>")

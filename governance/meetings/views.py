@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from governance.errors import DomainError, InvalidInput
 from governance.extensions import db
@@ -47,12 +48,17 @@ def _proposable_networks() -> list[Network]:
     return [n for n in rows if permissions.can_propose_to(current_user, n)]
 
 
-def _visible_proposals():
-    from proposals import permissions as proposal_permissions
-    from proposals.models import Proposal
+PROPOSALS_OFFERED = 200  # the proposals a meeting may be about: the ones the proposer can see, latest first
 
-    rows = db.session.scalars(select(Proposal).order_by(Proposal.id.desc()).limit(200)).all()
-    return [p for p in rows if proposal_permissions.can_see(current_user, p)]
+
+def _visible_proposals():
+    """The proposals the proposer can see, chosen by the database (`visible_query`, the rule of
+    `can_see`): not the latest of every network's, checked one by one."""
+    from proposals.models import Proposal
+    from proposals.service import visible_query
+
+    offered = visible_query(current_user).options(load_only(Proposal.id, Proposal.title))
+    return db.session.scalars(offered.limit(PROPOSALS_OFFERED)).all()
 
 
 def _meeting_form(networks, proposals) -> MeetingForm:

@@ -114,6 +114,7 @@ def pages_of(world: factories.World) -> dict[str, str]:
         "campaign": f"/campaigns/{campaign.id}",
         "agreement": f"/agreements/{made.id}",
         "meeting": f"/meetings/{meeting.id}",
+        "new meeting": "/meetings/new",
         "api: the network's co-ops": f"/api/v1/networks/{world.network.slug}/coops",
         "api: proposals": "/api/v1/proposals",
     }
@@ -129,6 +130,7 @@ PAGES = [
     "campaign",
     "agreement",
     "meeting",
+    "new meeting",
     "api: the network's co-ops",
     "api: proposals",
 ]

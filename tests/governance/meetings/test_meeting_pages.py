@@ -181,3 +181,27 @@ def test_working_hours_page_for_the_co_ops_delegate(client, world):
     client.post("/sign-out")
     sign_in(client, world.members[0])
     assert client.get(f"/meetings/hours/{slug}").status_code == 403
+
+
+def test_the_proposals_offered_for_the_agenda_are_those_the_proposer_can_see(client, world):
+    from tests.proposals.factories import proposal
+
+    proposal(world, title="A steward's draft")  # a draft: its network's delegates do not see it yet
+    discussed = proposal(world, title="Share the referral desk", discuss=True)
+    sign_in(client, world.delegates[0])
+    page = client.get("/meetings/new").get_data(as_text=True)
+    assert "Share the referral desk" in page
+    assert "A steward" not in page  # the draft is not offered (its apostrophe may come escaped)
+    response = client.post(
+        "/meetings/new",
+        data={
+            "title": "Referral desk",
+            "topic": "business_development",
+            "networks": [world.network.id],
+            "proposals": [discussed.id],
+            "duration_minutes": "60",
+            "slots": "2028-04-04 18:30",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert [p.id for p in db.session.query(Meeting).one().agenda_proposals] == [discussed.id]
