@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from governance.api import by_slug
 from governance.extensions import db
 from governance.models import Coop
+from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page
 from proposals.pledging import service
-from proposals.pledging.models import Campaign
+from proposals.pledging.models import Campaign, Pledge
 from proposals.pledging.schemas import (
     CampaignInSchema,
     CampaignSchema,
@@ -29,9 +33,14 @@ blp = Blueprint(
 )
 
 
-def _campaign(campaign_id: int) -> Campaign:
+def _campaign(campaign_id: int, *, with_pledges: bool = False) -> Campaign:
+    """The campaign, settled first if its deadline has passed; `with_pledges` reads its pledges, their
+    people and co-ops at once (`service.load_pledges`), held for the request while the answer is written,
+    rather than a query or two a pledge."""
     campaign = service.get_campaign(current_user, campaign_id)
     db.session.commit()  # a read past the deadline has settled the campaign: keep that
+    if with_pledges:
+        g.pledge_rows = service.load_pledges(campaign)
     return campaign
 
 
@@ -67,14 +76,22 @@ def get_campaign(campaign_id):
 @blp.response(200, PledgeSchema(many=True))
 def pledges(campaign_id):
     """The current pledge of each co-op."""
-    return _campaign(campaign_id).current_pledges
+    return _campaign(campaign_id, with_pledges=True).current_pledges
 
 
 @blp.route("/campaigns/<int:campaign_id>/pledges/history")
-@blp.response(200, PledgeSchema(many=True))
-def pledge_history(campaign_id):
-    """Every pledge made, changed or withdrawn, oldest first."""
-    return _campaign(campaign_id).pledges
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, PledgeSchema(many=True), headers=PAGINATION_HEADER)
+def pledge_history(args, campaign_id):
+    """Every pledge made, changed or withdrawn, oldest first, 50 a page."""
+    campaign = _campaign(campaign_id)
+    history = (
+        select(Pledge)
+        .where(Pledge.campaign_id == campaign.id)
+        .options(joinedload(Pledge.coop), joinedload(Pledge.made_by))
+        .order_by(Pledge.id)
+    )
+    return api_page(history, args["page"])
 
 
 @blp.route("/campaigns/<int:campaign_id>/pledges", methods=["POST"])
@@ -107,14 +124,14 @@ def withdraw_pledge(campaign_id, coop_slug):
 @blp.response(200, StandingSchema)
 def standing(campaign_id):
     """The pledges that stand (every condition holds), those waiting on others, the totals and what is missing."""
-    return service.standing_document(_campaign(campaign_id))
+    return service.standing_document(_campaign(campaign_id, with_pledges=True))
 
 
 @blp.route("/campaigns/<int:campaign_id>/contributions")
 @blp.response(200, ContributionSchema(many=True))
 def contributions(campaign_id):
     """Each party's contribution, fixed when the campaign committed (empty before, and if it lapsed)."""
-    return _campaign(campaign_id).contributions
+    return _campaign(campaign_id, with_pledges=True).contributions
 
 
 @blp.route("/campaigns/<int:campaign_id>/settle", methods=["POST"])

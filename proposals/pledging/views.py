@@ -246,6 +246,7 @@ def roster(campaign_id: int):
     db.session.commit()
     if not proposal_permissions.runs(current_user, campaign.proposal):
         abort(403, description=_("The pledge roster is for the stewards and admins who run this proposal."))
+    rows = service.load_pledges(campaign)  # noqa: F841 - held so the loaded rows stay in the session
     body = progress.roster_csv(campaign, service.standing(campaign))
     return Response(
         body,

@@ -117,6 +117,9 @@ def pages_of(world: factories.World) -> dict[str, str]:
         "new meeting": "/meetings/new",
         "api: the network's co-ops": f"/api/v1/networks/{world.network.slug}/coops",
         "api: proposals": "/api/v1/proposals",
+        "api: pledges": f"/api/v1/campaigns/{campaign.id}/pledges",
+        "api: pledge history": f"/api/v1/campaigns/{campaign.id}/pledges/history",
+        "api: standing": f"/api/v1/campaigns/{campaign.id}/standing",
     }
 
 
@@ -133,6 +136,9 @@ PAGES = [
     "new meeting",
     "api: the network's co-ops",
     "api: proposals",
+    "api: pledges",
+    "api: pledge history",
+    "api: standing",
 ]
 
 

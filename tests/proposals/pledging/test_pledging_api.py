@@ -3,6 +3,7 @@ and its refusals in the one error shape."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from governance.types import utcnow
@@ -73,6 +74,25 @@ def test_pledging_changing_and_withdrawing_through_the_api_keeps_the_history(cli
         (False, "withdrawn"),
     ]
     assert client.get(url, headers=headers).get_json() == []
+
+
+def test_the_pledge_history_comes_a_page_at_a_time_and_the_lists_name_who_pledged(client, world, monkeypatch):
+    from governance import paging
+
+    monkeypatch.setattr(paging, "API_PER_PAGE", 2)
+    campaign = open_campaign(world)
+    for index, hours in ((0, 5), (1, 6), (0, 7)):  # the first co-op changes its pledge
+        pledge(world, campaign, index, hours=hours)
+    headers = api_token(world.members[0])
+    url = f"/api/v1/campaigns/{campaign.id}/pledges"
+    first, second = (client.get(f"{url}/history?page={n}", headers=headers) for n in (1, 2))
+    assert [p["hours"] for p in first.get_json()] == [5, 6] and [p["hours"] for p in second.get_json()] == [7]
+    assert json.loads(first.headers["X-Pagination"])["total"] == 3
+    current = client.get(url, headers=headers).get_json()  # not paged: one a co-op at most
+    assert [(p["coop"]["slug"], p["made_by"]["name"], p["hours"]) for p in current] == [
+        (world.coops[1].slug, world.delegates[1].name, 6),
+        (world.coops[0].slug, world.delegates[0].name, 7),
+    ]
 
 
 def test_the_standing_set_and_what_is_missing(client, world):
