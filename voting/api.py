@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload
 
 from governance.api import by_slug
 from governance.extensions import db
 from governance.models import Coop
+from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page
 from proposals.service import get_visible
 from voting import permissions, results, service, steward
-from voting.models import Vote
+from voting.models import Ballot, Vote
 from voting.schemas import (
     BallotInSchema,
     BallotSchema,
@@ -96,12 +98,15 @@ def cast_ballot(data, vote_id):
 
 
 @blp.route("/votes/<int:vote_id>/ballots")
-@blp.response(200, BallotSchema(many=True))
-def ballots(vote_id):
-    """The ballots the caller may see: their co-ops' (replaced ones too); after an open vote's close, all counted."""
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, BallotSchema(many=True), headers=PAGINATION_HEADER)
+def ballots(args, vote_id):
+    """The ballots the caller may see, oldest first, 50 a page: their co-ops' (replaced ones too); after an
+    open vote's close, every one."""
     vote = _vote(vote_id)
     db.session.commit()
-    return [b for b in vote.ballots if permissions.can_see_ballot(current_user, b)]
+    named = (joinedload(Ballot.coop), joinedload(Ballot.cast_by), joinedload(Ballot.proxy_coop))
+    return api_page(permissions.seen_ballots(current_user, vote).options(*named), args["page"])
 
 
 @blp.route("/votes/<int:vote_id>/proxies")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import inspect
+from sqlalchemy import Select, inspect, select
 
 from governance.errors import NotFound
 from governance.models import Coop, CoopRole, Person
@@ -91,6 +91,18 @@ def can_see_ballot(person: Person | None, ballot: Ballot) -> bool:
     if person.role_in(ballot.coop) is not None:
         return True
     return ballot.proxy_coop is not None and person.is_delegate_of(ballot.proxy_coop)
+
+
+def seen_ballots(person: Person, vote: Vote) -> Select:
+    """The ballots of a vote this person may see (`can_see_ballot`, for a person who can see the vote, in
+    the database), oldest first: every one once an open vote has closed; otherwise their co-ops' (any
+    role), and those cast through a co-op they are a delegate of as its proxy."""
+    query = select(Ballot).where(Ballot.vote_id == vote.id).order_by(Ballot.id)
+    if vote.is_closed and vote.secrecy == Secrecy.OPEN:
+        return query
+    theirs = [m.coop_id for m in person.memberships]
+    delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
+    return query.where(Ballot.coop_id.in_(theirs) | Ballot.proxy_coop_id.in_(delegate_of))
 
 
 def can_see_tallies(person: Person | None, vote: Vote) -> bool:

@@ -287,3 +287,36 @@ def test_a_chained_proxy_is_a_409_saying_why(client, world):
         json={"coop": world.coops[2].slug, "proxy": world.coops[0].slug},
     )
     assert response.status_code == 409 and "proxies do not pass on" in response.get_json()["message"]
+
+
+def test_the_ballots_list_shows_each_reader_what_they_may_see_a_page_at_a_time(client, world, monkeypatch):
+    """Open: a co-op's people see its ballots (the replaced one too), a proxy's delegates the ballot they
+    cast for the co-op that named them, nobody another's; closed, everyone sees every one."""
+    from governance import paging
+
+    coops, delegates = world.coops, world.delegates
+    vote = open_vote(world, commit=False)
+    service.cast_ballot(vote, actor=delegates[0], coop=coops[0], choice="no")
+    service.cast_ballot(vote, actor=delegates[0], coop=coops[0], choice="yes")  # replaces the first
+    service.name_proxy(vote, actor=delegates[1], coop=coops[1], proxy=coops[2])
+    service.cast_ballot(vote, actor=delegates[2], coop=coops[1], choice="yes")  # as the proxy
+    db.session.commit()
+    url = f"/api/v1/votes/{vote.id}/ballots"
+
+    def seen(someone, page=1):
+        answer = client.get(f"{url}?page={page}", headers=api_token(someone))
+        assert answer.status_code == 200, answer.get_json()
+        return [(b["coop"]["slug"], b["choice"], b["is_current"]) for b in answer.get_json()]
+
+    assert seen(world.members[0]) == [(coops[0].slug, "no", False), (coops[0].slug, "yes", True)]
+    assert seen(delegates[2]) == [(coops[1].slug, "yes", True)]  # cast as coops[1]'s proxy
+    assert seen(world.members[2]) == []  # a member of the proxy co-op is not its delegate
+    service.close_vote(vote, now=vote.closes_at)
+    db.session.commit()
+    monkeypatch.setattr(paging, "API_PER_PAGE", 2)
+    everyone = seen(world.members[2]) + seen(world.members[2], page=2)
+    assert everyone == [
+        (coops[0].slug, "no", False),
+        (coops[0].slug, "yes", True),
+        (coops[1].slug, "yes", True),
+    ]
