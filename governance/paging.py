@@ -62,15 +62,19 @@ PAGINATION_HEADER = {
 
 def pagination_header(pagination) -> dict[str, str]:
     """Where a page of a list stands, in the X-Pagination header (as flask-smorest's own pagination)."""
-    pages = pagination.pages
+    return page_header(pagination.page, pagination.pages, pagination.total)
+
+
+def page_header(page: int, pages: int, total: int) -> dict[str, str]:
+    """The X-Pagination header of page `page` of `pages` (none when the list is empty) of `total` rows."""
     about = {
-        "total": pagination.total,
+        "total": total,
         "total_pages": pages,
-        "page": pagination.page,
+        "page": page,
         "first_page": 1,
         "last_page": max(pages, 1),
-        "previous_page": pagination.prev_num if pagination.has_prev else None,
-        "next_page": pagination.next_num if pagination.has_next else None,
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if page < pages else None,
     }
     return {"X-Pagination": json.dumps(about, separators=(",", ":"))}
 

@@ -6,12 +6,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
+from governance import paging
 from governance.api import by_slug
 from governance.extensions import db
 from governance.models import Coop
-from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page
+from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page, page_header
 from proposals.service import get_visible
-from voting import permissions, results, service, steward
+from voting import electorate, permissions, results, service, steward
 from voting.models import Ballot, Vote
 from voting.schemas import (
     BallotInSchema,
@@ -71,12 +72,19 @@ def get_vote(vote_id):
 
 
 @blp.route("/votes/<int:vote_id>/participation")
-@blp.response(200, ParticipantSchema(many=True))
-def participation(vote_id):
-    """Every co-op of the electorate, its weight, whether it has voted and through which proxy."""
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, ParticipantSchema(many=True), headers=PAGINATION_HEADER)
+def participation(args, vote_id):
+    """The co-ops of the electorate by name, 50 a page: each one's weight, whether it has voted, through
+    which proxy, and the proxy it has named."""
     vote = _vote(vote_id)
     db.session.commit()
-    return results.participation(vote)
+    total = electorate.turnout(vote).electorate
+    pages = -(-total // paging.API_PER_PAGE)
+    if args["page"] > pages:  # past the end: nothing, as every list of the API
+        return [], page_header(args["page"], pages, total)
+    found = electorate.participation_page(vote, args["page"], paging.API_PER_PAGE, total)
+    return found.rows, page_header(found.page, pages, total)
 
 
 @blp.route("/votes/<int:vote_id>/ballots", methods=["POST"])

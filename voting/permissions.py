@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, inspect, select
@@ -93,16 +94,33 @@ def can_see_ballot(person: Person | None, ballot: Ballot) -> bool:
     return ballot.proxy_coop is not None and person.is_delegate_of(ballot.proxy_coop)
 
 
+def _ballots_seen_by(person: Person, vote: Vote) -> tuple[set[int], set[int]] | None:
+    """`can_see_ballot` for one person and one vote they can see, worked out once: None when they see
+    every ballot (an open vote, closed); else the co-ops whose ballots they see (theirs, in any role) and
+    the co-ops whose delegate they are, which see the ballots cast through them as proxy."""
+    if vote.is_closed and vote.secrecy == Secrecy.OPEN:
+        return None
+    theirs = {m.coop_id for m in person.memberships}
+    return theirs, {m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE}
+
+
 def seen_ballots(person: Person, vote: Vote) -> Select:
     """The ballots of a vote this person may see (`can_see_ballot`, for a person who can see the vote, in
-    the database), oldest first: every one once an open vote has closed; otherwise their co-ops' (any
-    role), and those cast through a co-op they are a delegate of as its proxy."""
+    the database), oldest first."""
     query = select(Ballot).where(Ballot.vote_id == vote.id).order_by(Ballot.id)
-    if vote.is_closed and vote.secrecy == Secrecy.OPEN:
+    if (seen := _ballots_seen_by(person, vote)) is None:
         return query
-    theirs = [m.coop_id for m in person.memberships]
-    delegate_of = [m.coop_id for m in person.memberships if m.role == CoopRole.DELEGATE]
+    theirs, delegate_of = seen
     return query.where(Ballot.coop_id.in_(theirs) | Ballot.proxy_coop_id.in_(delegate_of))
+
+
+def ballot_seer(person: Person, vote: Vote) -> Callable[[int, int | None], bool]:
+    """`can_see_ballot` for many ballots of one vote the person can see, asked by each ballot's co-op id
+    and proxy co-op id (no row loaded to ask)."""
+    if (seen := _ballots_seen_by(person, vote)) is None:
+        return lambda coop_id, proxy_coop_id: True
+    theirs, delegate_of = seen
+    return lambda coop_id, proxy_coop_id: coop_id in theirs or proxy_coop_id in delegate_of
 
 
 def can_see_tallies(person: Person | None, vote: Vote) -> bool:

@@ -10,8 +10,8 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from werkzeug.datastructures import MultiDict
 
 from governance.audit import AuditEvent
@@ -413,24 +413,66 @@ def settings_document(vote: Vote) -> dict[str, Any]:
     }
 
 
+def _participation_rows(vote: Vote) -> list[Any]:
+    """Each co-op of the electorate, by name, with its weight and current ballot (its id, co-op, choice and
+    the proxy that cast it): plain rows of one query, for a document a thousand co-ops long."""
+    via = aliased(Coop)
+    query = (
+        select(
+            Elector.coop_id,
+            Coop.slug,
+            Coop.name,
+            Elector.weight,
+            Ballot.id.label("ballot_id"),
+            Ballot.choice,
+            Ballot.proxy_coop_id,
+            via.slug.label("via"),
+        )
+        .join(Coop, Coop.id == Elector.coop_id)
+        .outerjoin(
+            Ballot, (Ballot.vote_id == vote.id) & (Ballot.coop_id == Elector.coop_id) & Ballot.is_current
+        )
+        .outerjoin(via, via.id == Ballot.proxy_coop_id)
+        .where(Elector.vote_id == vote.id)
+    )
+    return sorted(db.session.execute(query), key=lambda row: row.name.casefold())
+
+
+def _proxies_named(vote: Vote) -> list[Proxy]:
+    """Every proxy named in the vote, ended ones too, in order, with both co-ops read in the same query."""
+    if "proxies" not in inspect(vote).unloaded:
+        return vote.proxies
+    query = (
+        select(Proxy)
+        .where(Proxy.vote_id == vote.id)
+        .options(joinedload(Proxy.coop), joinedload(Proxy.proxy_coop))
+        .order_by(Proxy.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def result_document(vote: Vote, *, actor: Person) -> dict[str, Any]:
     """The whole result as JSON: settings, electorate, who took part and by which proxy, receipts, the count."""
+    from voting.electorate import turnout
+
     show_choices = vote.is_closed and not vote.is_secret
+    sees = permissions.ballot_seer(actor, vote)
     rows = []
-    for row in participation(vote):
+    for row in _participation_rows(vote):
         item: dict[str, Any] = {
-            "coop": row.coop.slug,
-            "name": row.coop.name,
+            "coop": row.slug,
+            "name": row.name,
             "weight": row.weight,
-            "voted": row.has_voted,
-            "via_proxy": row.via.slug if row.via else None,
+            "voted": row.ballot_id is not None,
+            "via_proxy": row.via,
         }
-        if row.ballot is not None and (show_choices or permissions.can_see_ballot(actor, row.ballot)):
-            item["choice"] = row.ballot.choice
+        if row.ballot_id is not None and (show_choices or sees(row.coop_id, row.proxy_coop_id)):
+            item["choice"] = row.choice
         rows.append(item)
+    counted = turnout(vote)
     return {
         "vote": settings_document(vote),
-        "electorate": {"coops": len(vote.electors), "weight": vote.electorate_weight},
+        "electorate": {"coops": counted.electorate, "weight": counted.weight},
         "participation": rows,
         "proxies": [
             {
@@ -440,7 +482,7 @@ def result_document(vote: Vote, *, actor: Person) -> dict[str, Any]:
                 "ended_at": _iso(p.ended_at),
                 "end_reason": p.end_reason.value if p.end_reason else None,
             }
-            for p in vote.proxies
+            for p in _proxies_named(vote)
         ],
         "receipts": published_receipts(vote) if vote.is_closed else None,
         "result": shown_result(vote, actor=actor),

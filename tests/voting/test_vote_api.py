@@ -1,5 +1,6 @@
 """The votes API: opening, casting with receipts, proxies, receipts and results, and its OpenAPI document."""
 
+import json
 import time
 from datetime import timedelta
 
@@ -320,3 +321,29 @@ def test_the_ballots_list_shows_each_reader_what_they_may_see_a_page_at_a_time(c
         (coops[0].slug, "yes", True),
         (coops[1].slug, "yes", True),
     ]
+
+
+def test_the_participation_list_comes_a_page_at_a_time_by_name(client, world, monkeypatch):
+    from governance import paging
+
+    coops, delegates = world.coops, world.delegates
+    vote = open_vote(world, commit=False)
+    service.name_proxy(vote, actor=delegates[1], coop=coops[1], proxy=coops[2])
+    service.cast_ballot(vote, actor=delegates[2], coop=coops[1], choice="yes")  # as the proxy
+    service.cast_ballot(vote, actor=delegates[0], coop=coops[0], choice="no")
+    db.session.commit()
+    monkeypatch.setattr(paging, "API_PER_PAGE", 2)
+    url, headers = f"/api/v1/votes/{vote.id}/participation", api_token(world.members[0])
+    pages = [client.get(f"{url}?page={n}", headers=headers) for n in (1, 2, 3)]
+    rows = [row for page in pages for row in page.get_json()]
+    by_name = sorted(coops, key=lambda c: c.name.casefold())
+    assert [r["coop"]["slug"] for r in rows] == [c.slug for c in by_name]  # each once, by name
+    row = {r["coop"]["slug"]: r for r in rows}
+    assert row[coops[1].slug]["has_voted"] and row[coops[1].slug]["via_proxy"]["slug"] == coops[2].slug
+    assert row[coops[1].slug]["proxy"] == coops[2].slug
+    assert row[coops[0].slug]["has_voted"] and row[coops[0].slug]["via_proxy"] is None
+    assert not row[coops[2].slug]["has_voted"]
+    about = json.loads(pages[0].headers["X-Pagination"])
+    assert about["total"] == len(coops) and about["total_pages"] == -(-len(coops) // 2)
+    past = client.get(f"{url}?page={about['total_pages'] + 1}", headers=headers)
+    assert past.status_code == 200 and past.get_json() == []
