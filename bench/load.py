@@ -267,6 +267,13 @@ def read_world(url: str, sessions: int) -> World:
         "networks": "/networks",
         "meetings": "/meetings/",
         "notifications": "/notifications/",
+        "campaigns": "/campaigns/",
+        "new meeting": "/meetings/new",
+        "api: co-ops": "/api/v1/coops",
+        "api: proposals": "/api/v1/proposals",
+        "api: vote's participation": f"/api/v1/votes/{vote_id}/participation",
+        "api: vote's result": f"/api/v1/votes/{vote_id}/result",
+        "api: pledges": f"/api/v1/campaigns/{campaign_id}/pledges",
     }
     return world
 
