@@ -115,8 +115,10 @@ def head() -> tuple[int, str]:
     """The log's end as (sequence number, hash): (0, GENESIS) while it is empty. A copy kept outside the
     database (printed by `audit head`, embedded in issued agreements) lets `verify(expect=...)` catch a
     deleted tail or a rewritten log later."""
-    last = last_event()
-    return (last.seq, last.hash) if last else (0, GENESIS)
+    last = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    )
+    return tuple(last.one_or_none() or (0, GENESIS))
 
 
 def format_head(seq: int, hash_: str) -> str:
@@ -151,9 +153,9 @@ def record(
     """Append an event in the current transaction, chained to the head of the log."""
     db.session.flush()
     _lock_head()
-    last = last_event()
+    last_seq, last_hash = head()  # two columns of the last event, not the whole of it
     event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
+        seq=last_seq + 1,
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
         actor_label=actor_label
@@ -162,7 +164,7 @@ def record(
         subject_type=subject_type or (subject.__tablename__ if subject is not None else "instance"),
         subject_id=getattr(subject, "id", None),
         data=json.loads(canonical_json(data or {})),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last_hash,
         summary=summary,
     )
     event.networks = sorted({n.id: n for n in networks}.values(), key=lambda n: n.id)

@@ -29,8 +29,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from governance import audit
@@ -392,7 +392,11 @@ def _lock(vote: Vote) -> None:
     # Fetch the row, not only run the query: populate_existing refreshes the object as rows are fetched,
     # and a close committed while we waited for the lock must be seen here.
     db.session.execute(
-        select(Vote).where(Vote.id == vote.id).with_for_update().execution_options(populate_existing=True)
+        select(Vote)
+        .where(Vote.id == vote.id)
+        .options(joinedload(Vote.revision))  # what a ballot is cast on, read with the row
+        .with_for_update(of=Vote)
+        .execution_options(populate_existing=True)
     ).scalar_one()
     # The refresh unloads vote.proposal; the proposal just locked and read is the one it names (a vote's
     # proposal never changes). Given back, it is not read again, nor dropped from the session (which
@@ -460,12 +464,14 @@ def cast_ballot(
     names = {o["key"]: o["name"] for o in vote.options}
     clean = clean_choice(vote.method, names, choice, score_max=vote.score_max)
     reason = clean_reason(vote.method, clean, reason, limit=REASON_MAX)
-    previous = db.session.scalar(
-        select(Ballot).where(Ballot.vote_id == vote.id, Ballot.coop_id == coop.id, Ballot.is_current)
-    )
-    if previous is not None:
-        previous.is_current, previous.replaced_at = False, now
-        db.session.flush()  # the partial unique index allows one current ballot: retire the old one first
+    # The partial unique index allows one current ballot: retire the old one first, in one statement that
+    # gives back its receipt (and brings any copy this session holds up to date).
+    replaced = db.session.execute(
+        update(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.coop_id == coop.id, Ballot.is_current)
+        .values(is_current=False, replaced_at=now)
+        .returning(Ballot.receipt)
+    ).scalar_one_or_none()
     nonce = new_nonce()
     ballot = Ballot(
         vote=vote,
@@ -480,8 +486,8 @@ def cast_ballot(
         cast_at=now,
     )
     db.session.add(ballot)
-    proxy = vote.active_proxy(coop)
-    if casting.via is None and proxy is not None:
+    proxy = vote.active_proxy(coop) if casting.via is None else None  # a delegate's own ballot voids it
+    if proxy is not None:
         _end_proxy(proxy, ProxyEnd.VOIDED, actor, now)
     db.session.flush()
     audit.record(
@@ -489,25 +495,26 @@ def cast_ballot(
         actor=actor,
         subject=vote,
         networks=vote.proposal.networks,
-        data=_cast_data(vote, ballot, previous, proxy_voided=casting.via is None and proxy is not None),
+        data=_cast_data(vote, ballot, replaced, proxy_voided=proxy is not None),
     )
     return ballot
 
 
-def _cast_data(vote: Vote, ballot: Ballot, previous: Ballot | None, *, proxy_voided: bool) -> dict[str, Any]:
-    """The audit record of a cast; a secret vote's leaves out the receipts (see the module's docstring)."""
+def _cast_data(vote: Vote, ballot: Ballot, replaced: str | None, *, proxy_voided: bool) -> dict[str, Any]:
+    """The audit record of a cast (`replaced`: the receipt of the ballot it replaces); a secret vote's
+    leaves out the receipts (see the module's docstring)."""
     data = {
         "coop": ballot.coop.slug,
         "via_proxy": ballot.proxy_coop.slug if ballot.proxy_coop else None,
         "receipt": ballot.receipt,
-        "replaces": previous.receipt if previous else None,
+        "replaces": replaced,
         "revision": ballot.revision.number if ballot.revision else None,
         "proxy_voided": proxy_voided,
         "has_reason": ballot.reason is not None,
     }
     if vote.is_secret:
         data["receipt"] = data["replaces"] = None
-        data["replaces_earlier"] = previous is not None
+        data["replaces_earlier"] = replaced is not None
     return data
 
 
@@ -733,7 +740,9 @@ def close_due_vote_of(proposal: Proposal) -> bool:
 
 def get_vote(actor: Person, vote_id: int, *, now: datetime | None = None) -> Vote:
     """A vote the actor can see; a vote past its close is closed first, so a missed job changes nothing."""
-    vote = db.session.get(Vote, vote_id)
+    vote = db.session.get(
+        Vote, vote_id, options=[joinedload(Vote.proposal)]
+    )  # its proposal decides who sees it
     if vote is None or not permissions.can_see(actor, vote):
         raise NotFound(_("There is no vote %(id)s that you can see.", id=vote_id))
     close_vote(vote, now=now)
