@@ -131,15 +131,16 @@ def _show_page(proposal, *, comment_form=None, interest_form=None, status: int =
     interest_form.coop.choices = choices((c.id, c.name) for c in coops)
     steward = permissions.can_steward(current_user, proposal)
     can_comment = permissions.can_comment(current_user, proposal)
+    discussion = service.discussion_page(proposal, page_number())
     return render_template(
         "proposals/show.html",
         proposal=proposal,
-        discussion=service.discussion_page(proposal, page_number()),
+        discussion=discussion,
         revision=proposal.current_revision,
         who=service.who_is_in(proposal, page_number("coops"), per_page=service.WHO_PER_PAGE),
         can_steward=steward,
         can_edit=permissions.can_edit(current_user, proposal),
-        author_coops=_author_coops_of(proposal),
+        author_coops=_author_coops_of(proposal, discussion),
         preview=preview,
         is_discussion_open=can_comment and proposal.state != State.WITHDRAWN,
         is_interest_open=bool(coops) and proposal.state == State.DISCUSSION,
@@ -164,17 +165,28 @@ def _offered_steps(proposal) -> list[Transition]:
     return [t for t in allowed_transitions(proposal.state, ActorKind.STEWARD) if t not in HIDDEN_STEPS]
 
 
-def _author_coops_of(proposal):
-    """The co-ops a comment's author speaks from: theirs among the addressed ones (worked out once)."""
-    addressed: set[int] | None = None  # read at the first comment with an author, then kept
+def _author_coops_of(proposal, discussion):
+    """The co-ops a comment's author speaks from: theirs among the addressed ones, asked of the database
+    for the co-ops of the page's authors at once (not every addressed co-op, a thousand of them), and for
+    anyone else's when they are asked about."""
+    known: dict[int, bool] = {}  # co-op id: is it addressed?
+
+    def learn(coop_ids) -> None:
+        unknown = {i for i in coop_ids if i not in known}
+        if unknown:
+            addressed = proposal.addressed_among(unknown)
+            known.update({i: i in addressed for i in unknown})
 
     def author_coops(person) -> str:
-        nonlocal addressed
         if person is None:
             return ""
-        if addressed is None:
-            addressed = set(db.session.scalars(service.addressed_coop_ids(proposal.id)))
-        return ", ".join(c.name for c in person.coops if c.id in addressed)
+        if not known:
+            shown = [t.comment for t in discussion.threads] + [
+                r for t in discussion.threads for r in t.replies
+            ]
+            learn(c.id for comment in shown if comment.author for c in comment.author.coops)
+        learn(c.id for c in person.coops)
+        return ", ".join(c.name for c in person.coops if known[c.id])
 
     return author_coops
 
