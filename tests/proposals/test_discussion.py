@@ -266,3 +266,19 @@ def test_over_the_comment_limit_on_a_proposal_one_cannot_see_says_only_the_limit
     assert response.status_code == 429
     assert "You have posted as many comments as one person may" in response.get_data(as_text=True)
     assert "A quiet draft" not in response.get_data(as_text=True)
+
+
+def test_a_comment_names_the_addressed_co_ops_its_author_speaks_from(client, world):
+    from tests.factories import coop
+
+    elsewhere = coop(world.admin, world.other_network, "Faraway Works", "AR", "America/Argentina/Cordoba", 4)
+    add_member(actor=world.admin, coop=elsewhere, person=world.members[0], role=CoopRole.MEMBER)
+    proposal = make_proposal(world, discuss=True)
+    service.add_comment(proposal, actor=world.members[0], body="We are in.")
+    service.add_comment(proposal, actor=world.steward, body="Noted.")
+    db.session.commit()
+    sign_in(client, world.members[1])
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f"{world.members[0].name} ({world.coops[0].name})," in page  # not Faraway Works: not addressed
+    assert "Faraway Works" not in page
+    assert f"{world.steward.name}, " in page  # a steward of no co-op: no co-op named
