@@ -111,3 +111,10 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def settled(page) -> None:
+    """Wait until the page has loaded and static/focus.js has moved the focus (a zero timeout after the load
+    event; this one runs after it): text typed before then can land in the field the focus moves to."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise(resolve => setTimeout(resolve, 0))")

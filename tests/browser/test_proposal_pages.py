@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,7 @@ def test_steward_drafts_a_proposal_that_keeps_its_input_when_refused(page):
     page.get_by_role("button", name="Save the draft").click()
     expect(page.locator(".field-error, .flash.error").first).to_be_visible()
     expect(page.get_by_label("Body (Markdown)")).to_have_value(re.compile(r"learn\* together"))
+    settled(page)  # the focus has moved to what was refused: typing now goes where it is meant to
 
     page.get_by_label("Title").fill("A learning strand on running tech co-ops")
     page.get_by_role("button", name="Save the draft").click()

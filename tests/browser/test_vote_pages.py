@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def test_steward_opens_a_vote_and_delegates_cast_and_replace_ballots(page, brows
     expect(
         page.locator(".field-error, .flash.error").first
     ).to_be_visible()  # closes before it opens: refused
+    settled(page)  # the focus has moved to what was refused: typing now goes where it is meant to
 
     page.get_by_label("Closes at").fill((london_now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Open the vote").click()
