@@ -1121,7 +1121,9 @@ def pledges_awaited(
         select(Campaign, Coop)
         .join(Coop, Coop.id.in_(delegate_of))  # each of the person's co-ops, with each campaign
         .where(Campaign.state == CampaignState.OPEN, Campaign.deadline_at > (now or utcnow()))
-        .where(addressed.exists(), ~pledged.exists(), Campaign.proposal_id.in_(visible_ids(person)))
+        # An open campaign's proposal addressed to one's co-op is one its people see (`permissions.can_see`):
+        # no other visibility rule to ask.
+        .where(addressed.exists(), ~pledged.exists())
         .options(selectinload(Campaign.proposal))
         .order_by(Campaign.deadline_at, Campaign.id, Coop.name)
     )

@@ -488,3 +488,32 @@ def test_the_navigation_count_follows_what_is_done(client, world):
     data = {"coop": world.coops[0].id, "stance": "interested", "note": ""}
     page = client.post(f"/proposals/{made[0].id}/interest", data=data, follow_redirects=True)
     assert count.findall(page.get_data(as_text=True)) == ["1"]
+
+
+def test_what_waits_asks_only_of_the_co_ops_a_proposal_or_campaign_is_addressed_to(client, world):
+    """A proposal in discussion, or an open campaign, addressed to a delegate's co-op waits for it; one to
+    another network, a draft, and a campaign the co-op pledged to do not (and nobody else is asked)."""
+    from governance.models import NetworkRoleKind
+    from governance.service import grant_network_role
+    from proposals import service as proposals
+    from proposals.pledging import service as pledging
+    from tests.proposals.pledging.factories import open_campaign, pledge
+
+    grant_network_role(
+        actor=world.admin, network=world.other_network, person=world.steward, role=NetworkRoleKind.STEWARD
+    )
+    proposal(world, discuss=True, title="Ours")
+    proposal(world, discuss=True, title="Theirs", networks=[world.other_network])
+    proposal(world, title="A draft")
+    campaign = open_campaign(world)
+    delegate = world.delegates[0]
+    assert [(p.title, c.id) for p, c in proposals.interest_asked(delegate, limit=10)[0]] == [
+        ("Ours", world.coops[0].id)
+    ]
+    assert proposals.interest_asked(delegate, limit=10)[1] == 1
+    assert [(k.id, c.id) for k, c in pledging.pledges_awaited(delegate, limit=10)[0]] == [
+        (campaign.id, world.coops[0].id)
+    ]
+    pledge(world, campaign, 0, hours=5)
+    assert pledging.pledges_awaited(delegate, limit=10) == ([], 0)
+    assert proposals.interest_asked(world.members[0], limit=10) == ([], 0)  # a member is not asked
