@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, select, text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from sqlalchemy.types import JSON
 
@@ -34,8 +34,23 @@ audit_event_networks = Table(
 )
 
 
+# The events that change who may cast a co-op's ballot (governance.service's actions), which a vote's page
+# lists since the vote opened: an index of their own times, a few rows among the ballots' hundreds of
+# thousands (the planner, reading them by time from all events, went through every event since the open).
+DELEGATE_CHANGE_ACTIONS = ("coop.role_changed", "coop.member_added", "invitation.accepted")
+_DELEGATE_CHANGES = text("action IN ({})".format(", ".join(f"'{a}'" for a in DELEGATE_CHANGE_ACTIONS)))
+
+
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    __table_args__ = (
+        Index(
+            "ix_audit_events_delegate_changes_at",
+            "at",
+            postgresql_where=_DELEGATE_CHANGES,
+            sqlite_where=_DELEGATE_CHANGES,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(unique=True)

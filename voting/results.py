@@ -14,7 +14,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 from werkzeug.datastructures import MultiDict
 
-from governance.audit import AuditEvent
+from governance.audit import DELEGATE_CHANGE_ACTIONS, AuditEvent
 from governance.database import page_of
 from governance.errors import Conflict, InvalidInput
 from governance.extensions import db
@@ -563,15 +563,12 @@ class DelegateChange:
     text: str
 
 
-_DELEGATE_ACTIONS = ("coop.role_changed", "coop.member_added", "invitation.accepted")
-
-
 def delegate_changes(vote: Vote) -> list[DelegateChange]:
     """Who came to speak for, or stopped speaking for, a co-op of the electorate since the vote opened:
     the people who may cast its ballot changed, and everyone reading the vote should see it."""
     query = (
         select(AuditEvent)
-        .where(AuditEvent.action.in_(_DELEGATE_ACTIONS), AuditEvent.at >= vote.opens_at)
+        .where(AuditEvent.action.in_(DELEGATE_CHANGE_ACTIONS), AuditEvent.at >= vote.opens_at)
         .order_by(AuditEvent.seq)
     )
     if vote.closed_at is not None:

@@ -115,3 +115,18 @@ def _check_app_role(session, audit, role: str) -> None:
         with pytest.raises(sa.exc.ProgrammingError, match="permission denied"), session.begin_nested():
             session.execute(sa.text(statement))
     session.rollback()
+
+
+def test_the_index_of_delegate_changes_holds_the_events_the_vote_page_reads(app):
+    """The partial index the migration wrote covers every kind of event the vote page asks for (its list in
+    the code and the literal in the migration cannot drift apart unnoticed)."""
+    from governance.audit import DELEGATE_CHANGE_ACTIONS
+
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            found = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+        else:
+            found = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
+        written = connection.execute(sa.text(found), {"name": "ix_audit_events_delegate_changes_at"}).scalar()
+    assert written is not None
+    assert all(f"'{action}'" in written for action in DELEGATE_CHANGE_ACTIONS), written
