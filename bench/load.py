@@ -158,6 +158,15 @@ class Session:
             raise SystemExit(f"signing in as {email} answered {signed.status}")
         self.request("GET", "/notifications/")  # shows (and so clears) any message the sign-in left
 
+    def twin(self) -> Session:
+        """The same signed-in browser (its cookies and CSRF token) on a connection of its own, for another
+        thread: an http.client connection shared by two threads mixes their answers up."""
+        other = Session.__new__(Session)
+        other.port, other.email, other.cookies = self.port, self.email, dict(self.cookies)
+        other.csrf = self.csrf
+        other.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        return other
+
     def use(self, port: int) -> None:
         """Send the next requests, with the same cookies, to another instance."""
         self.connection.close()

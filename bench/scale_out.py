@@ -222,6 +222,7 @@ def run(url: str, env: dict[str, str], ports: list[int], built: dict, folders: l
 
     def pledge(key, money):
         session, coop_id = pledge_sessions[key]
+        session = session.twin()  # each co-op pledges twice at once: a connection for each
         form = {"coop": str(coop_id), "currency": "EUR", "money": money, "hours": "2"}
         status = session.request("POST", f"/campaigns/{key[0]}/pledges", form).status
         answers[f"pledge {status}"] += 1
@@ -244,12 +245,12 @@ def run(url: str, env: dict[str, str], ports: list[int], built: dict, folders: l
     wait_until(closes_at + timedelta(seconds=1))
     readers = [Session(ports[n % 2], f"delegate@{voters[n][2]}.example") for n in range(8)]
     pages = [f"/votes/{v}" for v in built["votes"]]
-    read = together([lambda r=r, p=p: r.request("GET", p).status for r in readers for p in pages])
+    read = together([lambda r=r, p=p: r.twin().request("GET", p).status for r in readers for p in pages])
     print(f"  {len(read)} reads at once: {dict(Counter(read))}")
     print(f"the campaigns' deadline is {deadline:%H:%M:%S} UTC")
     wait_until(deadline + timedelta(seconds=1))
     pages = [f"/campaigns/{k}" for k in built["campaigns"]]
-    read = together([lambda r=r, p=p: r.request("GET", p).status for r in readers for p in pages])
+    read = together([lambda r=r, p=p: r.twin().request("GET", p).status for r in readers for p in pages])
     print(f"  {len(read)} reads at once: {dict(Counter(read))}")
 
     print("waiting for the outbox to empty")
