@@ -7,10 +7,11 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from governance import paging
 from governance.errors import InvalidInput, NotFound
 from governance.extensions import db
 from governance.models import Coop, Network
-from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page, pagination_header
+from governance.paging import PAGINATION_HEADER, PageQuerySchema, api_page, page_header, pagination_header
 from governance.texts import _
 from proposals import diff, service
 from proposals.limits import comment_limit
@@ -193,15 +194,24 @@ def edit_comment(data, proposal_id, comment_id):
 
 
 @blp.route("/proposals/<int:proposal_id>/interest")
-@blp.response(200, WhoIsInSchema)
-def who_is_in(proposal_id):
-    """Every addressed co-op with its signal, and the totals."""
-    return service.who_is_in(_proposal(proposal_id))
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, WhoIsInSchema, headers=PAGINATION_HEADER)
+def who_is_in(args, proposal_id):
+    """The addressed co-ops with their signals, by name, 50 a page, and the totals over every one."""
+    return _who_is_in(_proposal(proposal_id), args["page"])
+
+
+def _who_is_in(proposal: Proposal, page: int):
+    """A page of who is in, with its X-Pagination header; past the last page, no co-ops (the totals still)."""
+    who = service.who_is_in(proposal, page, per_page=paging.API_PER_PAGE)
+    if page > who.pages:
+        who.rows = []
+    return who, page_header(page, who.pages if who.total else 0, who.total)
 
 
 @blp.route("/proposals/<int:proposal_id>/interest/<coop_slug>", methods=["PUT"])
 @blp.arguments(InterestInSchema)
-@blp.response(200, WhoIsInSchema)
+@blp.response(200, WhoIsInSchema, headers=PAGINATION_HEADER)
 def signal_interest(data, proposal_id, coop_slug):
     """Say whether a co-op is in (its delegates, while the proposal is in discussion)."""
     proposal = _proposal(proposal_id)
@@ -211,4 +221,4 @@ def signal_interest(data, proposal_id, coop_slug):
 
     service.signal_interest(proposal, actor=current_user, coop=coop, **data)
     db.session.commit()
-    return service.who_is_in(proposal)
+    return _who_is_in(proposal, 1)

@@ -233,3 +233,19 @@ def test_the_proposal_list_comes_a_page_at_a_time(client, world, monkeypatch):
     assert json.loads(second.headers["X-Pagination"])["total"] == 3
     filtered = client.get("/api/v1/proposals?page=2&state=discussion", headers=headers)
     assert [p["title"] for p in filtered.get_json()] == ["Idea 0"]  # the page and the filter together
+
+
+def test_who_is_in_comes_a_page_at_a_time_with_the_totals_over_every_co_op(client, world, monkeypatch):
+    from governance import paging
+
+    monkeypatch.setattr(paging, "API_PER_PAGE", 2)
+    made = proposal(world, discuss=True)
+    headers = api_token(world.delegates[0])
+    url = f"/api/v1/proposals/{made.id}/interest"
+    client.put(f"{url}/{world.coops[0].slug}", json={"stance": "interested"}, headers=headers)
+    pages = [client.get(f"{url}?page={n}", headers=headers) for n in (1, 2, 3)]
+    slugs = [row["coop"]["slug"] for page in pages for row in page.get_json()["coops"]]
+    assert slugs == [c.slug for c in sorted(world.coops, key=lambda c: c.name.lower())]  # each once, by name
+    assert all(page.get_json()["counts"]["interested"] == 1 for page in pages)  # the totals on every page
+    about = json.loads(pages[0].headers["X-Pagination"])
+    assert (about["total"], about["total_pages"], about["next_page"]) == (3, 2, 2)
